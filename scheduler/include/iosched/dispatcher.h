@@ -1,0 +1,125 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// Dispatcher: the one state machine shared by the simulator and the real
+// O_DIRECT path (DESIGN.md). It owns no clock and no I/O:
+//
+//   arrival     → Elevator::Add
+//   then, while fewer than `depth` units are in flight → Elevator::Dispatch
+//                 → Device::Issue
+//   completion  → Elevator::Complete, fan out to every member, dispatch again
+//   timer       → Elevator::Timer, dispatch again
+//
+// After every event the dispatcher re-arms the device's timer with the
+// elevator's TimerDeadline(), so anticipation and slice idling work the same
+// against a simulated disk and a real one.
+//
+// Thread-safety: none. The owner serialises every call (the simulator is
+// single-threaded; the real path funnels submissions and completions through
+// one thread or one mutex). Device::Issue and Device::ArmTimer must not call
+// back into the dispatcher synchronously.
+
+#ifndef IOSCHED_DISPATCHER_H_
+#define IOSCHED_DISPATCHER_H_
+
+#include <cstdint>
+#include <functional>
+
+#include "iosched/elevator.h"
+#include "iosched/request.h"
+#include "iosched/time.h"
+
+namespace iosched {
+
+// A source of "now". Simulated or real.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Time Now() const = 0;
+};
+
+// Where units go. Implementations: SimDevice (simulator), DirectDevice.
+class Device {
+ public:
+  virtual ~Device() = default;
+  // Starts `unit` (and so all its members). The device later calls
+  // Dispatcher::Complete(unit) exactly once. The unit's byte range is
+  // start()..end() in sectors; its members give the buffers.
+  virtual void Issue(Request& unit) = 0;
+  // Asks for Dispatcher::TimerFired() at or after `at`, replacing any
+  // earlier request; kTimeNever cancels.
+  virtual void ArmTimer(Time at) = 0;
+};
+
+// Watches what the dispatcher does; metrics and recorders implement it.
+// Every hook has an empty default. Called on the dispatcher's thread.
+class DispatchObserver {
+ public:
+  virtual ~DispatchObserver() = default;
+  virtual void OnArrival(const Request& /*rq*/, Time /*now*/) {}
+  // `rq` merged into `unit` on arrival.
+  virtual void OnMerge(const Request& /*rq*/, const Request& /*unit*/, Time /*now*/) {}
+  virtual void OnIssue(const Request& /*unit*/, Time /*now*/) {}
+  // One member completes. `unit.issued` is when its unit went to the device.
+  virtual void OnComplete(const Request& /*member*/, const Request& /*unit*/, Time /*now*/) {}
+};
+
+class Dispatcher {
+ public:
+  struct Options {
+    // Units the device may hold at once (>= 1).
+    uint32_t depth = 1;
+  };
+  // Called once per member after the member is completed. The callee may
+  // reuse or free the request. Runs on the dispatcher's thread.
+  using CompletionFn = std::function<void(Request&)>;
+
+  // None of the pointers is owned; all must outlive the dispatcher.
+  Dispatcher(Elevator* elevator, Device* device, const Clock* clock, Options options);
+
+  void set_observer(DispatchObserver* observer) { observer_ = observer; }
+  void set_completion(CompletionFn fn) { on_complete_ = std::move(fn); }
+
+  // A request arrives. REQUIRES: rq.sectors > 0 and rq is not held anywhere.
+  void Submit(Request& rq);
+  // The device finished `unit`. Set `error`/`bytes_done` on the members
+  // before calling (members with error == 0 and bytes_done == 0 are taken as
+  // fully transferred).
+  void Complete(Request& unit);
+  // The device's timer fired.
+  void TimerFired();
+  // Dispatches everything the elevator holds, ignoring idling, as far as the
+  // depth allows (forced drain).
+  void Drain();
+  // Plugging (the 2.6 core's blk_plug): while plugged, arrivals queue in the
+  // elevator but nothing is dispatched, so a batch submitted together is
+  // sorted and merged as a whole. Unplug() dispatches. Plugs do not nest.
+  void Plug() { plugged_ = true; }
+  void Unplug();
+
+  uint32_t in_flight() const { return in_flight_; }
+  uint64_t submitted() const { return submitted_; }
+  uint64_t completed() const { return completed_; }
+  // True when nothing is queued or in flight.
+  bool Idle() const { return in_flight_ == 0 && elevator_->Empty(); }
+  Elevator& elevator() { return *elevator_; }
+
+ private:
+  void Run(bool force);
+  void Rearm();
+
+  Elevator* elevator_;
+  Device* device_;
+  const Clock* clock_;
+  Options options_;
+  DispatchObserver* observer_ = nullptr;
+  CompletionFn on_complete_;
+  uint32_t in_flight_ = 0;
+  uint64_t submitted_ = 0;
+  uint64_t completed_ = 0;
+  Time armed_ = kTimeNever;
+  bool plugged_ = false;
+};
+
+}  // namespace iosched
+
+#endif  // IOSCHED_DISPATCHER_H_

@@ -1,0 +1,14 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "builtin_elevators.h"
+
+namespace iosched {
+
+std::vector<BuiltinElevator> BuiltinElevators() {
+  return {
+      {"noop", {}, NewNoopElevator},
+      {"linus", {}, NewLinusElevator},
+  };
+}
+
+}  // namespace iosched

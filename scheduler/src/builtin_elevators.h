@@ -1,0 +1,32 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// Factories of the built-in elevators, one per file (noop.cc, linus.cc, …).
+// Private to the scheduler library: applications use MakeElevator().
+
+#ifndef IOSCHED_SRC_BUILTIN_ELEVATORS_H_
+#define IOSCHED_SRC_BUILTIN_ELEVATORS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "iosched/elevator.h"
+#include "iosched/registry.h"
+
+namespace iosched {
+
+std::unique_ptr<Elevator> NewNoopElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewLinusElevator(const ElevatorEnv& env);
+
+struct BuiltinElevator {
+  std::string name;
+  std::vector<std::string> aliases;
+  ElevatorFactory factory;
+};
+
+// In the order reports list them.
+std::vector<BuiltinElevator> BuiltinElevators();
+
+}  // namespace iosched
+
+#endif  // IOSCHED_SRC_BUILTIN_ELEVATORS_H_

@@ -1,0 +1,65 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// DiskModel: how long a simulated device takes to serve one unit.
+//
+// A model keeps its own mechanical state (head position, rotational phase,
+// cache contents, busy channels) and is asked, in issue order, when a unit
+// handed to it at `now` completes. A model that serves one command at a time
+// (an HDD without command queueing) starts a unit at max(now, when the
+// previous one finished); a model with internal parallelism (SSD channels)
+// may overlap them.
+//
+// Units: sectors are 512 bytes; times are integer nanoseconds. Capacity is in
+// sectors.
+//
+// Thread-safety: none. One model serves one simulation.
+
+#ifndef IOSCHED_DISK_MODEL_H_
+#define IOSCHED_DISK_MODEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "iosched/request.h"
+#include "iosched/time.h"
+
+namespace iosched {
+
+// The breakdown of one unit's service, for metrics and tests.
+struct ServiceInfo {
+  Time start{0};     // when the device began working on the unit
+  Time complete{0};  // when the unit completes (what the dispatcher sees)
+  Duration overhead{0}, seek{0}, rotation{0}, transfer{0};
+  uint64_t seek_cylinders = 0;
+  bool cache_hit = false;
+};
+
+class DiskModel {
+ public:
+  virtual ~DiskModel() = default;
+  // Preset or model name, e.g. "hp-c2247a".
+  virtual std::string_view name() const = 0;
+  virtual uint64_t capacity_sectors() const = 0;
+  virtual bool rotational() const = 0;
+  // Serves [sector, sector + sectors). REQUIRES: the range is within
+  // capacity, calls come in non-decreasing `now`.
+  virtual ServiceInfo Serve(Op op, uint64_t sector, uint32_t sectors, Time now) = 0;
+};
+
+// Built-in presets ("hp-c2247a", "ssd", …), with a one-line description.
+struct DiskPresetInfo {
+  std::string name;
+  std::string description;
+};
+std::vector<DiskPresetInfo> KnownDiskPresets();
+
+// Builds a preset by name. NotFound lists the known presets.
+absl::StatusOr<std::unique_ptr<DiskModel>> MakeDiskModel(std::string_view preset);
+
+}  // namespace iosched
+
+#endif  // IOSCHED_DISK_MODEL_H_
