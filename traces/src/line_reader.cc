@@ -1,0 +1,131 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "line_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "parse_util.h"
+
+namespace iosched::traces_internal {
+
+absl::StatusOr<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path,
+                                                             Options options) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot open"));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return absl::ErrnoToStatus(EISDIR, absl::StrCat(path, ": cannot read"));
+  }
+#ifdef POSIX_FADV_SEQUENTIAL
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+  options.buffer_size = std::max<size_t>(options.buffer_size, 16);
+  options.max_line_length = std::max<size_t>(options.max_line_length, 1);
+  return std::unique_ptr<LineReader>(new LineReader(path, fd, options));
+}
+
+LineReader::LineReader(std::string path, int fd, Options options)
+    : path_(std::move(path)),
+      fd_(fd),
+      options_(options),
+      buffer_(new char[options.buffer_size]),
+      capacity_(options.buffer_size) {}
+
+LineReader::~LineReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+absl::Status LineReader::Refill() {
+  // Compact: keep the partial line at the front.
+  if (begin_ > 0) {
+    if (end_ > begin_) std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == capacity_) {
+    // The partial line fills the whole buffer: grow, up to the line limit
+    // (+2 for "\r\n").
+    const size_t limit = options_.max_line_length + 2;
+    if (capacity_ >= limit) {
+      return LineError(path_, line_number_ + 1,
+                       absl::StrCat("a line of at most ", options_.max_line_length, " bytes"),
+                       std::string_view(buffer_.get(), end_));
+    }
+    const size_t new_capacity = std::min(limit, capacity_ * 2);
+    std::unique_ptr<char[]> bigger(new char[new_capacity]);
+    std::memcpy(bigger.get(), buffer_.get(), end_);
+    buffer_ = std::move(bigger);
+    capacity_ = new_capacity;
+  }
+  ssize_t n;
+  do {
+    n = ::read(fd_, buffer_.get() + end_, capacity_ - end_);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return absl::ErrnoToStatus(errno, absl::StrCat(path_, ": read error"));
+  if (n == 0) {
+    eof_ = true;
+  } else {
+    end_ += static_cast<size_t>(n);
+    bytes_read_ += static_cast<uint64_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> LineReader::Next(std::string_view* line) {
+  if (!error_.ok()) return error_;
+  size_t scan_from = begin_;  // bytes before this are known to hold no '\n'
+  while (true) {
+    const char* base = buffer_.get();
+    const void* nl = std::memchr(base + scan_from, '\n', end_ - scan_from);
+    size_t line_end;
+    size_t next_begin;
+    if (nl != nullptr) {
+      line_end = static_cast<size_t>(static_cast<const char*>(nl) - base);
+      next_begin = line_end + 1;
+    } else if (eof_) {
+      if (begin_ == end_) return false;
+      line_end = end_;  // last line without a trailing newline
+      next_begin = end_;
+    } else {
+      const size_t scanned = end_ - begin_;
+      if (absl::Status s = Refill(); !s.ok()) {
+        error_ = s;
+        return s;
+      }
+      scan_from = begin_ + scanned;
+      continue;
+    }
+    size_t line_begin = begin_;
+    begin_ = next_begin;
+    ++line_number_;
+    if (line_end > line_begin && base[line_end - 1] == '\r') --line_end;
+    if (line_end - line_begin > options_.max_line_length) {
+      error_ = LineError(path_, line_number_,
+                         absl::StrCat("a line of at most ", options_.max_line_length, " bytes"),
+                         std::string_view(base + line_begin, line_end - line_begin));
+      return error_;
+    }
+    if (line_number_ == 1 && line_end - line_begin >= 3 &&
+        std::memcmp(base + line_begin, "\xEF\xBB\xBF", 3) == 0) {
+      line_begin += 3;
+    }
+    *line = std::string_view(base + line_begin, line_end - line_begin);
+    return true;
+  }
+}
+
+}  // namespace iosched::traces_internal

@@ -1,0 +1,71 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "text_trace_reader.h"
+
+#include <utility>
+
+namespace iosched::traces_internal {
+
+TextTraceReader::TextTraceReader(const LineFormat* format, std::unique_ptr<LineReader> lines)
+    : format_(format), lines_(std::move(lines)) {}
+
+absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) {
+  if (!error_.ok()) return error_;
+  std::string_view line;
+  while (true) {
+    absl::StatusOr<bool> more = lines_->Next(&line);
+    if (!more.ok()) {
+      error_ = more.status();
+      return error_;
+    }
+    if (!*more) return false;
+    if (IsBlankOrComment(line)) {
+      ++skipped_;
+      continue;
+    }
+    LineContext ctx{lines_->path(), lines_->line_number(), !seen_data_line_};
+    seen_data_line_ = true;
+    *out = TraceRecord{};
+    LineKind kind = LineKind::kForeign;
+    absl::Status s = format_->parse(line, ctx, out, &kind);
+    if (s.ok() && kind == LineKind::kRecord) s = SetTime(line, ctx, out);
+    if (!s.ok()) {
+      error_ = std::move(s);
+      return error_;
+    }
+    if (kind != LineKind::kRecord) {
+      ++skipped_;
+      continue;
+    }
+    out->line = ctx.line;
+    return true;
+  }
+}
+
+absl::Status TextTraceReader::SetTime(std::string_view line, const LineContext& ctx,
+                                      TraceRecord* rec) {
+  if (format_->time_mode == TimeMode::kClosedLoop) {
+    rec->time_ns = next_issue_time_;
+    int64_t next = next_issue_time_;
+    if (!AddI64(next, rec->response_ns.value_or(0), &next) ||
+        !AddI64(next, rec->think_ns.value_or(0), &next)) {
+      return LineError(ctx, "a reconstructed issue time below 2^63 ns", line);
+    }
+    next_issue_time_ = next;
+    return absl::OkStatus();
+  }
+  const int64_t raw = rec->time_ns;  // >= 0, checked by the parser
+  if (!seen_record_) {
+    seen_record_ = true;
+    first_raw_time_ = raw;
+  }
+  // Both are non-negative, so the difference cannot overflow; it is negative
+  // for records older than the first one (unsorted traces), which pass
+  // through unchanged.
+  if (!MulI64(raw - first_raw_time_, format_->ns_per_raw_unit, &rec->time_ns)) {
+    return LineError(ctx, "a timestamp within 2^63 ns of the first record's", line);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace iosched::traces_internal
