@@ -24,7 +24,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "iosched/hdd_params.h"
 #include "iosched/request.h"
+#include "iosched/ssd_params.h"
 #include "iosched/time.h"
 
 namespace iosched {
@@ -59,6 +61,16 @@ std::vector<DiskPresetInfo> KnownDiskPresets();
 
 // Builds a preset by name. NotFound lists the known presets.
 absl::StatusOr<std::unique_ptr<DiskModel>> MakeDiskModel(std::string_view preset);
+
+// A mechanical disk from explicit parameters (hdd_params.h): zoned layout,
+// seek curve, head switch, write settle, rotational position tracked over
+// simulated time, media and host transfer, controller overheads. Serves one
+// command at a time. InvalidArgument if ValidateHddParams fails.
+absl::StatusOr<std::unique_ptr<DiskModel>> MakeHddModel(const HddParams& params);
+
+// A flash device from explicit parameters (ssd_params.h). InvalidArgument if
+// a count, size or bandwidth is zero.
+absl::StatusOr<std::unique_ptr<DiskModel>> MakeSsdModel(const SsdParams& params);
 
 }  // namespace iosched
 

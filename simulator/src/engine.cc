@@ -1,0 +1,89 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "engine.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace iosched::sim {
+namespace {
+
+// std::push_heap builds a max-heap; "later" events compare greater-than so the
+// earliest (time, seq) is on top.
+struct Later {
+  bool operator()(const Event& a, const Event& b) const {
+    if (a.time != b.time) return a.time > b.time;
+    return a.seq > b.seq;
+  }
+};
+
+}  // namespace
+
+uint64_t EventQueue::Push(Time time, EventKind kind, Request* request, uint64_t generation) {
+  const uint64_t seq = next_seq_++;
+  heap_.push_back(Event{time, seq, kind, generation, request});
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
+  return seq;
+}
+
+Event EventQueue::Pop() {
+  assert(!heap_.empty());
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
+  Event e = heap_.back();
+  heap_.pop_back();
+  return e;
+}
+
+void SimDevice::Issue(Request& unit) {
+  const Time now = clock_->Now();
+  const ServiceInfo info = model_->Serve(unit.op, unit.start(), unit.nr_sectors(), now);
+  assert(info.complete >= now);
+  ++stats_.units;
+  if (info.cache_hit) ++stats_.cache_hits;
+  stats_.overhead += info.overhead;
+  stats_.seek += info.seek;
+  stats_.rotation += info.rotation;
+  stats_.transfer += info.transfer;
+  if (on_service_) on_service_(unit, info);
+  events_->Push(std::max(info.complete, now), EventKind::kCompletion, &unit);
+}
+
+void SimDevice::ArmTimer(Time at) {
+  ++timer_generation_;
+  timer_at_ = at;
+  if (at == kTimeNever) return;
+  events_->Push(std::max(at, clock_->Now()), EventKind::kTimer, nullptr, timer_generation_);
+}
+
+Simulation::Simulation(DiskModel* model) : device_(model, &events_, &clock_) {}
+
+void Simulation::ScheduleArrival(Time at, Request* rq) {
+  events_.Push(std::max(at, clock_.Now()), EventKind::kArrival, rq);
+}
+
+bool Simulation::Step() {
+  if (events_.empty()) return false;
+  const Event e = events_.Pop();
+  assert(e.time >= clock_.Now());
+  clock_.AdvanceTo(e.time);
+  ++events_run_;
+  switch (e.kind) {
+    case EventKind::kArrival:
+      if (on_arrival_) on_arrival_(*e.request);
+      break;
+    case EventKind::kCompletion:
+      assert(dispatcher_ != nullptr);
+      dispatcher_->Complete(*e.request);
+      break;
+    case EventKind::kTimer:
+      if (device_.TimerLive(e.generation)) {
+        device_.TimerConsumed();
+        assert(dispatcher_ != nullptr);
+        dispatcher_->TimerFired();
+      }
+      break;
+  }
+  return true;
+}
+
+}  // namespace iosched::sim
