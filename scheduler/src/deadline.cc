@@ -1,0 +1,323 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// Deadline i/o scheduler (2.6.32 block/deadline-iosched.c; ELEVATORS.md §5).
+//
+// Every request sits on two lists of its data direction (a sync write is a
+// WRITE here): a sector-sorted tree (sort_list) and an arrival-ordered fifo
+// whose entries carry their expiry tick (fifo_time = arrival + fifo_expire).
+// The sort tree holds at most one request per start sector; inserting a
+// request whose start equals a queued one's moves the old one ("alias") to
+// the dispatch list first.
+//
+// Requests are dispatched in batches of one direction. A batch walks the
+// sort tree upwards from where it started, following the next_rq cache,
+// until fifo_batch requests have gone or it runs off the top of the tree.
+// Only when a batch ends do we look at the clock: the direction is chosen
+// (reads are preferred, but not more than writes_starved times in a row while
+// writes wait) and the batch restarts at the oldest request of that
+// direction if it has expired or if there is no cached successor, otherwise
+// at the cached successor. Expiry is strict: a request expires once
+// now > fifo_time. New arrivals never become next_rq by insertion, only as
+// the tree successor of a request just dispatched.
+//
+// When two queued requests are coalesced, the survivor inherits the earlier
+// fifo_time and that fifo position. Front merges are looked up in the sort
+// tree when front_merges is set (otherwise they happen only through the
+// core's last_merge cache).
+//
+// The option legacy_2_6_20 selects the 2.6.20 batch rules (§5.4): a batch
+// also ends at the first non-sequential candidate, an unexpired restart
+// continues from next_rq without starting a new batch, and with no next_rq
+// the sweep wraps to the lowest sector (C-SCAN) instead of the fifo head.
+//
+// Tunables (sysfs queue/iosched/, out-of-range values clamped as sysfs does):
+//   read_expire     500 ms (HZ/2)  [0, INT_MAX]  fifo expiry of reads
+//   write_expire   5000 ms (5*HZ)  [0, INT_MAX]  fifo expiry of writes
+//   fifo_batch       16 requests   [0, INT_MAX]  requests per batch
+//   writes_starved    2 choices    [INT_MIN, INT_MAX]  read batches chosen
+//                                                in a row while writes wait
+//   front_merges      1 bool       [0, 1]        look up front merges
+//   legacy_2_6_20     0 bool       [0, 1]        2.6.20 batch rules (option)
+//
+// Counters: expired_served (units moved to the dispatch list whose fifo_time
+// had passed at that moment; a unit counts once however many requests were
+// merged into it), batches (batch starts), alias_dispatches.
+//
+// Nothing here allocates per request: requests are linked through their
+// intrusive sort_hook / fifo_hook.
+
+#include <boost/intrusive/list.hpp>
+#include <boost/intrusive/set.hpp>
+#include <limits>
+
+#include "builtin_elevators.h"
+#include "elv_core.h"
+
+namespace iosched {
+namespace {
+
+namespace bi = boost::intrusive;
+
+constexpr int kRead = 0;
+constexpr int kWrite = 1;
+
+struct StartKey {
+  using type = uint64_t;
+  uint64_t operator()(const Request& r) const { return r.start(); }
+};
+
+// Unique keys: the 2.6 rbtree refuses a second request with the same start.
+using SortTree = bi::set<Request, bi::member_hook<Request, SetHook, &Request::sort_hook>,
+                         bi::key_of_value<StartKey>, bi::constant_time_size<false>>;
+using FifoList = bi::list<Request, bi::member_hook<Request, ListHook, &Request::fifo_hook>,
+                          bi::constant_time_size<false>>;
+
+class DeadlineElevator final : public ElvCore {
+ public:
+  explicit DeadlineElevator(const ElevatorEnv& env);
+  ~DeadlineElevator() override {
+    for (int d : {kRead, kWrite}) {
+      sort_list_[d].clear();
+      fifo_list_[d].clear();
+    }
+  }
+
+  std::string_view Name() const override { return "deadline"; }
+
+  std::vector<std::pair<std::string, int64_t>> Counters() const override {
+    return {{"expired_served", expired_served_},
+            {"batches", batches_},
+            {"alias_dispatches", alias_dispatches_}};
+  }
+
+ protected:
+  Request* ElvMerge(const Request& bio) override;
+  void ElvMerged(Request& rq, MergeType type) override;
+  void ElvMergeRequests(Request& rq, Request& next) override;
+  void ElvAddRequest(Request& rq, Time now) override;
+  int ElvDispatch(Time now, bool force) override;
+  Request* ElvFormer(Request& rq) override;
+  Request* ElvLatter(Request& rq) override;
+
+ private:
+  static int DataDir(const Request& rq) { return rq.op == Op::kWrite ? kWrite : kRead; }
+  // The tick of the event being handled (the core records its time).
+  int64_t jiffies() const { return Jiffies(now()); }
+
+  // Tree successor of `rq` in its direction's sort tree (deadline_latter_request).
+  Request* Latter(Request& rq);
+  // deadline_add_rq_rb: insert into the sort tree, first moving any alias
+  // (same start sector) to the dispatch list.
+  void AddRqRb(Request& rq);
+  // deadline_del_rq_rb: unlink from the tree, advancing next_rq past `rq`.
+  void DelRqRb(Request& rq);
+  // deadline_remove_request: off the fifo and the tree.
+  void RemoveRequest(Request& rq);
+  // deadline_move_request: reset next_rq to rq's successor, remember the
+  // head position, and put `rq` on the dispatch list.
+  void MoveRequest(Request& rq);
+  // deadline_check_fifo: has the oldest request of `dir` expired?
+  bool CheckFifo(int dir) const { return jiffies() > fifo_list_[dir].front().fifo_time; }
+  // Picks the request that starts a batch of `dir` (step 5).
+  Request* FindRequest(int dir);
+  Request* FindRequestLegacy(int dir);
+
+  SortTree sort_list_[2];
+  FifoList fifo_list_[2];
+  Request* next_rq_[2] = {nullptr, nullptr};
+  int64_t batching_ = 0;  // requests dispatched in the current batch
+  int64_t starved_ = 0;   // times reads were chosen while writes waited
+  uint64_t last_sector_ = 0;
+
+  // Tunables. fifo_expire_ is in ticks (sysfs shows ms).
+  int64_t fifo_expire_[2];
+  int64_t fifo_batch_ = 16;
+  int64_t writes_starved_ = 2;
+  int64_t front_merges_ = 1;
+  int64_t legacy_2_6_20_ = 0;
+
+  int64_t expired_served_ = 0;
+  int64_t batches_ = 0;
+  int64_t alias_dispatches_ = 0;
+};
+
+DeadlineElevator::DeadlineElevator(const ElevatorEnv& env) : ElvCore(env) {
+  const int64_t hz = ticks().hz();
+  fifo_expire_[kRead] = hz / 2;   // read_expire: HZ/2
+  fifo_expire_[kWrite] = 5 * hz;  // write_expire: 5*HZ
+  constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
+  constexpr int64_t kIntMin = std::numeric_limits<int32_t>::min();
+  using K = TunableSet::Kind;
+  constexpr auto kClamp = TunableSet::OutOfRange::kClamp;
+  tunables().Add("read_expire", K::kMillis, &fifo_expire_[kRead], 0, kIntMax, kClamp, "ms",
+                 "fifo expiry of reads (kernel default HZ/2 = 500 ms)");
+  tunables().Add("write_expire", K::kMillis, &fifo_expire_[kWrite], 0, kIntMax, kClamp, "ms",
+                 "fifo expiry of writes (kernel default 5*HZ = 5000 ms)");
+  tunables().Add("writes_starved", K::kInt, &writes_starved_, kIntMin, kIntMax, kClamp, "choices",
+                 "read batches that may be chosen in a row while writes wait (2)");
+  tunables().Add("front_merges", K::kBool, &front_merges_, 0, 1, kClamp, "bool",
+                 "look up front merges in the sort tree (1)");
+  tunables().Add("fifo_batch", K::kInt, &fifo_batch_, 0, kIntMax, kClamp, "requests",
+                 "requests dispatched per batch (16)");
+  tunables().Add("legacy_2_6_20", K::kBool, &legacy_2_6_20_, 0, 1, kClamp, "bool",
+                 "2.6.20 batch rules: end batches on seeks, wrap to the lowest sector (0)");
+}
+
+Request* DeadlineElevator::Latter(Request& rq) {
+  SortTree& tree = sort_list_[DataDir(rq)];
+  auto it = std::next(tree.iterator_to(rq));
+  return it == tree.end() ? nullptr : &*it;
+}
+
+Request* DeadlineElevator::ElvLatter(Request& rq) { return Latter(rq); }
+
+Request* DeadlineElevator::ElvFormer(Request& rq) {
+  SortTree& tree = sort_list_[DataDir(rq)];
+  auto it = tree.iterator_to(rq);
+  return it == tree.begin() ? nullptr : &*std::prev(it);
+}
+
+void DeadlineElevator::AddRqRb(Request& rq) {
+  SortTree& tree = sort_list_[DataDir(rq)];
+  while (true) {
+    auto [it, inserted] = tree.insert(rq);
+    if (inserted) return;
+    // An alias: the existing request goes straight to the dispatch list,
+    // through the normal move (next_rq and last_sector reset, batching kept).
+    ++alias_dispatches_;
+    MoveRequest(*it);
+  }
+}
+
+void DeadlineElevator::DelRqRb(Request& rq) {
+  const int dir = DataDir(rq);
+  if (next_rq_[dir] == &rq) next_rq_[dir] = Latter(rq);
+  sort_list_[dir].erase(sort_list_[dir].iterator_to(rq));
+}
+
+void DeadlineElevator::RemoveRequest(Request& rq) {
+  fifo_list_[DataDir(rq)].erase(fifo_list_[DataDir(rq)].iterator_to(rq));
+  DelRqRb(rq);
+}
+
+void DeadlineElevator::MoveRequest(Request& rq) {
+  const int dir = DataDir(rq);
+  next_rq_[kRead] = nullptr;
+  next_rq_[kWrite] = nullptr;
+  next_rq_[dir] = Latter(rq);
+  last_sector_ = rq.end();
+  if (jiffies() > rq.fifo_time) ++expired_served_;
+  RemoveRequest(rq);
+  DispatchAddTail(rq);
+}
+
+void DeadlineElevator::ElvAddRequest(Request& rq, Time now) {
+  const int dir = DataDir(rq);
+  AddRqRb(rq);
+  rq.fifo_time = Jiffies(now) + fifo_expire_[dir];
+  fifo_list_[dir].push_back(rq);
+}
+
+Request* DeadlineElevator::ElvMerge(const Request& bio) {
+  if (!front_merges_) return nullptr;
+  SortTree& tree = sort_list_[DataDir(bio)];
+  auto it = tree.find(bio.sector + bio.sectors);
+  return it == tree.end() ? nullptr : &*it;
+}
+
+void DeadlineElevator::ElvMerged(Request& rq, MergeType type) {
+  if (type != MergeType::kFront) return;
+  // The start sector moved: re-sort (which may meet an alias).
+  SortTree& tree = sort_list_[DataDir(rq)];
+  tree.erase(tree.iterator_to(rq));
+  AddRqRb(rq);
+}
+
+void DeadlineElevator::ElvMergeRequests(Request& rq, Request& next) {
+  // `next` is going away: if it expires earlier, `rq` takes over its fifo
+  // position and expiry. Both are queued in the same direction's fifo.
+  if (next.fifo_time < rq.fifo_time) {
+    FifoList& fifo = fifo_list_[DataDir(rq)];
+    fifo.erase(fifo.iterator_to(rq));
+    fifo.insert(fifo.iterator_to(next), rq);
+    rq.fifo_time = next.fifo_time;
+  }
+  RemoveRequest(next);
+}
+
+Request* DeadlineElevator::FindRequest(int dir) {
+  // 2.6.32: restart at the oldest request if it has expired or if the
+  // sweep has nowhere to continue; either way a new batch begins.
+  Request* rq = nullptr;
+  if (CheckFifo(dir) || next_rq_[dir] == nullptr) {
+    rq = &fifo_list_[dir].front();
+  } else {
+    rq = next_rq_[dir];
+  }
+  batching_ = 0;
+  ++batches_;
+  return rq;
+}
+
+Request* DeadlineElevator::FindRequestLegacy(int dir) {
+  // 2.6.20: an expired fifo head starts a new batch; otherwise keep going
+  // from next_rq without resetting the batch count; with no next_rq, wrap
+  // to the lowest sector (one-way elevator) and start a new batch.
+  if (CheckFifo(dir)) {
+    batching_ = 0;
+    ++batches_;
+    return &fifo_list_[dir].front();
+  }
+  if (next_rq_[dir] != nullptr) return next_rq_[dir];
+  batching_ = 0;
+  ++batches_;
+  return &*sort_list_[dir].begin();
+}
+
+int DeadlineElevator::ElvDispatch(Time /*now*/, bool /*force*/) {
+  // `force` changes nothing: each call moves one request, and a drain keeps
+  // calling until the elevator is empty.
+  const bool reads = !fifo_list_[kRead].empty();
+  const bool writes = !fifo_list_[kWrite].empty();
+
+  // Batches are reads XOR writes: at most one next_rq is set.
+  Request* rq = next_rq_[kWrite] != nullptr ? next_rq_[kWrite] : next_rq_[kRead];
+  bool continue_batch = false;
+  if (rq != nullptr) {
+    if (legacy_2_6_20_ && last_sector_ != rq->start()) {
+      batching_ += fifo_batch_;  // 2.6.20: a seek ends the batch
+    }
+    continue_batch = batching_ < fifo_batch_;
+  }
+
+  if (!continue_batch) {
+    int dir;
+    if (reads) {
+      // starved moves only while writes wait: compare, then increment.
+      if (writes && starved_++ >= writes_starved_) {
+        dir = kWrite;
+        starved_ = 0;
+      } else {
+        dir = kRead;
+      }
+    } else if (writes) {
+      dir = kWrite;
+      starved_ = 0;
+    } else {
+      return 0;
+    }
+    rq = legacy_2_6_20_ ? FindRequestLegacy(dir) : FindRequest(dir);
+  }
+
+  ++batching_;
+  MoveRequest(*rq);
+  return 1;
+}
+
+}  // namespace
+
+std::unique_ptr<Elevator> NewDeadlineElevator(const ElevatorEnv& env) {
+  return std::make_unique<DeadlineElevator>(env);
+}
+
+}  // namespace iosched
