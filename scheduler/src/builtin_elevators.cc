@@ -6,8 +6,9 @@ namespace iosched {
 
 std::vector<BuiltinElevator> BuiltinElevators() {
   return {
-      {"noop", {}, NewNoopElevator},
-      {"linus", {}, NewLinusElevator},
+      {"noop", {}, NewNoopElevator},         {"linus", {}, NewLinusElevator},
+      {"deadline", {}, NewDeadlineElevator}, {"anticipatory", {"as"}, NewAnticipatoryElevator},
+      {"cfq", {}, NewCfqElevator},
   };
 }
 

@@ -17,6 +17,9 @@ namespace iosched {
 
 std::unique_ptr<Elevator> NewNoopElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewLinusElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewDeadlineElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewAnticipatoryElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewCfqElevator(const ElevatorEnv& env);
 
 struct BuiltinElevator {
   std::string name;

@@ -37,8 +37,9 @@ void RunMetrics::OnArrival(const Request& rq, Time now) {
 
 void RunMetrics::OnMerge(const Request&, const Request&, Time) { ++merges_; }
 
-void RunMetrics::OnIssue(const Request& unit, Time) {
+void RunMetrics::OnIssue(const Request& unit, Time now) {
   ++issued_;
+  if (head_trace_.size() < head_trace_limit_) head_trace_.emplace_back(now, unit.start());
   if (have_head_) {
     const uint64_t d = unit.start() > head_ ? unit.start() - head_ : head_ - unit.start();
     seek_sum_ += d;

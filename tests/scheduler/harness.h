@@ -10,6 +10,7 @@
 #define IOSCHED_TESTS_SCHEDULER_HARNESS_H_
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -48,8 +49,20 @@ class Harness : public Clock, public Device {
     dispatcher_->set_completion([this](Request& r) {
       ++completions_[r.id];
       completed_ids_.push_back(r.id);
+      if (on_complete_) on_complete_(r);
     });
   }
+
+  // The elevator and the dispatcher go first: requests still queued at the
+  // end of a test are unlinked while they are alive.
+  ~Harness() override {
+    dispatcher_.reset();
+    elevator_.reset();
+  }
+
+  // Optional hook run after each member's completion is recorded, at the
+  // completion tick (closed-loop workloads submit their next request here).
+  void set_on_complete(std::function<void(Request&)> fn) { on_complete_ = std::move(fn); }
 
   // Clock.
   Time Now() const override { return now_; }
@@ -86,6 +99,15 @@ class Harness : public Clock, public Device {
   Request& Write(uint64_t sector, uint32_t sectors = 8, uint32_t stream = 1) {
     return Submit(Op::kWrite, sector, sectors, stream);
   }
+  // A write flagged synchronous (O_DIRECT / O_SYNC): sync class for AS/CFQ.
+  Request& SyncWrite(uint64_t sector, uint32_t sectors = 8, uint32_t stream = 1) {
+    Request& r = Make(Op::kWrite, sector, sectors, stream);
+    r.sync = true;
+    dispatcher_->Submit(r);
+    return r;
+  }
+  // The io context `stream` exits (process exit) at the current time.
+  void ContextExit(uint32_t stream) { elevator_->ContextExit(stream, now_); }
 
   // Advances time to `tick`, delivering completions and timers in order.
   void RunUntil(int64_t tick) {
@@ -152,6 +174,7 @@ class Harness : public Clock, public Device {
   std::vector<Event> dispatched_;
   std::vector<uint64_t> completed_ids_;
   std::map<uint64_t, int> completions_;
+  std::function<void(Request&)> on_complete_;
   uint64_t next_id_ = 1;
 };
 

@@ -77,6 +77,11 @@ class RunMetrics : public DispatchObserver {
 
   const LatencyHistogram& latency(Op op) const { return op_[static_cast<int>(op)].latency; }
 
+  // Keeps (issue time, unit start sector) of the first `limit` issued units,
+  // for head-position plots. 0 (the default) keeps none. Bounded memory.
+  void set_head_trace_limit(size_t limit) { head_trace_limit_ = limit; }
+  const std::vector<std::pair<Time, uint64_t>>& head_trace() const { return head_trace_; }
+
  private:
   struct PerOp {
     uint64_t count = 0, bytes = 0;
@@ -98,6 +103,8 @@ class RunMetrics : public DispatchObserver {
   bool have_head_ = false;
   uint64_t head_ = 0;
   Time first_arrival_ = kTimeNever, last_completion_{0};
+  size_t head_trace_limit_ = 0;
+  std::vector<std::pair<Time, uint64_t>> head_trace_;
 };
 
 }  // namespace iosched
