@@ -1,0 +1,163 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// End-to-end tests of the `iosched` program: exit codes (0 ok, 1 runtime,
+// 2 usage), one clear error line, and well-formed CSV/JSON on real traces.
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "json_check.h"
+
+namespace iosched {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct CliRun {
+  int code;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+CliRun Iosched(const std::string& args) {
+  const std::string err_file = ::testing::TempDir() + "/iosched_stderr.txt";
+  const std::string cmd =
+      std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args + " 2>" + err_file;
+  CliRun r{};
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return {-1, "", "popen failed"};
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(in), {});
+  return r;
+}
+
+const std::string kMsr =
+    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";
+const std::string kValidate =
+    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/disksim-hp_c2247a.trace";
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+int CountLines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
+
+TEST(Cli, HelpExitsZero) {
+  CliRun r = Iosched("--help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("compare"));
+  EXPECT_EQ(Iosched("compare --help").code, 0);
+}
+
+TEST(Cli, NoSubcommandIsUsageError) { EXPECT_EQ(Iosched("").code, 2); }
+
+TEST(Cli, UnknownElevatorIsUsageError) {
+  CliRun r = Iosched("compare " + kMsr + " --elevators noop,elevat0r --fit scale");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("elevat0r"));
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Cli, BadTunableIsUsageError) {
+  CliRun r = Iosched("compare " + kMsr + " --elevators linus:read_latency=-4 --fit scale");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("read_latency"));
+  r = Iosched("compare " + kMsr + " --elevators linus:speed=3 --fit scale");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("speed"));
+}
+
+TEST(Cli, UnknownDiskIsUsageError) {
+  CliRun r = Iosched("compare " + kMsr + " --disk floppy");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("floppy"));
+  EXPECT_THAT(r.err, HasSubstr("hp-c2247a"));
+}
+
+TEST(Cli, BadOptionValuesAreUsageErrors) {
+  EXPECT_EQ(Iosched("compare " + kMsr + " --mode sideways").code, 2);
+  EXPECT_EQ(Iosched("compare " + kMsr + " --format xml").code, 2);
+  EXPECT_EQ(Iosched("compare " + kMsr + " --depth 0").code, 2);
+  EXPECT_EQ(Iosched("compare " + kMsr + " --time-scale -1").code, 2);
+}
+
+TEST(Cli, MissingTraceIsRuntimeError) {
+  CliRun r = Iosched("compare /nonexistent/trace.csv");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("/nonexistent/trace.csv"));
+}
+
+TEST(Cli, MalformedTraceNamesFileAndLine) {
+  const std::string path = WriteTemp("bad_msr.csv",
+                                     "128166385295514663,hm,0,Write,9056014336,2048,2833\n"
+                                     "128166385295514878,hm,0,Write,11855351808,512,2617\n"
+                                     "128166385295515175,hm,0,Write,55480x77056,4096,2320\n");
+  CliRun r = Iosched("compare " + path + " --trace-format msr --fit wrap");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr(path + ":3:"));
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+}
+
+TEST(Cli, TraceBeyondCapacityNeedsFit) {
+  CliRun r = Iosched("compare " + kMsr + " --elevators noop");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--fit"));
+}
+
+TEST(Cli, CompareCsvHasOneRowPerElevator) {
+  CliRun r = Iosched("compare " + kMsr + " --elevators noop,linus --fit scale --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(CountLines(r.out), 3) << r.out;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n'))
+                .find("elevator,spec,requests,completed,iops,mb_s,"
+                      "lat_mean_ms,lat_p50_ms"),
+            0u);
+  EXPECT_THAT(r.out, HasSubstr("\nnoop,noop,1000,1000,"));
+  EXPECT_THAT(r.out, HasSubstr("\nlinus,linus,1000,1000,"));
+}
+
+TEST(Cli, CompareJsonIsWellFormed) {
+  CliRun r =
+      Iosched("compare " + kValidate + " --elevators noop,linus:read_latency=8 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string error;
+  EXPECT_TRUE(testing_util::IsValidJson(r.out, &error)) << error << "\n" << r.out;
+  for (const char* key :
+       {"\"trace\":", "\"disk\":\"hp-c2247a\"", "\"mode\":\"open\"", "\"results\":[",
+        "\"elevator\":\"noop\"", "\"spec\":\"linus:read_latency=8\"", "\"lat_p99_ms\":",
+        "\"seek_mean_sectors\":", "\"merges\":", "\"requests\":9999", "\"completed\":9999"}) {
+    EXPECT_THAT(r.out, HasSubstr(key));
+  }
+}
+
+TEST(Cli, ListsElevatorsDisksAndFormats) {
+  CliRun e = Iosched("elevators");
+  EXPECT_EQ(e.code, 0);
+  EXPECT_THAT(e.out, HasSubstr("read_latency"));
+  CliRun d = Iosched("disks");
+  EXPECT_EQ(d.code, 0);
+  EXPECT_THAT(d.out, HasSubstr("hp-c2247a"));
+  EXPECT_THAT(d.out, HasSubstr("ssd"));
+  CliRun f = Iosched("formats");
+  EXPECT_EQ(f.code, 0);
+  EXPECT_THAT(f.out, HasSubstr("msr"));
+}
+
+}  // namespace
+}  // namespace iosched
