@@ -4,6 +4,7 @@
 // 2 usage), one clear error line, and well-formed CSV/JSON on real traces.
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -26,7 +27,11 @@ struct CliRun {
 };
 
 CliRun Iosched(const std::string& args) {
-  const std::string err_file = ::testing::TempDir() + "/iosched_stderr.txt";
+  // ctest runs test cases in parallel processes: one stderr file per process
+  // and call.
+  static int calls = 0;
+  const std::string err_file = ::testing::TempDir() + "/iosched_stderr." +
+                               std::to_string(::getpid()) + "." + std::to_string(++calls);
   const std::string cmd =
       std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args + " 2>" + err_file;
   CliRun r{};
@@ -39,6 +44,7 @@ CliRun Iosched(const std::string& args) {
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::ifstream in(err_file);
   r.err.assign(std::istreambuf_iterator<char>(in), {});
+  std::remove(err_file.c_str());
   return r;
 }
 
@@ -48,7 +54,7 @@ const std::string kValidate =
     std::string(IOSCHED_SOURCE_DIR) + "/traces/data/disksim-hp_c2247a.trace";
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "/" + name;
+  const std::string path = ::testing::TempDir() + "/" + std::to_string(::getpid()) + "_" + name;
   std::ofstream(path) << text;
   return path;
 }
