@@ -53,13 +53,15 @@ struct ReadResult {
   absl::Status status;  // OK if the whole file was read
   std::vector<TraceRecord> records;
   uint64_t skipped = 0;
+  uint64_t bad_lines = 0;
+  std::string first_bad_line;
   std::string format;
   std::string time_unit;
 };
 
-inline ReadResult ReadAll(const std::string& path, std::string_view format) {
+// Reads every record of an open reader (or keeps its opening error).
+inline ReadResult Drain(absl::StatusOr<std::unique_ptr<TraceReader>> reader) {
   ReadResult result;
-  absl::StatusOr<std::unique_ptr<TraceReader>> reader = OpenTrace(path, format);
   if (!reader.ok()) {
     result.status = reader.status();
     return result;
@@ -77,7 +79,26 @@ inline ReadResult ReadAll(const std::string& path, std::string_view format) {
     result.records.push_back(rec);
   }
   result.skipped = (*reader)->skipped();
+  result.bad_lines = (*reader)->bad_lines();
+  result.first_bad_line = std::string((*reader)->first_bad_line());
   return result;
+}
+
+inline ReadResult ReadAll(const std::string& path, std::string_view format) {
+  return Drain(OpenTrace(path, format));
+}
+
+inline ReadResult ReadAll(const std::string& path, const TraceReadOptions& options) {
+  return Drain(OpenTrace(path, options));
+}
+
+// Reads `data` as a trace without a file.
+inline ReadResult ReadMemory(std::string_view data, std::string_view format,
+                             bool skip_bad_lines = false) {
+  TraceReadOptions options;
+  options.format = std::string(format);
+  options.skip_bad_lines = skip_bad_lines;
+  return Drain(OpenTraceFromMemory("mem", data, options));
 }
 
 // Reads `contents` as a trace of `format` from a temporary file.

@@ -14,7 +14,8 @@
 // the end ("CPU0 (sda):", "Total (sda):", " Reads Queued: …",
 // "Throughput …", "Events …", "Skips …", "Input file … added", per-process
 // "comm (pid)" headers). Any other text line is skipped too, but makes
-// format detection reject the file.
+// format detection reject the file; a line with control characters (binary
+// junk) is an error.
 //
 // Lines are reported in file order: blkparse sorts per CPU, not globally.
 
@@ -79,6 +80,11 @@ absl::Status ParseBlkparseLine(std::string_view line, const LineContext& ctx, Tr
   std::string_view f[10];
   const size_t n = SplitBlanks(line, f, 10);
   if (!LooksLikeEventLine(f[0])) {
+    // Free text is tolerated (summaries vary between versions), binary junk
+    // is not.
+    for (unsigned char c : line) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) return LineError(ctx, "a blkparse text line", line);
+    }
     *kind = IsKnownTextLine(f, n) ? LineKind::kHeader : LineKind::kForeign;
     return absl::OkStatus();
   }

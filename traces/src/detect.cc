@@ -1,51 +1,31 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// Format registry, format detection and OpenTrace.
+// Format detection from the first bytes of an input.
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "iosched/trace.h"
-#include "line_format.h"
+#include "binary_formats.h"
+#include "formats.h"
 #include "line_reader.h"
-#include "text_trace_reader.h"
 
-namespace iosched {
+namespace iosched::traces_internal {
 namespace {
 
-using traces_internal::LineContext;
-using traces_internal::LineFormat;
-using traces_internal::LineKind;
-using traces_internal::LineReader;
-
-// Listing order (KnownTraceFormats).
-const LineFormat* const kFormats[] = {
-    &traces_internal::kMsrFormat,      &traces_internal::kBlkparseFormat,
-    &traces_internal::kDiskSimFormat,  &traces_internal::kMqSimFormat,
-    &traces_internal::kValidateFormat, &traces_internal::kFiuFormat,
-};
-
-// Detection order: most distinctive first; mqsim (integer ns, type 0/1)
-// before disksim, which accepts any five numeric columns.
+// Text formats without a magic first line, most distinctive first; mqsim
+// (integer ns, type 0/1) before disksim, which accepts any five numeric
+// columns.
 const LineFormat* const kDetectionOrder[] = {
-    &traces_internal::kValidateFormat, &traces_internal::kMsrFormat,
-    &traces_internal::kBlkparseFormat, &traces_internal::kFiuFormat,
-    &traces_internal::kMqSimFormat,    &traces_internal::kDiskSimFormat,
+    &kValidateFormat, &kMsrFormat, &kSpcFormat,   &kTencentFormat,
+    &kBlkparseFormat, &kFiuFormat, &kMqSimFormat, &kDiskSimFormat,
 };
-
-const LineFormat* FindFormat(std::string_view name) {
-  for (const LineFormat* f : kFormats) {
-    if (f->name == name) return f;
-  }
-  return nullptr;
-}
 
 // Detection reads the first kSampleLines data lines (not blank, not '#'),
 // looking at no more than kMaxScanLines lines in all.
@@ -59,88 +39,123 @@ struct SampleLine {
 
 // Checks every sample line against `format`. Returns OK if all are accepted
 // and at least one is a record or event; otherwise the reason.
-absl::Status MatchFormat(const LineFormat& format, const std::string& path,
-                         const std::vector<SampleLine>& sample) {
+absl::Status MatchFormat(const LineFormat& format, std::string_view path,
+                         const std::vector<SampleLine>& sample, bool tolerate_bad_lines) {
+  absl::StatusOr<std::unique_ptr<LineParser>> parser = MakeLineParser(format, {});
+  if (!parser.ok()) return parser.status();
   bool evidence = false;
+  size_t bad = 0;
+  absl::Status first_error;
   for (size_t i = 0; i < sample.size(); ++i) {
     LineContext ctx{path, sample[i].line, i == 0};
     TraceRecord rec;
     LineKind kind = LineKind::kForeign;
-    if (absl::Status s = format.parse(sample[i].text, ctx, &rec, &kind); !s.ok()) return s;
-    if (kind == LineKind::kForeign) {
-      return traces_internal::LineError(
-          ctx, absl::StrCat("a ", traces_internal::AbslView(format.name), " line"), sample[i].text);
+    absl::Status s = (*parser)->Parse(sample[i].text, ctx, &rec, &kind);
+    if (s.ok() && kind == LineKind::kForeign) {
+      s = LineError(ctx, absl::StrCat("a ", AbslView(format.name), " line"), sample[i].text);
+    }
+    if (!s.ok()) {
+      if (!tolerate_bad_lines) return s;
+      if (first_error.ok()) first_error = s;
+      ++bad;
+      continue;
     }
     if (kind == LineKind::kRecord || kind == LineKind::kEvent) evidence = true;
   }
-  if (!evidence) {
-    return absl::InvalidArgumentError("only header lines");
+  if (bad > std::max<size_t>(1, sample.size() / 4) || (!evidence && !first_error.ok())) {
+    return first_error;
   }
+  if (!evidence) return absl::InvalidArgumentError("only header lines");
   return absl::OkStatus();
 }
 
 }  // namespace
 
-std::vector<std::string> KnownTraceFormats() {
-  std::vector<std::string> names;
-  for (const LineFormat* f : kFormats) names.emplace_back(f->name);
-  return names;
+absl::Status ReadPrefix(ByteSource& source, size_t max, std::string* out, bool* eof) {
+  // Grow as the input proves long enough: a tiny file costs a tiny buffer.
+  out->clear();
+  *eof = false;
+  size_t want = std::min<size_t>(max, 4096);
+  while (!*eof && out->size() < max) {
+    const size_t have = out->size();
+    out->resize(want);
+    absl::StatusOr<size_t> n = ReadFully(source, out->data() + have, want - have);
+    if (!n.ok()) return n.status();
+    out->resize(have + *n);
+    *eof = have + *n < want;
+    want = std::min(max, want * 4);
+  }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> DetectTraceFormat(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<LineReader>> lines = LineReader::Open(path);
-  if (!lines.ok()) return lines.status();
+std::string_view FirstLine(std::string_view prefix) {
+  if (prefix.starts_with("\xEF\xBB\xBF")) prefix.remove_prefix(3);
+  const size_t nl = prefix.find('\n');
+  std::string_view line = prefix.substr(0, nl);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+absl::StatusOr<std::string> DetectFromPrefix(std::string_view path, std::string_view prefix,
+                                             bool eof, bool tolerate_bad_lines) {
+  if (prefix.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(AbslView(path), ": empty file, cannot detect format"));
+  }
+  if (prefix.starts_with(kNativeBinaryMagic)) return std::string("iosched-bin");
+  if (prefix.starts_with(kSrtMagic)) return std::string("hpl-srt");
+  const std::string_view first = StripBlanks(FirstLine(prefix));
+  if (first.starts_with("# iosched trace v1")) return std::string("iosched-csv");
+  if (first == "fio version 2 iolog") return std::string("fio-v2");
+  if (first == "fio version 3 iolog") return std::string("fio-v3");
+
+  // A line cut by the end of the prefix is not sampled.
+  if (!eof) {
+    const size_t nl = prefix.rfind('\n');
+    prefix = nl == std::string_view::npos ? std::string_view() : prefix.substr(0, nl + 1);
+  }
+  std::unique_ptr<LineReader> lines =
+      LineReader::FromSource(MemoryByteSource(std::string(path), prefix, /*sniff=*/false), {});
   std::vector<SampleLine> sample;
   std::string_view line;
-  while (sample.size() < kSampleLines && (*lines)->line_number() < kMaxScanLines) {
-    absl::StatusOr<bool> more = (*lines)->Next(&line);
+  while (sample.size() < kSampleLines && lines->line_number() < kMaxScanLines) {
+    absl::StatusOr<bool> more = lines->Next(&line);
     if (!more.ok()) return more.status();
     if (!*more) break;
-    if (traces_internal::IsBlankOrComment(line)) continue;
-    sample.push_back({(*lines)->line_number(), std::string(line)});
-  }
-  if ((*lines)->bytes_read() == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": empty file, cannot detect format"));
+    if (IsBlankOrComment(line)) continue;
+    sample.push_back({lines->line_number(), std::string(line)});
   }
   if (sample.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": no data lines (only blank or '#' lines), cannot detect format"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        AbslView(path), ": no data lines (only blank or '#' lines), cannot detect format"));
+  }
+  // Tolerance only when no format fits strictly: a DiskSim trace with one
+  // fractional time must stay "disksim", not become "mqsim" minus a line.
+  if (tolerate_bad_lines) {
+    bool strict_fit = false;
+    for (const LineFormat* f : kDetectionOrder) {
+      if (MatchFormat(*f, path, sample, false).ok()) {
+        strict_fit = true;
+        break;
+      }
+    }
+    tolerate_bad_lines = !strict_fit;
   }
   std::vector<std::string> tried;
   for (const LineFormat* f : kDetectionOrder) {
-    absl::Status s = MatchFormat(*f, path, sample);
+    absl::Status s = MatchFormat(*f, path, sample, tolerate_bad_lines);
     if (s.ok()) return std::string(f->name);
     // "path:12: expected …" → "line 12: expected …".
     absl::string_view reason = s.message();
-    const std::string prefix = absl::StrCat(path, ":");
-    const bool has_line = absl::StartsWith(reason, prefix);
-    if (has_line) reason.remove_prefix(prefix.size());
-    tried.push_back(absl::StrCat(traces_internal::AbslView(f->name), " (", has_line ? "line " : "",
-                                 reason, ")"));
+    const std::string prefix_text = absl::StrCat(AbslView(path), ":");
+    const bool has_line = absl::StartsWith(reason, prefix_text);
+    if (has_line) reason.remove_prefix(prefix_text.size());
+    tried.push_back(absl::StrCat(AbslView(f->name), " (", has_line ? "line " : "", reason, ")"));
   }
   return absl::InvalidArgumentError(
-      absl::StrCat(path, ": cannot detect the trace format from its first ", sample.size(),
-                   " data lines; tried ", absl::StrJoin(tried, "; "),
+      absl::StrCat(AbslView(path), ": cannot detect the trace format from its first ",
+                   sample.size(), " data lines; tried ", absl::StrJoin(tried, "; "),
                    ". Name the format explicitly (--trace-format)"));
 }
 
-absl::StatusOr<std::unique_ptr<TraceReader>> OpenTrace(const std::string& path,
-                                                       std::string_view format) {
-  std::string name = absl::AsciiStrToLower(traces_internal::AbslView(format));
-  if (name.empty() || name == "auto") {
-    absl::StatusOr<std::string> detected = DetectTraceFormat(path);
-    if (!detected.ok()) return detected.status();
-    name = *std::move(detected);
-  }
-  const LineFormat* f = FindFormat(name);
-  if (f == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown trace format '", traces_internal::AbslView(format),
-                     "'; known formats: auto, ", absl::StrJoin(KnownTraceFormats(), ", ")));
-  }
-  absl::StatusOr<std::unique_ptr<LineReader>> lines = LineReader::Open(path);
-  if (!lines.ok()) return lines.status();
-  return std::unique_ptr<TraceReader>(new traces_internal::TextTraceReader(f, *std::move(lines)));
-}
-
-}  // namespace iosched
+}  // namespace iosched::traces_internal

@@ -17,10 +17,13 @@ constexpr size_t kMaxFields = 24;  // room for a process name with blanks
 
 bool IsMd5(std::string_view s) {
   if (s.size() != 32) return false;
-  for (char c : s) {
-    if (!absl::ascii_isxdigit(c)) return false;
+  bool ok = true;
+  for (char c : s) {  // branch-free: all 32 characters are checked
+    const unsigned d = static_cast<unsigned char>(c) - '0';
+    const unsigned h = (static_cast<unsigned char>(c) | 0x20) - 'a';
+    ok &= (d <= 9) | (h <= 5);
   }
-  return true;
+  return ok;
 }
 
 absl::Status ParseFiuLine(std::string_view line, const LineContext& ctx, TraceRecord* rec,

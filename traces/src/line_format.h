@@ -3,18 +3,23 @@
 // LineFormat: what a line-oriented text trace format plugs into the shared
 // streaming reader (text_trace_reader.h) and into format detection
 // (detect.cc). Each format lives in its own file (msr_reader.cc, …) and
-// exposes one constant descriptor; the parse function is stateless, so
-// detection can run it on sample lines without a reader.
+// exposes one constant descriptor. Most formats have a stateless parse
+// function, so detection can run it on sample lines without a reader;
+// formats that need state across lines (fio's file table, a CSV header's
+// column positions) make a LineParser per reader instead.
 //
-// Thread-safety: descriptors are immutable; parse functions are pure.
+// Thread-safety: descriptors are immutable; parse functions are pure; a
+// LineParser belongs to one reader.
 
 #ifndef IOSCHED_TRACES_LINE_FORMAT_H_
 #define IOSCHED_TRACES_LINE_FORMAT_H_
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "iosched/trace.h"
 #include "parse_util.h"
 
@@ -57,13 +62,40 @@ enum class TimeMode : uint8_t {
 using LineParseFn = absl::Status (*)(std::string_view line, const LineContext& ctx,
                                      TraceRecord* rec, LineKind* kind);
 
+// A parser with state across the lines of one file. Same contract as
+// LineParseFn.
+class LineParser {
+ public:
+  virtual ~LineParser() = default;
+  virtual absl::Status Parse(std::string_view line, const LineContext& ctx, TraceRecord* rec,
+                             LineKind* kind) = 0;
+  // Unit of the timestamps as read when it depends on the file (the generic
+  // CSV's mapping); empty to use the format's.
+  virtual std::string_view time_unit() const { return {}; }
+};
+
+// What a stateful format's parser is configured with.
+struct LineFormatArgs {
+  std::string_view csv_mapping;  // "csv" only
+};
+
 struct LineFormat {
   std::string_view name;       // as accepted by OpenTrace
   std::string_view time_unit;  // unit of the timestamps in the file
-  LineParseFn parse;
+  LineParseFn parse;           // stateless formats; nullptr if make_parser is set
   TimeMode time_mode;
   int64_t ns_per_raw_unit;  // kRelativeToFirst only
+  // Stateful formats: makes one parser per reader. Errors are
+  // InvalidArgument (e.g. a bad CSV mapping).
+  absl::StatusOr<std::unique_ptr<LineParser>> (*make_parser)(const LineFormatArgs& args) = nullptr;
+  // The first line of the file is a magic header that may look like a
+  // comment ("# iosched trace v1 …"): line 1 always goes to the parser.
+  bool parse_first_line = false;
 };
+
+// The parser for `format`: its make_parser, or an adapter around parse.
+absl::StatusOr<std::unique_ptr<LineParser>> MakeLineParser(const LineFormat& format,
+                                                           const LineFormatArgs& args);
 
 extern const LineFormat kMsrFormat;
 extern const LineFormat kBlkparseFormat;
@@ -71,6 +103,12 @@ extern const LineFormat kDiskSimFormat;
 extern const LineFormat kMqSimFormat;
 extern const LineFormat kValidateFormat;
 extern const LineFormat kFiuFormat;
+extern const LineFormat kSpcFormat;
+extern const LineFormat kTencentFormat;
+extern const LineFormat kFioV2Format;
+extern const LineFormat kFioV3Format;
+extern const LineFormat kNativeCsvFormat;
+extern const LineFormat kGenericCsvFormat;
 
 }  // namespace iosched::traces_internal
 

@@ -2,11 +2,6 @@
 
 #include "line_reader.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -18,36 +13,25 @@ namespace iosched::traces_internal {
 
 absl::StatusOr<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path,
                                                              Options options) {
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot open"));
-  }
-  struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    return absl::ErrnoToStatus(EISDIR, absl::StrCat(path, ": cannot read"));
-  }
-#ifdef POSIX_FADV_SEQUENTIAL
-  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-  options.buffer_size = std::max<size_t>(options.buffer_size, 16);
-  options.max_line_length = std::max<size_t>(options.max_line_length, 1);
-  return std::unique_ptr<LineReader>(new LineReader(path, fd, options));
+  absl::StatusOr<std::unique_ptr<ByteSource>> source = OpenByteSource(path);
+  if (!source.ok()) return source.status();
+  return FromSource(*std::move(source), options);
 }
 
-LineReader::LineReader(std::string path, int fd, Options options)
-    : path_(std::move(path)),
-      fd_(fd),
+std::unique_ptr<LineReader> LineReader::FromSource(std::unique_ptr<ByteSource> source,
+                                                   Options options) {
+  options.buffer_size = std::max<size_t>(options.buffer_size, 16);
+  options.max_line_length = std::max<size_t>(options.max_line_length, 1);
+  return std::unique_ptr<LineReader>(new LineReader(std::move(source), options));
+}
+
+LineReader::LineReader(std::unique_ptr<ByteSource> source, Options options)
+    : source_(std::move(source)),
       options_(options),
       buffer_(new char[options.buffer_size]),
       capacity_(options.buffer_size) {}
 
-LineReader::~LineReader() {
-  if (fd_ >= 0) ::close(fd_);
-}
+LineReader::~LineReader() = default;
 
 absl::Status LineReader::Refill() {
   // Compact: keep the partial line at the front.
@@ -61,7 +45,7 @@ absl::Status LineReader::Refill() {
     // (+2 for "\r\n").
     const size_t limit = options_.max_line_length + 2;
     if (capacity_ >= limit) {
-      return LineError(path_, line_number_ + 1,
+      return LineError(path(), line_number_ + 1,
                        absl::StrCat("a line of at most ", options_.max_line_length, " bytes"),
                        std::string_view(buffer_.get(), end_));
     }
@@ -71,16 +55,13 @@ absl::Status LineReader::Refill() {
     buffer_ = std::move(bigger);
     capacity_ = new_capacity;
   }
-  ssize_t n;
-  do {
-    n = ::read(fd_, buffer_.get() + end_, capacity_ - end_);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return absl::ErrnoToStatus(errno, absl::StrCat(path_, ": read error"));
-  if (n == 0) {
+  absl::StatusOr<size_t> n = source_->Read(buffer_.get() + end_, capacity_ - end_);
+  if (!n.ok()) return n.status();
+  if (*n == 0) {
     eof_ = true;
   } else {
-    end_ += static_cast<size_t>(n);
-    bytes_read_ += static_cast<uint64_t>(n);
+    end_ += *n;
+    bytes_read_ += *n;
   }
   return absl::OkStatus();
 }
@@ -114,7 +95,7 @@ absl::StatusOr<bool> LineReader::Next(std::string_view* line) {
     ++line_number_;
     if (line_end > line_begin && base[line_end - 1] == '\r') --line_end;
     if (line_end - line_begin > options_.max_line_length) {
-      error_ = LineError(path_, line_number_,
+      error_ = LineError(path(), line_number_,
                          absl::StrCat("a line of at most ", options_.max_line_length, " bytes"),
                          std::string_view(base + line_begin, line_end - line_begin));
       return error_;

@@ -2,14 +2,16 @@
 //
 // LineReader: a buffered, streaming reader of text lines with line numbers.
 //
-// The file is read with read(2) into one buffer that is reused for the whole
-// file, so memory stays bounded (buffer_size, growing up to max_line_length
+// The bytes come from a ByteSource (a plain file read with read(2) straight
+// into the buffer, standard input, or a compressed file decompressed on the
+// fly) into one buffer that is reused for the whole file, so memory stays
+// bounded (buffer_size, growing up to max_line_length
 // only when a single line needs it) whatever the file size. Lines end at
 // '\n'; a '\r' immediately before it (CRLF files) is dropped, and so is a
 // UTF-8 byte-order mark at the very start of the file. The last line is
 // returned even when the file does not end with a newline.
 //
-// Ownership: the reader owns its file descriptor and buffer. A line returned
+// Ownership: the reader owns its ByteSource and buffer. A line returned
 // by Next() points into the buffer and stays valid only until the next call.
 //
 // Thread-safety: not thread-safe; use one reader from one thread at a time.
@@ -25,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "byte_source.h"
 
 namespace iosched::traces_internal {
 
@@ -39,12 +42,16 @@ class LineReader {
     size_t max_line_length = 1024 * 1024;
   };
 
-  // Opens `path` for reading. Errors (NotFound, PermissionDenied, …) name the
-  // path and the system's reason (strerror).
+  // Opens `path` for reading ("-" is standard input; compressed files are
+  // decompressed, see byte_source.h). Errors (NotFound, PermissionDenied, …)
+  // name the path and the system's reason (strerror).
   static absl::StatusOr<std::unique_ptr<LineReader>> Open(const std::string& path, Options options);
   static absl::StatusOr<std::unique_ptr<LineReader>> Open(const std::string& path) {
     return Open(path, Options());
   }
+  // Reads lines from `source`.
+  static std::unique_ptr<LineReader> FromSource(std::unique_ptr<ByteSource> source,
+                                                Options options);
 
   ~LineReader();
   LineReader(const LineReader&) = delete;
@@ -58,18 +65,19 @@ class LineReader {
 
   // 1-based number of the line last returned by Next(); 0 before the first.
   uint64_t line_number() const { return line_number_; }
-  // Total bytes read from the file so far.
+  // Total bytes read from the file so far (decompressed bytes for a
+  // compressed file).
   uint64_t bytes_read() const { return bytes_read_; }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return source_->path(); }
+  Compression compression() const { return source_->compression(); }
 
  private:
-  LineReader(std::string path, int fd, Options options);
+  LineReader(std::unique_ptr<ByteSource> source, Options options);
   // Moves unconsumed bytes to the front of the buffer and reads more. Sets
   // eof_ when the file is exhausted.
   absl::Status Refill();
 
-  std::string path_;
-  int fd_ = -1;
+  std::unique_ptr<ByteSource> source_;
   Options options_;
   std::unique_ptr<char[]> buffer_;
   size_t capacity_ = 0;

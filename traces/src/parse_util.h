@@ -41,6 +41,9 @@ inline absl::Status LineError(const LineContext& ctx, std::string_view expected,
   return LineError(ctx.path, ctx.line, expected, got);
 }
 
+// True if `s` is valid UTF-8 without control characters (tab allowed).
+bool IsPrintableUtf8(std::string_view s);
+
 // Returns `text` shortened to kMaxQuotedText characters (plus "...").
 std::string_view TruncateForMessage(std::string_view text, bool* truncated);
 

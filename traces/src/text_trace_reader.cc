@@ -5,9 +5,39 @@
 #include <utility>
 
 namespace iosched::traces_internal {
+namespace {
 
-TextTraceReader::TextTraceReader(const LineFormat* format, std::unique_ptr<LineReader> lines)
-    : format_(format), lines_(std::move(lines)) {}
+class FnLineParser final : public LineParser {
+ public:
+  explicit FnLineParser(LineParseFn fn) : fn_(fn) {}
+  absl::Status Parse(std::string_view line, const LineContext& ctx, TraceRecord* rec,
+                     LineKind* kind) override {
+    return fn_(line, ctx, rec, kind);
+  }
+
+ private:
+  LineParseFn fn_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LineParser>> MakeLineParser(const LineFormat& format,
+                                                           const LineFormatArgs& args) {
+  if (format.make_parser != nullptr) return format.make_parser(args);
+  return std::unique_ptr<LineParser>(new FnLineParser(format.parse));
+}
+
+TextTraceReader::TextTraceReader(const LineFormat* format, std::unique_ptr<LineParser> parser,
+                                 std::unique_ptr<LineReader> lines, bool skip_bad_lines)
+    : format_(format),
+      parser_(std::move(parser)),
+      lines_(std::move(lines)),
+      skip_bad_lines_(skip_bad_lines) {}
+
+std::string_view TextTraceReader::time_unit() const {
+  std::string_view unit = parser_->time_unit();
+  return unit.empty() ? format_->time_unit : unit;
+}
 
 absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) {
   if (!error_.ok()) return error_;
@@ -19,7 +49,8 @@ absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) {
       return error_;
     }
     if (!*more) return false;
-    if (IsBlankOrComment(line)) {
+    const bool magic_line = format_->parse_first_line && lines_->line_number() == 1;
+    if (!magic_line && IsBlankOrComment(line)) {
       ++skipped_;
       continue;
     }
@@ -27,9 +58,15 @@ absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) {
     seen_data_line_ = true;
     *out = TraceRecord{};
     LineKind kind = LineKind::kForeign;
-    absl::Status s = format_->parse(line, ctx, out, &kind);
+    // Stateless formats are called directly (no virtual call per line).
+    absl::Status s = format_->parse != nullptr ? format_->parse(line, ctx, out, &kind)
+                                               : parser_->Parse(line, ctx, out, &kind);
     if (s.ok() && kind == LineKind::kRecord) s = SetTime(line, ctx, out);
     if (!s.ok()) {
+      if (skip_bad_lines_ && s.code() == absl::StatusCode::kInvalidArgument) {
+        if (bad_lines_++ == 0) first_bad_line_ = std::string(s.message());
+        continue;
+      }
       error_ = std::move(s);
       return error_;
     }

@@ -1,0 +1,255 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// End-to-end tests of `iosched convert`, `info` and `generate`, and of the
+// shared trace options in `compare`: exit codes (0 ok, 1 runtime, 2 usage),
+// one error line, and what the output contains.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "traces/test_util.h"
+
+namespace iosched {
+namespace {
+
+using ::iosched::testing::ReadAll;
+using ::iosched::testing::ReadResult;
+using ::iosched::testing::TempFile;
+using ::testing::HasSubstr;
+
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+std::string Binary() { return std::string(IOSCHED_BINARY_DIR) + "/bin/iosched"; }
+
+CliRun Iosched(const std::string& args, const std::string& stdin_file = "") {
+  const std::string err_file =
+      ::testing::TempDir() + "/iosched_trace_cli_err_" + std::to_string(::getpid());
+  std::string cmd = Binary() + " " + args + " 2>" + err_file;
+  if (!stdin_file.empty()) cmd += " <" + stdin_file;
+  CliRun r{};
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return {-1, "", "popen failed"};
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(in), {});
+  std::remove(err_file.c_str());
+  return r;
+}
+
+int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+const std::string kMsr =
+    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";
+
+class TraceCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::access(Binary().c_str(), X_OK) != 0) GTEST_SKIP() << "iosched not built: " << Binary();
+  }
+  std::string Tmp(const std::string& name) {
+    return ::testing::TempDir() + "/iosched_cli_" + std::to_string(::getpid()) + "_" + name;
+  }
+};
+
+TEST_F(TraceCliTest, InfoReportsCountsAndTimeUnit) {
+  CliRun r = Iosched("info " + kMsr + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"format\":\"msr\""));
+  EXPECT_THAT(r.out, HasSubstr("\"time_unit\":\"100ns\""));
+  EXPECT_THAT(r.out, HasSubstr("\"records\":1000"));
+  EXPECT_THAT(r.out, HasSubstr("\"reads\":508"));
+  EXPECT_THAT(r.out, HasSubstr("\"duration_ns\":127233494100"));
+  CliRun text = Iosched("info " + kMsr);
+  ASSERT_EQ(text.code, 0);
+  EXPECT_THAT(text.out, HasSubstr("time unit as read: 100ns"));
+  EXPECT_THAT(text.out, HasSubstr("[4 KiB, 8 KiB)"));
+  // Standard input, auto-detected.
+  CliRun in = Iosched("info - --format json", kMsr);
+  ASSERT_EQ(in.code, 0) << in.err;
+  EXPECT_THAT(in.out, HasSubstr("\"records\":1000"));
+}
+
+TEST_F(TraceCliTest, MalformedLinesFailOrAreSkippedAndCounted) {
+  TempFile f("0,8,512,r,0.5\n0,8,512,x,0.6\n0,9,512,w,0.7\n");
+  CliRun bad = Iosched("info " + f.path() + " --trace-format spc");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(bad.err, "iosched: " + f.path() + ":2: expected Opcode r or w, got 'x'\n");
+  // Auto-detection names what each format found wrong.
+  CliRun detect = Iosched("info " + f.path());
+  EXPECT_EQ(detect.code, 1);
+  EXPECT_THAT(detect.err, HasSubstr("spc (line 2: expected Opcode r or w, got 'x')"));
+  EXPECT_EQ(Lines(detect.err), 1);
+  EXPECT_TRUE(bad.out.empty());
+  CliRun skip = Iosched("info " + f.path() + " --skip-bad-lines --format json");
+  ASSERT_EQ(skip.code, 0) << skip.err;
+  EXPECT_THAT(skip.out, HasSubstr("\"records\":2"));
+  EXPECT_THAT(skip.out, HasSubstr("\"bad_lines\":1"));
+  EXPECT_THAT(skip.err, HasSubstr("skipped 1 malformed line(s) (first: " + f.path() + ":2:"));
+}
+
+TEST_F(TraceCliTest, ConvertRoundTripsThroughEveryWritableFormat) {
+  for (const char* to : {"iosched-csv", "iosched-bin", "spc", "blkparse", "disksim", "fio-v3"}) {
+    SCOPED_TRACE(to);
+    const std::string out = Tmp(std::string("conv.") + to);
+    CliRun c = Iosched("convert " + kMsr + " " + out + " --to " + to);
+    ASSERT_EQ(c.code, 0) << c.err;
+    ReadResult r = ReadAll(out, "auto");
+    std::remove(out.c_str());
+    ASSERT_TRUE(r.status.ok()) << r.status;
+    EXPECT_EQ(r.format, to);
+    ASSERT_EQ(r.records.size(), 1000u);
+    EXPECT_EQ(r.records[999].offset, ReadAll(kMsr, "msr").records[999].offset);
+  }
+  // Format from the name, compressed output.
+  const std::string gz = Tmp("conv.iosb.gz");
+  ASSERT_EQ(Iosched("convert " + kMsr + " " + gz).code, 0);
+  ReadResult r = ReadAll(gz, "auto");
+  std::remove(gz.c_str());
+  EXPECT_EQ(r.format, "iosched-bin");
+  EXPECT_EQ(r.records.size(), 1000u);
+}
+
+TEST_F(TraceCliTest, ConvertAppliesTransforms) {
+  const std::string out = Tmp("transformed.csv");
+  CliRun c = Iosched("convert " + kMsr + " " + out +
+                     " --skip writes --time-window 100s: --time-scale 0.5 --offset-modulo 1G "
+                     "--offset-align 4K");
+  ASSERT_EQ(c.code, 0) << c.err;
+  ReadResult r = ReadAll(out, "iosched-csv");
+  std::remove(out.c_str());
+  ASSERT_TRUE(r.status.ok());
+  // 503 of hm_0's 508 reads come 100 s or more after the first record
+  // (checked with awk).
+  ASSERT_EQ(r.records.size(), 503u);
+  for (const TraceRecord& rec : r.records) {
+    ASSERT_EQ(rec.op, TraceOp::kRead);
+    ASSERT_LT(rec.time_ns, 14'000'000'000);  // (127.2 s - 100 s) × 0.5
+    ASSERT_LE(rec.offset + rec.length, uint64_t{1} << 30);
+    ASSERT_EQ(rec.offset % 4096, 0u);
+  }
+}
+
+TEST_F(TraceCliTest, ConvertErrors) {
+  CliRun ro = Iosched("convert " + kMsr + " " + Tmp("x") + " --to msr");
+  EXPECT_EQ(ro.code, 2);
+  EXPECT_THAT(ro.err, HasSubstr("cannot write trace format 'msr'"));
+  EXPECT_EQ(Lines(ro.err), 1);
+  CliRun missing = Iosched("convert /nonexistent.csv " + Tmp("y"));
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("/nonexistent.csv: cannot open"));
+  // A record the output format cannot hold: the partial output is removed.
+  TempFile odd("0,hm,0,Read,100,512,10\n");
+  const std::string out = Tmp("odd.blkparse");
+  CliRun c = Iosched("convert " + odd.path() + " " + out + " --trace-format msr");
+  EXPECT_EQ(c.code, 1);
+  EXPECT_THAT(c.err, HasSubstr("expected an offset that is a multiple of 512 bytes"));
+  EXPECT_NE(::access(out.c_str(), F_OK), 0);
+  EXPECT_EQ(Iosched("convert " + kMsr + " - --time-window 5").code, 2);
+  EXPECT_EQ(Iosched("convert " + kMsr + " - --csv 'time=1:s'").code, 2);
+  EXPECT_EQ(Iosched("convert " + kMsr + " - --trace-format nope").code, 2);
+}
+
+TEST_F(TraceCliTest, GenerateIsDeterministicAndParses) {
+  CliRun a = Iosched("generate dependent-readers-vs-writer --seed 7 --requests 500");
+  CliRun b = Iosched("generate dependent-readers-vs-writer --seed 7 --requests 500");
+  ASSERT_EQ(a.code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out, Iosched("generate dependent-readers-vs-writer --seed 8 --requests 500").out);
+  TempFile f(a.out);
+  ReadResult r = ReadAll(f.path(), "auto");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.format, "iosched-csv");
+  EXPECT_EQ(r.records.size(), 500u);
+  const std::string out = Tmp("gen.iosb");
+  ASSERT_EQ(Iosched("generate fair-streams --streams 4 --requests 100 -o " + out +
+                    " --format iosched-bin")
+                .code,
+            0);
+  ReadResult bin = ReadAll(out, "auto");
+  std::remove(out.c_str());
+  EXPECT_EQ(bin.format, "iosched-bin");
+  EXPECT_EQ(bin.records.size(), 100u);
+}
+
+TEST_F(TraceCliTest, GenerateBadInputIsAUsageErrorNamingTheValue) {
+  struct Bad {
+    const char* args;
+    const char* says;
+  } cases[] = {
+      {"generate readers-vs-writer", "unknown scenario 'readers-vs-writer'"},
+      {"generate mixed --requests -5", "--requests: expected a non-negative integer, got '-5'"},
+      {"generate mixed --requests 0", "--requests must be in [1, 10^10], got 0"},
+      {"generate mixed --streams 100000", "got '100000'"},
+      {"generate mixed --think-us -1", "--think-us: expected microseconds >= 0, got '-1'"},
+      {"generate mixed --read-size 3", "--read-size must be a multiple of 512"},
+      {"generate mixed --capacity 10T0", "--capacity: expected a size"},
+      {"generate mixed --read-percent 150", "got '150'"},
+  };
+  for (const Bad& c : cases) {
+    CliRun r = Iosched(c.args);
+    EXPECT_EQ(r.code, 2) << c.args;
+    EXPECT_THAT(r.err, HasSubstr(c.says)) << c.args;
+    EXPECT_EQ(Lines(r.err), 1) << c.args << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << c.args;
+  }
+}
+
+TEST_F(TraceCliTest, InfoMergesTracesAndFiltersDevices) {
+  CliRun m = Iosched("info " + kMsr + " --merge " + kMsr + " --format json");
+  ASSERT_EQ(m.code, 0) << m.err;
+  EXPECT_THAT(m.out, HasSubstr("\"records\":2000"));
+  EXPECT_THAT(m.out, HasSubstr("\"inputs\":2"));
+  EXPECT_THAT(m.out, HasSubstr("\"stream_count\":2"));  // one stream per merged input
+  CliRun d = Iosched("info " + kMsr + " --device 1 --format json");
+  ASSERT_EQ(d.code, 0);
+  EXPECT_THAT(d.out, HasSubstr("\"records\":0"));
+  EXPECT_THAT(d.out, HasSubstr("\"dropped\":1000"));
+}
+
+TEST_F(TraceCliTest, GenericCsvFromTheCommandLine) {
+  TempFile f("Timestamp,IOType,Offset,Size,LUN\n0.5,R,0,4096,1\n0.75,W,4096,4096,2\n");
+  CliRun r = Iosched("info " + f.path() +
+                     " --format json --csv "
+                     "'header=1,time=Timestamp:s,op=IOType:R/W,offset=Offset:B,size=Size:B,"
+                     "stream=LUN'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"format\":\"csv\""));
+  EXPECT_THAT(r.out, HasSubstr("\"records\":2"));
+  EXPECT_THAT(r.out, HasSubstr("\"duration_ns\":250000000"));
+  CliRun bad = Iosched("info " + f.path() + " --csv 'time=Timestamp:s'");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--csv mapping"));
+}
+
+TEST_F(TraceCliTest, CompareSkipsBadLinesAndAppliesTransforms) {
+  TempFile f("0,8,4096,r,0.001\n0,8,4096,x,0.002\n0,16,4096,w,0.003\n");
+  CliRun bad =
+      Iosched("compare " + f.path() + " --elevators noop --format json --trace-format spc");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_THAT(bad.err, HasSubstr(f.path() + ":2: expected Opcode r or w"));
+  CliRun ok = Iosched("compare " + f.path() + " --elevators noop --format json --skip-bad-lines");
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr("\"bad_lines\":1"));
+  EXPECT_THAT(ok.out, HasSubstr("\"requests\":2"));
+  CliRun reads = Iosched("compare " + f.path() +
+                         " --elevators noop --format json --skip-bad-lines --skip writes");
+  ASSERT_EQ(reads.code, 0) << reads.err;
+  EXPECT_THAT(reads.out, HasSubstr("\"requests\":1"));
+}
+
+}  // namespace
+}  // namespace iosched

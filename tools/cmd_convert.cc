@@ -1,0 +1,111 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// `iosched convert IN OUT [--to FORMAT]`: reads a trace (any readable
+// format, the shared transforms applied) and writes it in a writable
+// format, streaming (bounded memory). Without --to the format follows OUT's
+// name: *.iosb or *.bin → iosched-bin, *.iolog → fio-v3, *.spc → spc,
+// *.blkparse → blkparse, *.disksim → disksim, anything else → iosched-csv
+// (a trailing .gz, .xz or .bz2 compresses the output and is ignored here).
+// OUT "-" is standard output. On failure the partial OUT is removed.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "commands.h"
+#include "iosched/status_macros.h"
+#include "iosched/trace_pipeline.h"
+#include "iosched/trace_writer.h"
+#include "trace_options.h"
+
+namespace iosched {
+namespace {
+
+struct ConvertFlags {
+  std::string in, out, to;
+  bool keep_device = false;
+  std::string fio_file = "/dev/iosched0";
+  TraceFlags trace_flags;
+};
+
+std::string FormatFromName(std::string name) {
+  for (const char* z : {".gz", ".xz", ".bz2"}) {
+    if (absl::EndsWith(name, z)) name.resize(name.size() - std::string_view(z).size());
+  }
+  if (absl::EndsWith(name, ".iosb") || absl::EndsWith(name, ".bin")) return "iosched-bin";
+  if (absl::EndsWith(name, ".iolog")) return "fio-v3";
+  if (absl::EndsWith(name, ".spc")) return "spc";
+  if (absl::EndsWith(name, ".blkparse")) return "blkparse";
+  if (absl::EndsWith(name, ".disksim")) return "disksim";
+  return "iosched-csv";
+}
+
+int RunConvert(ConvertFlags& f) {
+  TraceReadOptions read;
+  TraceTransform transform;
+  if (absl::Status s = BuildTraceOptions(f.trace_flags, &read, &transform); !s.ok()) {
+    return Fail(kExitUsage, std::string(s.message()));
+  }
+  TraceWriterOptions wo;
+  wo.format = f.to.empty() ? FormatFromName(f.out) : f.to;
+  wo.device_column = f.keep_device;
+  wo.fio_file = f.fio_file;
+  {
+    // Check the output format before reading anything.
+    std::string scratch;
+    if (absl::StatusOr<std::unique_ptr<TraceWriter>> w = OpenTraceWriterToString(&scratch, wo);
+        !w.ok()) {
+      return Fail(kExitUsage, std::string(w.status().message()));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<TracePipeline>> p =
+      OpenTracePipeline(TraceInputs(f.in, f.trace_flags), read, transform);
+  if (!p.ok()) return Fail(kExitRuntime, std::string(p.status().message()));
+  absl::StatusOr<std::unique_ptr<TraceWriter>> w = OpenTraceWriter(f.out, wo);
+  if (!w.ok()) return Fail(kExitRuntime, std::string(w.status().message()));
+  auto fail = [&](const absl::Status& s) {
+    (void)(*w)->Finish();
+    if (f.out != "-") std::remove(f.out.c_str());
+    return Fail(kExitRuntime, std::string(s.message()));
+  };
+  TraceRecord rec;
+  while (true) {
+    absl::StatusOr<bool> more = (*p)->Next(&rec);
+    if (!more.ok()) return fail(more.status());
+    if (!*more) break;
+    if (absl::Status s = (*w)->Write(rec); !s.ok()) return fail(s);
+  }
+  if (absl::Status s = (*w)->Finish(); !s.ok()) return fail(s);
+  for (const std::string& note : PipelineNotes(**p)) std::fprintf(stderr, "%s\n", note.c_str());
+  if (::isatty(STDERR_FILENO)) {
+    std::fprintf(stderr, "converted %llu records (%s, time unit %s) to %s\n",
+                 static_cast<unsigned long long>((*w)->records_written()),
+                 std::string((*p)->format()).c_str(), std::string((*p)->time_unit()).c_str(),
+                 std::string((*w)->format()).c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command SetupConvert(CLI::App& app) {
+  auto f = std::make_shared<ConvertFlags>();
+  CLI::App* cmd = app.add_subcommand("convert", "Convert a trace between formats");
+  cmd->add_option("in", f->in, "Input trace (- for standard input)")->required();
+  cmd->add_option("out", f->out, "Output file (- for standard output; .gz/.xz/.bz2 compress)")
+      ->required();
+  cmd->add_option("--to", f->to,
+                  "Output format: iosched-csv, iosched-bin, spc, blkparse, fio-v2, fio-v3, "
+                  "disksim (default: from OUT's name)");
+  cmd->add_flag("--keep-device", f->keep_device, "iosched-csv: write the device column");
+  cmd->add_option("--fio-file", f->fio_file, "fio: file name of device 0 (device d: NAME.d)")
+      ->capture_default_str();
+  AddTraceOptions(cmd, &f->trace_flags);
+  return {cmd, [f] { return RunConvert(*f); }};
+}
+
+}  // namespace iosched

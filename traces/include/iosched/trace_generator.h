@@ -1,0 +1,90 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// Synthetic workloads: named classic scenarios, generated lazily as a
+// TraceReader (bounded memory for any length) and deterministic for a seed
+// (the same name, options and seed give the same records on every
+// platform: the generator uses its own xoshiro256** generator, not the
+// standard library's distributions).
+//
+// Every record carries a stream id (1, 2, …) and think_ns, the idle time
+// after it completes before the same stream issues its next request — what
+// closed-loop replay (ReplayMode::kClosed) uses. time_ns is a nominal
+// open-loop schedule: each stream issues its next request service_ns +
+// think after the previous one; records are emitted in time order (ties:
+// lower stream first).
+//
+// Scenarios (defaults in parentheses; `streams` is the number of streams of
+// the scenario's main kind):
+//   dependent-readers-vs-writer  `streams` (2) sequential readers, each
+//       reading its own region with dependent reads of read_size (16 KiB):
+//       the next read is issued only after the previous one completed plus
+//       think (100 µs). Against them `writers` (1) streams of large
+//       sequential writes of write_size (64 KiB) with no think time (an
+//       asynchronous streaming writer, as writeback produces). The
+//       anticipatory scheduler's motivating case (deceptive idleness).
+//       Reader streams are 1..streams, writers follow.
+//   random-readers  `streams` (4) readers of read_size (4 KiB) at uniformly
+//       random read_size-aligned offsets over the capacity, think (0).
+//   fair-streams  `streams` (4) identical sequential readers, each in its
+//       own region, read_size (64 KiB), think (100 µs).
+//   mixed  `streams` (4): odd streams sequential, even streams random; each
+//       request is a read with probability read_percent (70 %), of
+//       read_size (16 KiB) or write_size (16 KiB), think (100 µs).
+// Regions: the capacity is split into one equal region per sequential
+// stream (a multiple of 1 MiB); a sequential stream advances by its request
+// size and wraps to its region's start at the region's end. Random offsets
+// are multiples of 4 KiB anywhere in the capacity. Think times are drawn
+// uniformly from [think/2, 3·think/2).
+//
+// Thread-safety: a generator is one TraceReader: one thread at a time.
+
+#ifndef IOSCHED_TRACE_GENERATOR_H_
+#define IOSCHED_TRACE_GENERATOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "iosched/trace.h"
+
+namespace iosched {
+
+struct GeneratorOptions {
+  uint64_t seed = 1;
+  uint64_t requests = 10000;  // records in all (1 .. 10^10)
+  // 0 or negative fields mean "the scenario's default" (see above).
+  uint32_t streams = 0;  // 1 .. 4096
+  uint32_t writers = 0;  // dependent-readers-vs-writer: 1 .. 64
+  // Bytes addressed (1 MiB .. 1 PiB). The default, 1000 MiB, fits the
+  // hp-c2247a preset (2,054,864 sectors = 1,052,090,368 bytes).
+  uint64_t capacity = uint64_t{1000} << 20;
+  uint64_t read_size = 0;          // bytes, multiple of 512, <= 64 MiB
+  uint64_t write_size = 0;         // bytes, multiple of 512, <= 64 MiB
+  int64_t think_ns = -1;           // 0 .. 10 s
+  int64_t service_ns = 2'000'000;  // nominal service time, 1 µs .. 10 s
+  int32_t read_percent = -1;       // mixed: 0 .. 100
+};
+
+struct ScenarioInfo {
+  std::string name;
+  std::string description;  // one line
+};
+
+const std::vector<ScenarioInfo>& KnownScenarios();
+
+// Checks the scenario name and the options: InvalidArgument naming the
+// offending value (unknown scenario, out-of-range parameter).
+absl::Status ValidateGenerator(std::string_view scenario, const GeneratorOptions& options);
+
+// The records of `scenario` as a reader (format "generate", time unit
+// "ns"). Errors as ValidateGenerator.
+absl::StatusOr<std::unique_ptr<TraceReader>> MakeGenerator(std::string_view scenario,
+                                                           const GeneratorOptions& options);
+
+}  // namespace iosched
+
+#endif  // IOSCHED_TRACE_GENERATOR_H_

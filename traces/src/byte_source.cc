@@ -1,0 +1,287 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "byte_source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/iostreams/filter/bzip2.hpp>
+#include <boost/iostreams/filter/gzip.hpp>
+#include <boost/iostreams/filter/lzma.hpp>
+#include <boost/iostreams/filtering_streambuf.hpp>
+#include <cstring>
+#include <exception>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "parse_util.h"
+
+namespace iosched::traces_internal {
+namespace {
+
+namespace bio = boost::iostreams;
+
+constexpr size_t kSniffBytes = 6;
+
+// A raw byte stream (file descriptor or memory) with room to push back the
+// few bytes read to recognise compression.
+class RawSource : public ByteSource {
+ public:
+  using ByteSource::ByteSource;
+
+  // Reads up to kSniffBytes without consuming them.
+  absl::StatusOr<std::string_view> Peek() {
+    while (head_len_ < kSniffBytes && !head_eof_) {
+      absl::StatusOr<size_t> n = ReadRaw(head_ + head_len_, kSniffBytes - head_len_);
+      if (!n.ok()) return n.status();
+      if (*n == 0) head_eof_ = true;
+      head_len_ += *n;
+    }
+    return std::string_view(head_ + head_pos_, head_len_ - head_pos_);
+  }
+
+  absl::StatusOr<size_t> Read(char* buf, size_t n) final {
+    if (head_pos_ < head_len_) {
+      const size_t k = std::min(n, head_len_ - head_pos_);
+      std::memcpy(buf, head_ + head_pos_, k);
+      head_pos_ += k;
+      return k;
+    }
+    return ReadRaw(buf, n);
+  }
+
+ protected:
+  virtual absl::StatusOr<size_t> ReadRaw(char* buf, size_t n) = 0;
+
+ private:
+  char head_[kSniffBytes];
+  size_t head_len_ = 0;
+  size_t head_pos_ = 0;
+  bool head_eof_ = false;
+};
+
+class FdSource final : public RawSource {
+ public:
+  FdSource(std::string path, int fd, bool owned)
+      : RawSource(std::move(path), Compression::kNone), fd_(fd), owned_(owned) {}
+  ~FdSource() override {
+    if (owned_) ::close(fd_);
+  }
+
+ protected:
+  absl::StatusOr<size_t> ReadRaw(char* buf, size_t n) override {
+    if (!error_.ok()) return error_;
+    ssize_t got;
+    do {
+      got = ::read(fd_, buf, n);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      error_ = absl::ErrnoToStatus(errno, absl::StrCat(path(), ": read error"));
+      return error_;
+    }
+    return static_cast<size_t>(got);
+  }
+
+ private:
+  int fd_;
+  bool owned_;
+  absl::Status error_;
+};
+
+class MemorySource final : public RawSource {
+ public:
+  MemorySource(std::string name, std::string_view data)
+      : RawSource(std::move(name), Compression::kNone), data_(data) {}
+
+ protected:
+  absl::StatusOr<size_t> ReadRaw(char* buf, size_t n) override {
+    const size_t k = std::min(n, data_.size() - pos_);
+    if (k > 0) std::memcpy(buf, data_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+// Adapts a ByteSource to a Boost.Iostreams Source device. Errors are
+// stored, not thrown, and reported by the owner.
+class DeviceAdapter {
+ public:
+  using char_type = char;
+  using category = bio::source_tag;
+  DeviceAdapter(ByteSource* source, absl::Status* error) : source_(source), error_(error) {}
+  std::streamsize read(char* s, std::streamsize n) {
+    absl::StatusOr<size_t> got = source_->Read(s, static_cast<size_t>(n));
+    if (!got.ok()) {
+      *error_ = got.status();
+      return -1;
+    }
+    return *got == 0 ? -1 : static_cast<std::streamsize>(*got);
+  }
+
+ private:
+  ByteSource* source_;
+  absl::Status* error_;
+};
+
+class DecompressingSource final : public ByteSource {
+ public:
+  DecompressingSource(std::unique_ptr<ByteSource> raw, Compression c)
+      : ByteSource(raw->path(), c), raw_(std::move(raw)) {
+    constexpr std::streamsize kBuffer = 64 * 1024;
+    switch (c) {
+      case Compression::kGzip:
+        buf_.push(bio::gzip_decompressor(bio::gzip::default_window_bits, kBuffer), kBuffer);
+        break;
+      case Compression::kXz:
+        buf_.push(bio::lzma_decompressor(kBuffer), kBuffer);
+        break;
+      case Compression::kBzip2:
+        buf_.push(bio::bzip2_decompressor(false, kBuffer), kBuffer);
+        break;
+      case Compression::kNone:
+        break;
+    }
+    buf_.push(DeviceAdapter(raw_.get(), &raw_error_), kBuffer);
+  }
+
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (!error_.ok()) return error_;
+    std::streamsize got = 0;
+    try {
+      got = buf_.sgetn(buf, static_cast<std::streamsize>(n));
+    } catch (const std::exception& e) {
+      error_ = absl::DataLossError(absl::StrCat(path(), ": corrupt or truncated ",
+                                                AbslView(CompressionName(compression())),
+                                                " data: ", e.what()));
+      return error_;
+    }
+    if (!raw_error_.ok()) {
+      error_ = raw_error_;
+      return error_;
+    }
+    return got < 0 ? 0 : static_cast<size_t>(got);
+  }
+
+ private:
+  std::unique_ptr<ByteSource> raw_;
+  absl::Status raw_error_;
+  absl::Status error_;
+  bio::filtering_streambuf<bio::input> buf_;
+};
+
+class PrefixSource final : public ByteSource {
+ public:
+  PrefixSource(std::string prefix, std::unique_ptr<ByteSource> rest)
+      : ByteSource(rest->path(), rest->compression()),
+        prefix_(std::move(prefix)),
+        rest_(std::move(rest)) {}
+
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (pos_ < prefix_.size()) {
+      const size_t k = std::min(n, prefix_.size() - pos_);
+      std::memcpy(buf, prefix_.data() + pos_, k);
+      pos_ += k;
+      if (pos_ == prefix_.size()) {
+        std::string().swap(prefix_);  // free it: memory stays bounded
+        pos_ = 0;
+      }
+      return k;
+    }
+    return rest_->Read(buf, n);
+  }
+
+ private:
+  std::string prefix_;
+  size_t pos_ = 0;
+  std::unique_ptr<ByteSource> rest_;
+};
+
+absl::StatusOr<std::unique_ptr<ByteSource>> Wrap(std::unique_ptr<RawSource> raw) {
+  absl::StatusOr<std::string_view> head = raw->Peek();
+  if (!head.ok()) return head.status();
+  const Compression c = SniffCompression(*head);
+  if (c == Compression::kNone) return std::unique_ptr<ByteSource>(std::move(raw));
+  return std::unique_ptr<ByteSource>(new DecompressingSource(std::move(raw), c));
+}
+
+}  // namespace
+
+std::string_view CompressionName(Compression c) {
+  switch (c) {
+    case Compression::kNone:
+      return "none";
+    case Compression::kGzip:
+      return "gzip";
+    case Compression::kXz:
+      return "xz";
+    case Compression::kBzip2:
+      return "bzip2";
+  }
+  return "?";
+}
+
+Compression SniffCompression(std::string_view head) {
+  if (head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b') return Compression::kGzip;
+  if (head.size() >= 6 && head.substr(0, 6) == std::string_view("\xfd"
+                                                                "7zXZ\0",
+                                                                6)) {
+    return Compression::kXz;
+  }
+  if (head.size() >= 4 && head.substr(0, 3) == "BZh" && head[3] >= '1' && head[3] <= '9') {
+    return Compression::kBzip2;
+  }
+  return Compression::kNone;
+}
+
+absl::StatusOr<std::unique_ptr<ByteSource>> OpenByteSource(const std::string& path) {
+  if (path == "-") {
+    return Wrap(std::make_unique<FdSource>("<stdin>", STDIN_FILENO, /*owned=*/false));
+  }
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot open"));
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return absl::ErrnoToStatus(EISDIR, absl::StrCat(path, ": cannot read"));
+  }
+#ifdef POSIX_FADV_SEQUENTIAL
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+  return Wrap(std::make_unique<FdSource>(path, fd, /*owned=*/true));
+}
+
+std::unique_ptr<ByteSource> MemoryByteSource(std::string name, std::string_view data, bool sniff) {
+  auto raw = std::make_unique<MemorySource>(std::move(name), data);
+  if (!sniff) return raw;
+  absl::StatusOr<std::unique_ptr<ByteSource>> wrapped = Wrap(std::move(raw));
+  return *std::move(wrapped);  // memory never fails to read
+}
+
+std::unique_ptr<ByteSource> PrefixedByteSource(std::string prefix,
+                                               std::unique_ptr<ByteSource> rest) {
+  if (prefix.empty()) return rest;
+  return std::make_unique<PrefixSource>(std::move(prefix), std::move(rest));
+}
+
+absl::StatusOr<size_t> ReadFully(ByteSource& source, char* buf, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    absl::StatusOr<size_t> got = source.Read(buf + done, n - done);
+    if (!got.ok()) return got.status();
+    if (*got == 0) break;
+    done += *got;
+  }
+  return done;
+}
+
+}  // namespace iosched::traces_internal

@@ -1,0 +1,139 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// iosched native CSV (layout in trace.h):
+//   # iosched trace v1 time_unit=ns
+//   time_ns,op,offset,length,stream,think_ns,response_ns[,device]
+//   1500,R,4096,8192,3,,
+// The first line must be the magic line exactly (trailing blanks allowed);
+// the first data line after it must be the column header: the seven core
+// columns, optionally ",device", optionally more named columns after it
+// (e.g. the recorder's full mode adds dispatch_ns,key,error,bytes), which
+// are ignored. Every record line has exactly the header's number of fields.
+// An empty field means "absent" (device: 0).
+
+#include "absl/strings/str_cat.h"
+#include "line_format.h"
+
+namespace iosched::traces_internal {
+namespace {
+
+constexpr size_t kColumns = 7;
+constexpr size_t kMaxColumns = 64;
+constexpr std::string_view kDeviceColumn = ",device";
+
+class NativeCsvParser final : public LineParser {
+ public:
+  absl::Status Parse(std::string_view line, const LineContext& ctx, TraceRecord* rec,
+                     LineKind* kind) override;
+
+ private:
+  enum class State { kMagic, kHeader, kData };
+  State state_ = State::kMagic;
+  size_t columns_ = kColumns;
+  bool has_device_ = false;
+};
+
+absl::Status ParseOptionalI64(const LineContext& ctx, std::string_view field, std::string_view what,
+                              std::optional<int64_t>* out) {
+  if (field.empty()) return absl::OkStatus();
+  int64_t v;
+  if (absl::Status s = ParseIntegerTime(ctx, field, what, &v); !s.ok()) return s;
+  *out = v;
+  return absl::OkStatus();
+}
+
+absl::Status NativeCsvParser::Parse(std::string_view line, const LineContext& ctx, TraceRecord* rec,
+                                    LineKind* kind) {
+  switch (state_) {
+    case State::kMagic:
+      state_ = State::kHeader;  // reported once; the rest is still parsed
+      if (StripBlanks(line) != kNativeCsvMagic) {
+        return LineError(ctx, absl::StrCat("first line '", AbslView(kNativeCsvMagic), "'"), line);
+      }
+      *kind = LineKind::kHeader;
+      return absl::OkStatus();
+    case State::kHeader: {
+      state_ = State::kData;
+      const std::string_view header = StripBlanks(line);
+      std::string_view names[kMaxColumns + 1];
+      const size_t n = SplitChar(header, ',', names, kMaxColumns + 1);
+      bool ok = header.starts_with(kNativeCsvHeader) && n <= kMaxColumns &&
+                (n == kColumns || names[kColumns] == kDeviceColumn.substr(1));
+      for (size_t i = kColumns; ok && i < n; ++i) ok = !names[i].empty();
+      if (!ok) {
+        return LineError(
+            ctx,
+            absl::StrCat("the column header '", AbslView(kNativeCsvHeader), "[,device[,more]]'"),
+            line);
+      }
+      columns_ = n;
+      has_device_ = n > kColumns;
+      *kind = LineKind::kHeader;
+      return absl::OkStatus();
+    }
+    case State::kData:
+      break;
+  }
+  std::string_view f[kColumns + 1];
+  const size_t n = SplitChar(line, ',', f, kColumns + 1);
+  if (n != columns_) {
+    return LineError(ctx, absl::StrCat(columns_, " fields as in the column header"), line);
+  }
+  if (absl::Status s = ParseIntegerTime(ctx, f[0], "time_ns (integer ns)", &rec->time_ns);
+      !s.ok()) {
+    return s;
+  }
+  const std::string_view op = f[1];
+  if (op == "R" || op == "r" || EqualsIgnoreCase(op, "read")) {
+    rec->op = TraceOp::kRead;
+  } else if (op == "W" || op == "w" || EqualsIgnoreCase(op, "write")) {
+    rec->op = TraceOp::kWrite;
+  } else {
+    return LineError(ctx, "op R or W", op);
+  }
+  if (absl::Status s = ParseBytes(ctx, f[2], "an offset in bytes", &rec->offset); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ParseBytes(ctx, f[3], "a length in bytes", &rec->length); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckExtent(ctx, rec->offset, f[2], rec->length, f[3]); !s.ok()) return s;
+  if (!f[4].empty()) {
+    uint32_t stream;
+    if (!ParseUint32(f[4], &stream)) return LineError(ctx, "a stream id (or empty)", f[4]);
+    rec->stream = stream;
+  }
+  if (absl::Status s =
+          ParseOptionalI64(ctx, f[5], "think_ns (integer ns, or empty)", &rec->think_ns);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          ParseOptionalI64(ctx, f[6], "response_ns (integer ns, or empty)", &rec->response_ns);
+      !s.ok()) {
+    return s;
+  }
+  if (has_device_ && !f[7].empty() && !ParseUint32(f[7], &rec->device)) {
+    return LineError(ctx, "a device number (or empty)", f[7]);
+  }
+  *kind = LineKind::kRecord;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<LineParser>> MakeNativeCsvParser(const LineFormatArgs&) {
+  return std::unique_ptr<LineParser>(new NativeCsvParser());
+}
+
+}  // namespace
+
+const LineFormat kNativeCsvFormat = {
+    .name = "iosched-csv",
+    .time_unit = "ns",
+    .parse = nullptr,
+    .time_mode = TimeMode::kRelativeToFirst,
+    .ns_per_raw_unit = 1,
+    .make_parser = &MakeNativeCsvParser,
+    .parse_first_line = true,
+};
+
+}  // namespace iosched::traces_internal
