@@ -7,17 +7,42 @@
 #include <cmath>
 
 namespace iosched::sim {
+namespace {
 
-ZonedLayout::ZonedLayout(const HddParams& params) : heads_(params.heads) {
+bool SlipToEnd(HddSparing s) {
+  return s == HddSparing::kSectorsPerCylinderSlipToEnd ||
+         s == HddSparing::kSectorsPerCylinderAtFrontSlipToEnd;
+}
+
+bool SectorsPerCylinder(HddSparing s) {
+  return s == HddSparing::kSectorsPerCylinder || s == HddSparing::kSectorsPerCylinderSlipToEnd ||
+         s == HddSparing::kSectorsPerCylinderAtFront ||
+         s == HddSparing::kSectorsPerCylinderAtFrontSlipToEnd;
+}
+
+}  // namespace
+
+ZonedLayout::ZonedLayout(const HddParams& params)
+    : heads_(params.heads),
+      sparing_(params.sparing),
+      range_(std::max<uint32_t>(1, params.sparing_range_cylinders)),
+      mapping_(params.mapping) {
   uint64_t lbn = 0;
   zones_.reserve(params.zones.size());
   for (const HddZone& z : params.zones) {
-    zones_.push_back(Zone{z, lbn});
+    const int64_t n = HddZoneSectors(params, z);
+    const uint64_t lbns = n > 0 ? static_cast<uint64_t>(n) : 0;
+    zones_.push_back(Zone{z, lbn, lbns});
     first_lbns_.push_back(lbn);
-    const uint64_t tracks = (uint64_t{z.last_cylinder} - z.first_cylinder + 1) * heads_;
-    lbn += (tracks - z.spare_tracks) * z.sectors_per_track - z.front_gap;
+    lbn += lbns;
   }
   capacity_ = lbn;
+}
+
+uint32_t ZonedLayout::Surface(const Zone& zone, uint32_t cylinder, uint32_t head) const {
+  if (mapping_ == 1 && ((cylinder - zone.z.first_cylinder) % 2) != 0) return heads_ - head - 1;
+  if (mapping_ == 2 && (cylinder % 2) != 0) return heads_ - head - 1;
+  return head;
 }
 
 PhysicalSector ZonedLayout::Map(uint64_t lbn) const {
@@ -28,32 +53,160 @@ PhysicalSector ZonedLayout::Map(uint64_t lbn) const {
       1;
   const Zone& zone = zones_[zi];
   const HddZone& z = zone.z;
-  const uint64_t r = lbn - zone.first_lbn + z.front_gap;
-  uint64_t track = r / z.sectors_per_track;
-  // Slips are ascending; each one at or below the (already moved) track
-  // pushes it up by one.
-  for (uint32_t slip : z.slipped_tracks) {
-    if (slip <= track) {
-      ++track;
-    } else {
+  const uint64_t spt = z.sectors_per_track;
+  const uint64_t per_cyl = spt * heads_;
+  uint64_t l = lbn - zone.first_lbn + z.front_gap;
+  uint64_t cyl = 0;    // zone-relative
+  uint64_t track = 0;  // zone-relative, when set by the scheme
+  uint64_t sector = 0;
+  bool by_track = false;
+  switch (sparing_) {
+    case HddSparing::kNone:
+      track = l / spt;
+      sector = l % spt;
+      by_track = true;
+      break;
+    case HddSparing::kTrack: {
+      track = l / spt;
+      sector = l % spt;
+      for (uint32_t slip : z.slips) {
+        if (slip <= track) ++track;
+      }
+      for (const auto& [defect, remap] : z.defects) {
+        if (defect == track) {
+          track = remap;
+          break;
+        }
+      }
+      by_track = true;
+      break;
+    }
+    case HddSparing::kSectorsPerTrack: {
+      const uint64_t lbns_per_track = spt - z.spares;
+      track = l / lbns_per_track;
+      l %= lbns_per_track;
+      const uint64_t first = spt * track;
+      for (uint32_t slip : z.slips) {
+        if (slip >= first && slip - first <= l) ++l;
+      }
+      for (const auto& [defect, remap] : z.defects) {
+        if (defect == first + l) {
+          track = remap / spt;
+          l = remap % spt;
+        }
+      }
+      sector = std::min<uint64_t>(l, spt - 1);
+      by_track = true;
+      break;
+    }
+    case HddSparing::kSectorsPerRange: {
+      const uint64_t per_range = per_cyl * range_;
+      const uint64_t lbns_per_range = per_range - z.spares;
+      const uint64_t rangeno = l / lbns_per_range;
+      l %= lbns_per_range;
+      const uint64_t first = rangeno * per_range;
+      uint64_t slips = 0;
+      for (uint32_t slip : z.slips) {
+        if (slip >= first && slip - first <= l + slips) ++slips;
+      }
+      l += slips;
+      for (const auto& [defect, remap] : z.defects) {
+        if (defect == first + l && remap != defect) {
+          l = remap % per_range;
+          break;
+        }
+      }
+      cyl = rangeno * range_ + l / per_cyl;
+      l %= per_cyl;
+      break;
+    }
+    case HddSparing::kSectorsPerZone:
+    case HddSparing::kSectorsPerZoneSlipToEnd: {
+      uint64_t slips = 0;
+      for (uint32_t slip : z.slips) {
+        if (slip <= l + slips) ++slips;
+      }
+      l += slips;
+      for (const auto& [defect, remap] : z.defects) {
+        if (defect == l && remap != defect) {
+          l = remap;
+          break;
+        }
+      }
+      cyl = l / per_cyl;
+      l %= per_cyl;
+      break;
+    }
+    default: {  // per-cylinder schemes and "sectors at end"
+      const uint64_t lbns_per_cyl = per_cyl - z.spares;
+      cyl = l / lbns_per_cyl;
+      l %= lbns_per_cyl;
+      const uint64_t first = cyl * per_cyl;
+      uint64_t slips = 0;
+      for (uint32_t slip : z.slips) {
+        if ((SlipToEnd(sparing_) && slip / per_cyl < cyl) ||
+            (slip >= first && slip - first <= l + slips)) {
+          ++slips;
+        }
+      }
+      l += slips;
+      bool remapped = false;
+      for (const auto& [defect, remap] : z.defects) {
+        if (defect == first + l && remap != defect) {
+          cyl = remap / per_cyl;
+          l = remap % per_cyl;
+          remapped = true;
+          break;
+        }
+      }
+      if (!remapped) {
+        // A slip pushes the cylinder's last LBNs into its spare sectors.
+        // (DiskSim g1_ltop_sectpercylspare carries them into the next
+        // cylinder at lbns_per_cyl, where they collide with that
+        // cylinder's first LBNs; iosched keeps the mapping one-to-one.)
+        // Under slip-to-end, slips of earlier cylinders shift every LBN,
+        // which does carry into the next cylinder's data area.
+        const uint64_t span = SlipToEnd(sparing_) ? lbns_per_cyl : per_cyl;
+        cyl += l / span;
+        l %= span;
+      }
       break;
     }
   }
   PhysicalSector p;
   p.zone = static_cast<uint32_t>(zi);
-  p.cylinder = z.first_cylinder + static_cast<uint32_t>(track / heads_);
-  p.head = static_cast<uint32_t>(track % heads_);
-  p.sector = static_cast<uint32_t>(r % z.sectors_per_track);
+  if (by_track) {
+    cyl = track / heads_;
+    p.head = static_cast<uint32_t>(track % heads_);
+    p.sector = static_cast<uint32_t>(sector);
+  } else {
+    p.head = static_cast<uint32_t>(l / spt);
+    p.sector = static_cast<uint32_t>(l % spt);
+  }
+  p.cylinder = z.first_cylinder + static_cast<uint32_t>(cyl);
+  p.head = Surface(zone, p.cylinder, p.head);
   p.sectors_per_track = z.sectors_per_track;
   return p;
 }
 
 double ZonedLayout::StartAngle(const PhysicalSector& p) const {
-  const HddZone& z = zones_[p.zone].z;
-  const double c = static_cast<double>(p.cylinder - z.first_cylinder);
-  const double track_switches = static_cast<double>(p.head) + (heads_ - 1.0) * c;
-  const double sectors = z.first_block_offset + track_switches * z.track_skew +
-                         c * z.cylinder_skew + static_cast<double>(p.sector);
+  const Zone& zone = zones_[p.zone];
+  const HddZone& z = zone.z;
+  const uint32_t c = p.cylinder - z.first_cylinder;
+  const uint32_t h = Surface(zone, p.cylinder, p.head);
+  const double track_switches = static_cast<double>(h) + (heads_ - 1.0) * c;
+  double sectors = z.first_block_offset + track_switches * z.track_skew +
+                   static_cast<double>(c) * z.cylinder_skew + static_cast<double>(p.sector);
+  // DiskSim g1_map_pbn_skew: under sector sparing, slips before this
+  // cylinder (or track) push the skew forward by one sector each.
+  if (SectorsPerCylinder(sparing_) || sparing_ == HddSparing::kSectorsPerTrack) {
+    uint64_t tracks = uint64_t{c} * heads_;
+    if (sparing_ == HddSparing::kSectorsPerTrack) tracks += p.head;
+    const uint64_t cutoff = tracks * z.sectors_per_track;
+    for (uint32_t slip : z.slips) {
+      if (slip < cutoff) sectors += 1;
+    }
+  }
   const double spt = static_cast<double>(z.sectors_per_track);
   double a = std::fmod(sectors, spt) / spt;
   if (a < 0) a += 1.0;

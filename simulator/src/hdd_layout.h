@@ -1,18 +1,31 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // ZonedLayout: LBN → physical (cylinder, head, sector) and the angular
-// position of every physical sector, for the zoned, track-spared layout of
-// hdd_params.h (DiskSim dm_layout_g1, mapping scheme 0, track sparing).
+// position of every physical sector, for DiskSim's zoned layout
+// (dm_layout_g1) under every sparing scheme of hdd_params.h.
 //
-// Within a zone, LBN l maps as follows (DiskSim g1_ltop_trackspare):
-//   r = l − first LBN of the zone + front_gap
-//   logical track t = r / sectors_per_track, sector s = r mod sectors_per_track
-//   physical track: t, moved up by one for every slipped track <= it
-//   cylinder = first_cylinder + physical / heads, head = physical mod heads
+// Within a zone, with r = LBN − first LBN of the zone + front gap (DiskSim
+// "deadspace"), the mapping follows DiskSim's g1_ltop_* functions:
+//   none      track r / spt, sector r mod spt
+//   track     logical track t = r / spt moves up by one for every slipped
+//             track <= it; a remapped (defective) track moves to its spare
+//   per-track r / (spt − spares) is the track; slips on that track at or
+//             before the sector push it along; defects jump to their spare
+//   per-cyl.  r / (spt·heads − spares) is the cylinder; slips push the
+//             sector along, into the cylinder's spare sectors (slip-to-end
+//             variants also count the slips of earlier cylinders and carry
+//             into the next cylinder); defects jump to their spare. DiskSim
+//             carries a pushed LBN into the next cylinder even without
+//             slip-to-end, mapping two LBNs to one sector; iosched keeps
+//             the mapping one-to-one
+//   per-range as per-cylinder over ranges of `sparing_range_cylinders`
+//   per-zone  slips push the zone-relative sector; defects jump
+// then cylinder = first cylinder + track / heads, head = track mod heads
+// (mapping schemes 1 and 2 reverse the surface order on odd cylinders).
 // The angle of (c, h, s) is given in hdd_params.h (HddZone::track_skew).
 //
-// Cost: Map is a binary search over zones plus a walk over the zone's slips.
-// Thread-safety: immutable after construction.
+// Cost: Map is a binary search over zones plus a walk over the zone's slips
+// and defects. Thread-safety: immutable after construction.
 
 #ifndef IOSCHED_SIMULATOR_HDD_LAYOUT_H_
 #define IOSCHED_SIMULATOR_HDD_LAYOUT_H_
@@ -54,8 +67,14 @@ class ZonedLayout {
   struct Zone {
     HddZone z;
     uint64_t first_lbn = 0;
+    uint64_t lbns = 0;
   };
+  uint32_t Surface(const Zone& zone, uint32_t cylinder, uint32_t head) const;
+
   uint32_t heads_;
+  HddSparing sparing_;
+  uint32_t range_;
+  int mapping_;
   std::vector<Zone> zones_;
   std::vector<uint64_t> first_lbns_;  // for the binary search
   uint64_t capacity_ = 0;

@@ -12,46 +12,87 @@ constexpr double kNsPerMs = 1e6;
 // 60 s in nanoseconds, times 1000 (the angle uses rpm × 1000).
 constexpr __int128 kMinuteNsMilli = static_cast<__int128>(60'000'000'000) * 1000;
 
+// Linear interpolation through (d0, t0) and (d1, t1) at d.
+double Lerp(double d, double d0, double t0, double d1, double t1) {
+  return t0 + (d - d0) * (t1 - t0) / (d1 - d0);
+}
+
 }  // namespace
 
 Duration MsToDuration(double ms) { return Duration{std::llround(ms * kNsPerMs)}; }
 
 SeekModel::SeekModel(const HddParams& params)
     : curve_(params.seek),
+      cylinders_(params.cylinders),
       head_switch_(MsToDuration(params.head_switch_ms)),
       write_settle_(MsToDuration(params.write_settle_ms)) {}
 
 double SeekModel::CurveNs(uint32_t d) const {
   if (d == 0) return 0;
+  const double dd = static_cast<double>(d);
   double ms = 0;
-  if (curve_.kind == HddSeekCurve::Kind::kHplPlus10) {
-    if (d <= 10) {
-      ms = curve_.first_ten_ms[d - 1];
-    } else if (d < curve_.boundary) {
-      ms = curve_.sqrt_a_ms + curve_.sqrt_b_ms * std::sqrt(static_cast<double>(d));
-    } else {
-      ms = curve_.linear_c_ms + curve_.linear_e_ms * static_cast<double>(d);
-    }
-  } else {
-    const auto& t = curve_.table;
-    // First point with distance >= d.
-    auto it = std::lower_bound(t.begin(), t.end(), d,
-                               [](const auto& pt, uint32_t v) { return pt.first < v; });
-    if (it != t.end() && it->first == d) {
-      ms = it->second;
-    } else {
-      double d0, t0, d1, t1;
-      if (it == t.begin()) {  // below the first point: from (0, 0)
-        d0 = 0, t0 = 0, d1 = it->first, t1 = it->second;
-      } else if (it == t.end()) {  // beyond the last: extend the last segment
-        if (t.size() == 1) return t.back().second * kNsPerMs;
-        d0 = t[t.size() - 2].first, t0 = t[t.size() - 2].second;
-        d1 = t.back().first, t1 = t.back().second;
+  switch (curve_.kind) {
+    case HddSeekCurve::Kind::kHplPlus10:
+      if (d <= 10) {
+        ms = curve_.first_ten_ms[d - 1];
+      } else if (dd < curve_.boundary) {
+        ms = curve_.sqrt_a_ms + curve_.sqrt_b_ms * std::sqrt(dd);
       } else {
-        d0 = std::prev(it)->first, t0 = std::prev(it)->second;
-        d1 = it->first, t1 = it->second;
+        ms = curve_.linear_c_ms + curve_.linear_e_ms * dd;
       }
-      ms = t0 + (static_cast<double>(d) - d0) * (t1 - t0) / (d1 - d0);
+      break;
+    case HddSeekCurve::Kind::kHpl:
+      if (d == 1 && curve_.hpl_single_ms >= 0) {
+        ms = curve_.hpl_single_ms;
+      } else if (dd < curve_.boundary) {
+        ms = curve_.sqrt_a_ms + curve_.sqrt_b_ms * std::sqrt(dd);
+      } else {
+        ms = curve_.linear_c_ms + curve_.linear_e_ms * dd;
+      }
+      break;
+    case HddSeekCurve::Kind::kConstant:
+      ms = curve_.constant_ms;
+      break;
+    case HddSeekCurve::Kind::kLinear: {
+      // The documented 3-point line: (1, single), (cyls/3, average),
+      // (cyls − 1, full stroke).
+      const double third = std::max(2.0, static_cast<double>(cylinders_) / 3.0);
+      const double full = std::max(third + 1, static_cast<double>(cylinders_) - 1.0);
+      if (d == 1) {
+        ms = curve_.single_cylinder_ms;
+      } else if (dd <= third) {
+        ms = Lerp(dd, 1, curve_.single_cylinder_ms, third, curve_.average_ms);
+      } else {
+        ms = Lerp(dd, third, curve_.average_ms, full, curve_.full_stroke_ms);
+      }
+      break;
+    }
+    case HddSeekCurve::Kind::kCurve:
+      ms = curve_.single_cylinder_ms + curve_.average_ms * (dd - 1) +
+           curve_.full_stroke_ms * std::sqrt(dd - 1);
+      break;
+    case HddSeekCurve::Kind::kTable: {
+      const auto& t = curve_.table;
+      // First point with distance >= d.
+      auto it = std::lower_bound(t.begin(), t.end(), d,
+                                 [](const auto& pt, uint32_t v) { return pt.first < v; });
+      if (it != t.end() && it->first == d) {
+        ms = it->second;
+      } else if (it == t.begin()) {  // below the first point: from (0, 0)
+        ms = Lerp(dd, 0, 0, it->first, it->second);
+      } else if (it == t.end()) {  // beyond the last: extend the last segment
+        if (t.size() == 1) {
+          ms = t.back().second;
+        } else {
+          const auto& a = t[t.size() - 2];
+          const auto& b = t.back();
+          ms = Lerp(dd, a.first, a.second, b.first, b.second);
+        }
+      } else {
+        const auto& a = *std::prev(it);
+        ms = Lerp(dd, a.first, a.second, it->first, it->second);
+      }
+      break;
     }
   }
   return std::max(0.0, ms) * kNsPerMs;
@@ -86,6 +127,67 @@ double Spindle::WaitNs(double from, double target) const {
 
 Duration Spindle::WaitFor(Time t, double target) const {
   return Duration{std::llround(WaitNs(AngleAt(t), target))};
+}
+
+Time Spindle::NextPass(Time earliest, double target, Duration slack) const {
+  // Not clamped to `earliest`: a pass found inside the slack is the true
+  // (rounded) time of the angle, which keeps consecutive sectors from
+  // drifting by their rounded durations.
+  const Time t = earliest - slack;
+  return t + Duration{std::llround(WaitNs(AngleAt(t), target))};
+}
+
+MediaWalk::MediaWalk(const ZonedLayout* layout, const SeekModel* seek, const Spindle* spindle)
+    : layout_(layout), seek_(seek), spindle_(spindle) {}
+
+void MediaWalk::Begin(Time begin, Track from, uint64_t lbn, Op op, Duration min_positioning) {
+  op_ = op;
+  active_ = true;
+  head_ = from;
+  last_end_ = begin;
+  Aim(begin, lbn, /*first=*/true, min_positioning);
+}
+
+void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_positioning) {
+  next_ = lbn;
+  next_phys_ = layout_->Map(lbn);
+  next_angle_ = layout_->StartAngle(next_phys_);
+  sector_time_ = Duration{
+      std::llround(spindle_->revolution_ns() / static_cast<double>(next_phys_.sectors_per_track))};
+  const Track to{next_phys_.cylinder, next_phys_.head};
+  repositioning_ = first || !(to == head_);
+  if (repositioning_) {
+    Duration pos = seek_->Positioning(head_.cylinder, head_.head, to.cylinder, to.head, op_);
+    if (first) {
+      pos = std::max(pos, min_positioning);
+      first_positioning_ = pos;
+      first_seek_cylinders_ = head_.cylinder > to.cylinder ? head_.cylinder - to.cylinder
+                                                           : to.cylinder - head_.cylinder;
+    }
+    seek_start_ = from_time;
+    seek_end_ = from_time + pos;
+    earliest_pass_ = spindle_->NextPass(seek_end_, next_angle_, Duration{0});
+  } else {
+    seek_start_ = seek_end_ = from_time;
+    earliest_pass_ = spindle_->NextPass(from_time, next_angle_);
+  }
+}
+
+Time MediaWalk::PassAtOrAfter(Time ready) const {
+  if (ready <= earliest_pass_) return earliest_pass_;
+  return spindle_->NextPass(ready, next_angle_, Duration{0});
+}
+
+Time MediaWalk::Transfer(Time pass_start) {
+  const Time end = pass_start + sector_time_;
+  head_ = Track{next_phys_.cylinder, next_phys_.head};
+  last_end_ = end;
+  if (next_ + 1 >= layout_->capacity_sectors()) {
+    active_ = false;
+  } else {
+    Aim(end, next_ + 1, /*first=*/false, Duration{0});
+  }
+  return end;
 }
 
 }  // namespace iosched::sim

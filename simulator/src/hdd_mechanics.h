@@ -1,8 +1,9 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// The moving parts of a disk: the seek curve, the positioning rule and the
-// spindle. Doubles appear only inside the formulas; every result is rounded
-// once to integer nanoseconds.
+// The moving parts of a disk: the seek curve, the positioning rule, the
+// spindle, and MediaWalk, which times a sequential media access sector by
+// sector. Doubles appear only inside the formulas; every result is rounded
+// to integer nanoseconds.
 //
 // Positioning from (c1, h1) to (c2, h2), DiskSim 4.0 dm_mech_g1 rules:
 //   0                                        if c1 == c2 and h1 == h2
@@ -13,13 +14,25 @@
 // angle at time t is (t · rpm / 60 s) mod 1 revolution. It is computed from
 // the absolute time with integer arithmetic (no drift over long runs).
 //
-// Thread-safety: immutable after construction.
+// MediaWalk (DiskSim disk_buffer_seekdone / disk_buffer_sector_done): LBNs
+// pass under the head in order. The first one after Begin costs a
+// positioning (at least `min_positioning`, DiskSim's "minimum seek delay")
+// and a rotational wait for its start angle; each further LBN on the same
+// track starts when its angle comes round (immediately for the next physical
+// sector, later across slipped sectors); an LBN on another track costs a new
+// positioning (head switch, seek, write settle) started when the previous
+// sector ends, then a rotational wait. A sector whose data is not ready when
+// its pass begins (a write whose data has not arrived, a read with no room
+// in the buffer) waits whole revolutions: the caller says when it is ready.
+//
+// Thread-safety: immutable after construction (MediaWalk: one owner).
 
 #ifndef IOSCHED_SIMULATOR_HDD_MECHANICS_H_
 #define IOSCHED_SIMULATOR_HDD_MECHANICS_H_
 
 #include <cstdint>
 
+#include "hdd_layout.h"
 #include "iosched/hdd_params.h"
 #include "iosched/request.h"
 #include "iosched/time.h"
@@ -47,6 +60,7 @@ class SeekModel {
 
  private:
   HddSeekCurve curve_;
+  uint32_t cylinders_;
   Duration head_switch_;
   Duration write_settle_;
 };
@@ -64,10 +78,79 @@ class Spindle {
   Duration WaitFor(Time t, double target) const;
   // The same from a known angle rather than a time, in nanoseconds.
   double WaitNs(double from_angle, double target) const;
+  // The first time at or after `earliest` − `slack` at which angle `target`
+  // is under the head. The slack absorbs rounding: a sector that follows
+  // another on the track starts at its own angle, not at the previous one's
+  // rounded end, so rounding never accumulates.
+  Time NextPass(Time earliest, double target, Duration slack = Duration{20}) const;
 
  private:
   int64_t milli_rpm_;     // rpm × 1000, so the angle is exact integer math
   double revolution_ns_;  // 60e9 / rpm
+};
+
+struct Track {
+  uint32_t cylinder = 0;
+  uint32_t head = 0;
+  friend bool operator==(const Track&, const Track&) = default;
+};
+
+class MediaWalk {
+ public:
+  // None of the pointers is owned; they must outlive the walk.
+  MediaWalk(const ZonedLayout* layout, const SeekModel* seek, const Spindle* spindle);
+
+  // Positioning toward `lbn` starts at `begin` from track `from`; it lasts
+  // at least `min_positioning`. REQUIRES: lbn < capacity.
+  void Begin(Time begin, Track from, uint64_t lbn, Op op, Duration min_positioning);
+  // False before Begin, after Stop, or once the last LBN of the disk passed.
+  bool active() const { return active_; }
+  void Stop() { active_ = false; }
+
+  // ---- The next LBN to transfer (REQUIRES: active()) ----------------------
+  uint64_t next_lbn() const { return next_; }
+  const PhysicalSector& next_sector() const { return next_phys_; }
+  // True if reaching next_lbn() needs a positioning (first LBN, or another
+  // track than the previous one); it runs over [seek_start, seek_end).
+  bool repositioning() const { return repositioning_; }
+  Time seek_start() const { return seek_start_; }
+  Time seek_end() const { return seek_end_; }
+  // When next_lbn() first starts passing under the head.
+  Time earliest_pass() const { return earliest_pass_; }
+  // Start of the first pass of next_lbn() at or after `ready` (and after
+  // earliest_pass()).
+  Time PassAtOrAfter(Time ready) const;
+  Duration sector_time() const { return sector_time_; }
+  // Transfers next_lbn() in the pass starting at `pass_start` (from
+  // PassAtOrAfter) and moves on to the following LBN. Returns the pass end.
+  Time Transfer(Time pass_start);
+
+  // Track the head is on after the last transfer (or `from` before any).
+  Track head() const { return head_; }
+  // End of the last transferred sector (Begin's `begin` before any).
+  Time last_end() const { return last_end_; }
+  // Cylinder distance of the first positioning after Begin.
+  uint32_t first_seek_cylinders() const { return first_seek_cylinders_; }
+  Duration first_positioning() const { return first_positioning_; }
+
+ private:
+  void Aim(Time from_time, uint64_t lbn, bool first, Duration min_positioning);
+
+  const ZonedLayout* layout_;
+  const SeekModel* seek_;
+  const Spindle* spindle_;
+  Op op_ = Op::kRead;
+  bool active_ = false;
+  uint64_t next_ = 0;
+  PhysicalSector next_phys_;
+  double next_angle_ = 0;
+  bool repositioning_ = false;
+  Time seek_start_{0}, seek_end_{0}, earliest_pass_{0};
+  Duration sector_time_{0};
+  Track head_;
+  Time last_end_{0};
+  uint32_t first_seek_cylinders_ = 0;
+  Duration first_positioning_{0};
 };
 
 }  // namespace iosched::sim

@@ -9,6 +9,11 @@
 #include "iosched/status_macros.h"
 
 namespace iosched::sim {
+namespace {
+
+Duration Positive(Duration d) { return d > Duration{0} ? d : Duration{0}; }
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<HddModel>> HddModel::Create(const HddParams& params) {
   RETURN_IF_ERROR(ValidateHddParams(params));
@@ -20,129 +25,448 @@ HddModel::HddModel(const HddParams& params)
       layout_(params),
       seek_(params),
       spindle_(params.rpm),
+      cache_(params.cache, layout_.capacity_sectors()),
       host_read_(MsToDuration(std::max({params.bus_read_sector_ms, params.controller_bulk_sector_ms,
                                         params.disk_bulk_sector_ms}))),
       host_write_(
           MsToDuration(std::max({params.bus_write_sector_ms, params.controller_bulk_sector_ms,
                                  params.disk_bulk_sector_ms}))),
-      read_completion_(MsToDuration(params.overheads.read_completion_ms)),
-      write_completion_(MsToDuration(params.overheads.write_completion_ms)) {}
+      controller_message_(MsToDuration(params.controller_message_ms)),
+      arbitration_(MsToDuration(params.bus_arbitration_ms)),
+      walk_(&layout_, &seek_, &spindle_) {}
 
-Duration HddModel::CommandOverhead(Op op) const {
-  const HddOverheads& o = params_.overheads;
-  const bool after_read = last_op_ == Op::kRead;
-  if (op == Op::kRead) {
-    return MsToDuration(after_read ? o.read_miss_after_read_ms : o.read_miss_after_write_ms);
-  }
-  return MsToDuration(after_read ? o.write_miss_after_read_ms : o.write_miss_after_write_ms);
+void HddModel::SetHeadPosition(uint32_t cylinder, uint32_t head) {
+  if (bg_active_) FinishBackground();
+  walk_.Stop();
+  bg_active_ = false;
+  head_ = Track{cylinder, head};
 }
 
-double HddModel::PlanMedia(Op op, uint64_t sector, uint32_t n) {
-  segments_.clear();
-  uint64_t lbn = sector;
-  uint32_t left = n;
-  uint32_t base = 0;
-  while (left > 0) {
-    Segment s;
-    s.first = layout_.Map(lbn);
-    s.count = std::min(left, s.first.sectors_per_track - s.first.sector);
-    s.base = base;
-    s.angle = layout_.StartAngle(s.first);
-    s.sector_ns = spindle_.revolution_ns() / s.first.sectors_per_track;
-    segments_.push_back(s);
-    lbn += s.count;
-    left -= s.count;
-    base += s.count;
+Track HddModel::HeadNow() const { return bg_active_ ? walk_.head() : head_; }
+
+Time HddModel::RoomTime(uint64_t lbn) const {
+  const uint64_t size = cache_.segment_sectors();
+  if (size == 0 || lbn < owner_first_ + size) return Time{0};
+  const uint64_t idx = lbn - owner_first_ - size;  // this many sectors must have left
+  if (idx < owner_bus_end_.size()) return std::min(owner_bus_end_[idx], owner_done_);
+  return owner_done_;
+}
+
+void HddModel::FinishBackground() {
+  // The read-ahead reached its target (or stopped): the segment is clean.
+  if (bg_seg_ >= 0 && bg_seg_ < static_cast<int>(cache_.segments())) {
+    CacheSegment& s = cache_.seg(bg_seg_);
+    s.state = params_.cache.enable_caching ? SegmentState::kClean : SegmentState::kEmpty;
   }
-  // Relative timeline: the first sector starts at 0, at angle segments_[0].angle.
-  const double angle0 = segments_[0].angle;
-  double rel = 0;
-  double end = 0;
-  for (size_t i = 0; i < segments_.size(); ++i) {
-    Segment& s = segments_[i];
-    s.rel_start = rel;
-    end = rel + s.count * s.sector_ns;
-    if (i + 1 < segments_.size()) {
-      const Segment& next = segments_[i + 1];
-      const double arrive =
-          end + static_cast<double>(seek_
-                                        .Positioning(s.first.cylinder, s.first.head,
-                                                     next.first.cylinder, next.first.head, op)
-                                        .count());
-      const double angle = angle0 + arrive / spindle_.revolution_ns();
-      rel = arrive + spindle_.WaitNs(angle - std::floor(angle), next.angle);
+  head_ = walk_.head();
+  bg_active_ = false;
+}
+
+void HddModel::AdvanceBackground(Time t) {
+  if (flush_seg_ >= 0 && flush_until_ <= t) {
+    CacheSegment& s = cache_.seg(flush_seg_);
+    s.state = params_.cache.enable_caching && params_.cache.read_hits_on_write_data
+                  ? SegmentState::kClean
+                  : SegmentState::kEmpty;
+    flush_seg_ = -1;
+  }
+  if (!bg_active_) return;
+  const int contread = params_.cache.buffer_continuous_read;
+  const uint64_t size = cache_.segment_sectors();
+  while (walk_.active() && walk_.next_lbn() < bg_target_) {
+    const uint64_t k = walk_.next_lbn();
+    if (k >= bg_foreground_end_ && walk_.repositioning() && (contread == 1 || contread == 2)) {
+      // DiskSim disk_initiate_seek: a background read does not leave the
+      // track (1) or cylinder (2).
+      const PhysicalSector& p = walk_.next_sector();
+      const Track h = walk_.head();
+      if (p.cylinder != h.cylinder || (contread == 1 && p.head != h.head)) break;
+    }
+    const Time pass = walk_.PassAtOrAfter(RoomTime(k));
+    if (pass + walk_.sector_time() > t) return;
+    walk_.Transfer(pass);
+    if (bg_seg_ >= 0) {
+      CacheSegment& s = cache_.seg(bg_seg_);
+      s.end = k + 1;
+      if (size > 0 && s.end - s.start > size) s.start = s.end - size;
     }
   }
-  return end;
+  FinishBackground();
+}
+
+bool HddModel::BackgroundStopable(Time t) const {
+  if (!bg_active_) return true;
+  if (bg_seg_ >= 0 && cache_.seg(bg_seg_).end < bg_min_target_) return false;
+  if (walk_.repositioning() && t < walk_.seek_end()) {
+    return !params_.cache.disconnect_write_if_seek;
+  }
+  return params_.cache.stop_prefetch_in_sector;
+}
+
+void HddModel::StopBackground(Time t, Time* seek_stop, Time* media_free) {
+  *seek_stop = Time{0};
+  *media_free = Time{0};
+  if (flush_seg_ >= 0 && flush_until_ > t) *media_free = flush_until_;
+  if (!bg_active_) return;
+  // A read-ahead that has not reached its minimum goes on until it has.
+  if (bg_seg_ >= 0 && cache_.seg(bg_seg_).end < bg_min_target_) {
+    const uint64_t keep = bg_target_;
+    bg_target_ = bg_min_target_;
+    AdvanceBackground(kTimeNever);
+    bg_target_ = keep;
+    *media_free = std::max(*media_free, walk_.last_end());
+    head_ = walk_.head();
+    bg_active_ = false;
+    return;
+  }
+  if (!walk_.active()) {
+    FinishBackground();
+    return;
+  }
+  const PhysicalSector next = walk_.next_sector();
+  const Track target{next.cylinder, next.head};
+  if (walk_.repositioning() && t < walk_.seek_end()) {
+    // The seek in progress completes (DiskSim rolls it forward).
+    head_ = target;
+    if (params_.cache.disconnect_write_if_seek) {
+      *media_free = std::max(*media_free, walk_.seek_end());
+    } else {
+      *seek_stop = walk_.seek_end();
+    }
+  } else {
+    head_ = walk_.repositioning() ? target : walk_.head();
+    if (!params_.cache.stop_prefetch_in_sector) {
+      // The sector in progress (or the first one, if still rotating
+      // towards it) ends before the media is released.
+      const uint64_t k = walk_.next_lbn();
+      const Time pass = walk_.PassAtOrAfter(RoomTime(k));
+      Time free_at = pass;
+      if (pass <= t) {
+        free_at = walk_.Transfer(pass);
+        if (bg_seg_ >= 0) cache_.seg(bg_seg_).end = k + 1;
+        head_ = walk_.head();
+      }
+      *media_free = std::max(*media_free, free_at);
+    }
+  }
+  if (bg_seg_ >= 0) {
+    CacheSegment& s = cache_.seg(bg_seg_);
+    s.state = params_.cache.enable_caching ? SegmentState::kClean : SegmentState::kEmpty;
+  }
+  walk_.Stop();
+  bg_active_ = false;
+}
+
+Time HddModel::MediaStart(Time t0, Time overhead_done, Time seek_stop, Time media_free) {
+  // DiskSim disk_check_hda: the delays until the command overhead is done
+  // and until the interrupted seek ends are added.
+  const Time at = std::max(t0, media_free);
+  return at + Positive(overhead_done - at) + Positive(seek_stop - at);
 }
 
 ServiceInfo HddModel::Serve(Op op, uint64_t sector, uint32_t sectors, Time now) {
   assert(sectors > 0 && sector + sectors <= capacity_sectors());
   const Time start = std::max(now, busy_until_);
-  // A read cache (later issue) answers hits here and falls through on a miss.
-  return ServeMedia(op, sector, sectors, start);
+  const Time t0 = start + Scaled(params_.overheads.per_request_ms) + controller_message_;
+  last_ = LastCommand{};
+  ServiceInfo info = op == Op::kRead ? ServeRead(sector, sectors, start, t0)
+                                     : ServeWrite(sector, sectors, start, t0);
+  busy_until_ = info.complete;
+  return info;
 }
 
-ServiceInfo HddModel::ServeMedia(Op op, uint64_t sector, uint32_t n, Time start) {
+ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
+  const HddOverheads& o = params_.overheads;
+  const HddCacheParams& cp = params_.cache;
+  const bool after_read = last_op_ == Op::kRead;
+  const Duration miss_ovh =
+      Scaled(after_read ? o.read_miss_after_read_ms : o.read_miss_after_write_ms);
+  const Duration hit_ovh =
+      Scaled(after_read ? o.read_hit_after_read_ms : o.read_hit_after_write_ms);
+  const Duration two_hops = 2 * controller_message_;
+  const Time overhead_done = t0 + miss_ovh;
+  const uint64_t end = lbn + n;
+
+  AdvanceBackground(t0);
+  const int reading = bg_active_ ? bg_seg_ : -1;
+  const bool stopable = BackgroundStopable(t0);
+  SegmentCache::Choice choice;
+  if (cache_.segments() > 0) choice = cache_.SelectForRead(lbn, n, reading, stopable);
+  const bool hit_on_reading =
+      reading >= 0 && choice.seg == reading && choice.hit != HitType::kNoMatch && cp.enable_caching;
+  HitType hit = choice.hit;
+
+  // Enough data to start at once? (DiskSim disk_read_arrive)
+  bool enough = hit == HitType::kWhole;
+  if (hit == HitType::kPartial) {
+    const CacheSegment& s = cache_.seg(choice.seg);
+    enough = cp.immediate_transfer_partial_hit ||
+             (s.end > lbn && s.end - lbn >= std::min(cache_.WaterMark(true, n), n));
+  }
+  const bool at_once = params_.never_disconnect ||
+                       (enough && ((cp.sneaky_full_read_hits && hit == HitType::kWhole) ||
+                                   (cp.sneaky_partial_read_hits && hit == HitType::kPartial) ||
+                                   !bg_active_ || stopable || hit_on_reading));
+
+  // The media activity in progress: a hit on its segment lets it run on for
+  // this request; anything else stops it.
+  Time seek_stop{0}, media_free{0};
+  const bool continue_reading = bg_active_ && hit_on_reading;
+  if (!continue_reading) StopBackground(t0, &seek_stop, &media_free);
+  if (choice.seg < 0 && cache_.segments() > 0) {
+    choice = cache_.SelectForRead(lbn, n, -1, true);
+    hit = choice.hit;
+  }
+  last_.hit = hit;
+  last_.served_at_once = at_once;
+  last_.read_ahead_continued = continue_reading;
+
+  // Segment bookkeeping (DiskSim disk_buffer_set_segment, _attempt_seg_ownership).
+  const int si = choice.seg;
+  CacheSegment scratch;  // a drive without a cache reads into a transient buffer
+  CacheSegment& seg = si >= 0 ? cache_.seg(si) : scratch;
+  if (si >= 0) cache_.Touch(si);
+  if (hit == HitType::kNoMatch) {
+    seg.start = seg.end = lbn;
+    seg.min_read_ahead = seg.max_read_ahead = 0;
+  }
+  seg.used = true;
+  seg.last_write = false;
+  const uint64_t cap = capacity_sectors();
+  seg.min_read_ahead = std::max(seg.min_read_ahead, std::min(end + cp.min_read_ahead_sectors, cap));
+  uint64_t max_ra = end;
+  if (si >= 0) {
+    max_ra = cache_.MaxReadAhead(
+        si, lbn, n,
+        [this](uint64_t x) {
+          const PhysicalSector p = layout_.Map(x);
+          uint64_t y = x + 1;
+          while (y < capacity_sectors() && layout_.Map(y).SameTrack(p)) ++y;
+          return y;
+        },
+        [this](uint64_t x) { return uint64_t{layout_.Map(x).sectors_per_track}; });
+  }
+  seg.max_read_ahead = std::max(seg.max_read_ahead, max_ra);
+
+  // Where the request's data comes from.
+  const uint64_t have = hit == HitType::kNoMatch ? lbn : std::min<uint64_t>(seg.end, end);
+  if (avail_.size() < n) avail_.resize(n);
+  for (uint64_t k = lbn; k < have; ++k) avail_[k - lbn] = t0;
+  const Time begin = MediaStart(t0, overhead_done, seek_stop, media_free);
+  bool own_positioning = false;
+  if (continue_reading) {
+    bg_target_ = std::max(bg_target_, seg.max_read_ahead);
+    bg_min_target_ = std::max(bg_min_target_, seg.min_read_ahead);
+    bg_foreground_end_ = end;
+  } else if (have < end) {
+    walk_.Begin(begin, head_, have, Op::kRead, Duration{0});
+    own_positioning = true;
+    bg_active_ = true;
+    bg_seg_ = si;
+    bg_target_ = std::max(seg.max_read_ahead, end);
+    bg_min_target_ = seg.min_read_ahead;
+    bg_foreground_end_ = end;
+  } else if (cp.buffer_continuous_read != 0 && cp.read_ahead_on_idle_hit &&
+             seg.end < seg.max_read_ahead && si >= 0) {
+    // A whole hit restarts the read-ahead where the segment ends.
+    walk_.Begin(begin, head_, seg.end, Op::kRead, Duration{0});
+    bg_active_ = true;
+    bg_seg_ = si;
+    bg_target_ = seg.max_read_ahead;
+    bg_min_target_ = seg.min_read_ahead;
+    bg_foreground_end_ = seg.end;
+  }
+  if (si >= 0) seg.state = bg_active_ ? SegmentState::kReading : SegmentState::kClean;
+
+  // The media reads the rest of the request (no buffer-room limit: the
+  // request fits in a segment, or its own sectors are exempt).
+  Duration rotation{0};
+  for (uint64_t k = have; k < end; ++k) {
+    assert(walk_.active() && walk_.next_lbn() == k);
+    const Time pass = walk_.PassAtOrAfter(Time{0});
+    if (own_positioning && k == have) rotation = pass - walk_.seek_end();
+    avail_[k - lbn] = walk_.Transfer(pass);
+    seg.end = k + 1;
+    const uint64_t size = cache_.segment_sectors();
+    if (size > 0 && seg.end - seg.start > size) seg.start = seg.end - size;
+  }
+
+  // The bus.
+  const Duration blk = host_read_;
+  const uint32_t wm = std::max<uint32_t>(1, cache_.WaterMark(true, n));
+  const Duration disconnect =
+      Scaled(after_read ? o.read_disconnect_after_read_ms : o.read_disconnect_after_write_ms);
+  const Duration reconnect = Scaled(o.reselect_first_ms + o.data_prep_ms) + arbitration_ + two_hops;
+  Time cur;
+  if (at_once) {
+    cur = t0 + (hit == HitType::kNoMatch ? miss_ovh : hit_ovh) + Scaled(o.data_prep_ms) + two_hops;
+  } else {
+    const Time disconnected = t0 + miss_ovh + disconnect + two_hops;
+    cur = std::max(disconnected, avail_[std::min(wm, n) - 1]) + reconnect;
+  }
+  const bool hold = params_.hold_bus_for_read || params_.never_disconnect;
+  owner_bus_end_.resize(n);
+  for (uint32_t j = 0; j < n; ++j) {
+    if (avail_[j] > cur) {
+      if (hold) {
+        cur = avail_[j];
+      } else {
+        const Time disconnected = cur + disconnect + two_hops;
+        cur = std::max(disconnected, avail_[std::min(j + wm, n) - 1]) + reconnect;
+      }
+    }
+    cur += blk;
+    owner_bus_end_[j] = cur;
+  }
+  owner_first_ = lbn;
+  owner_done_ = cur;
+  const Duration completion = Scaled(o.read_completion_ms);
   ServiceInfo info;
   info.start = start;
-  const Duration command = CommandOverhead(op);
-  const Time t_cmd = start + command;
-  const double media_end = PlanMedia(op, sector, n);
-  const Segment& first = segments_.front();
-
-  // Initial positioning.
-  const Duration positioning =
-      seek_.Positioning(head_cylinder_, head_surface_, first.first.cylinder, first.first.head, op);
-  info.seek = positioning;
-  info.seek_cylinders = head_cylinder_ > first.first.cylinder
-                            ? head_cylinder_ - first.first.cylinder
-                            : first.first.cylinder - head_cylinder_;
-  const Time positioned = t_cmd + positioning;
-
-  // Earliest moment the first sector may start passing under the head.
-  Time earliest = positioned;
-  const double host_ns = static_cast<double>(HostSectorTime(op).count());
-  if (op == Op::kWrite) {
-    // Sector j (1-based) arrives at t_cmd + j·host and is written at
-    // t_first + rel_start + (j − base − 1)·sector_ns. The bound is linear in
-    // j within a segment, so its ends suffice.
-    double need = 0;
-    for (const Segment& s : segments_) {
-      for (uint32_t j : {s.base + 1, s.base + s.count}) {
-        need = std::max(need, j * host_ns - (s.rel_start + (j - s.base - 1) * s.sector_ns));
-      }
-    }
-    earliest = std::max(earliest, t_cmd + Duration{std::llround(need)});
+  info.complete = cur + completion + controller_message_;
+  info.cache_hit = hit == HitType::kWhole;
+  if (cp.read_ahead_over_requested < 0 && si >= 0) seg.start = std::max(seg.start, end);
+  last_op_ = Op::kRead;
+  if (si < 0) {
+    // No cache: nothing is read ahead.
+    head_ = walk_.head();
+    walk_.Stop();
+    bg_active_ = false;
   }
-  const Time t_first = earliest + spindle_.WaitFor(earliest, first.angle);
-  info.rotation = t_first - positioned;
 
-  Time complete;
-  if (op == Op::kRead) {
-    // Sector j leaves for the host after it is read and after sector j − 1
-    // has been sent: bus end = max over j of (media end of j + (n − j + 1)·host).
-    double bus_end = media_end + host_ns;
-    for (const Segment& s : segments_) {
-      for (uint32_t j : {s.base + 1, s.base + s.count}) {
-        const double read_end = s.rel_start + (j - s.base) * s.sector_ns;
-        bus_end = std::max(bus_end, read_end + (n - j + 1) * host_ns);
-      }
+  info.overhead = (t0 - start) + (at_once && hit != HitType::kNoMatch ? hit_ovh : miss_ovh) +
+                  completion + controller_message_;
+  if (own_positioning) {
+    info.seek = walk_.first_positioning();
+    info.seek_cylinders = walk_.first_seek_cylinders();
+    info.rotation = rotation;
+  }
+  info.transfer = info.complete - start - info.overhead - info.seek - info.rotation;
+  if (info.transfer < Duration{0}) {
+    info.overhead += info.transfer;
+    info.transfer = Duration{0};
+  }
+  return info;
+}
+
+ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) {
+  const HddOverheads& o = params_.overheads;
+  const HddCacheParams& cp = params_.cache;
+  const bool after_read = last_op_ == Op::kRead;
+  const bool write_back = cp.fast_write_level > 0;
+  const Duration command =
+      write_back ? Scaled(after_read ? o.write_hit_after_read_ms : o.write_hit_after_write_ms)
+                 : Scaled(after_read ? o.write_miss_after_read_ms : o.write_miss_after_write_ms);
+  const Duration two_hops = 2 * controller_message_;
+
+  AdvanceBackground(t0);
+  const int reading = bg_active_ ? bg_seg_ : -1;
+  const bool stopable = BackgroundStopable(t0);
+  const uint32_t dirty = flush_seg_ >= 0 ? 1 : 0;
+  SegmentCache::Choice choice;
+  if (cache_.segments() > 0) choice = cache_.SelectForWrite(lbn, n, reading, stopable, dirty);
+  const bool extra = o.extra_write_disconnect && !params_.never_disconnect && choice.seg >= 0 &&
+                     cache_.IsMostRecent(choice.seg) && cache_.seg(choice.seg).used &&
+                     cache_.seg(choice.seg).last_write && lbn != cache_.seg(choice.seg).end;
+  last_.extra_write_disconnect = extra;
+  if (choice.seg >= 0) {
+    cache_.Touch(choice.seg);
+    cache_.InvalidateOverlapping(choice.seg, lbn, n);
+  }
+  Time seek_stop{0}, media_free{0};
+  StopBackground(t0, &seek_stop, &media_free);
+  if (choice.seg < 0 && cache_.segments() > 0) {
+    if (flush_seg_ >= 0 && flush_until_ > t0) {
+      // Every write segment holds dirty data: wait for the flush.
+      AdvanceBackground(flush_until_);
     }
-    complete = t_first + Duration{std::llround(bus_end)} + read_completion_;
-    info.overhead = command + read_completion_;
+    choice = cache_.SelectForWrite(lbn, n, -1, true, flush_seg_ >= 0 ? 1 : 0);
+    if (choice.seg >= 0) {
+      cache_.Touch(choice.seg);
+      cache_.InvalidateOverlapping(choice.seg, lbn, n);
+    }
+  }
+  const int si = choice.seg;
+  CacheSegment scratch;
+  CacheSegment& seg = si >= 0 ? cache_.seg(si) : scratch;
+  seg.start = seg.end = lbn;
+  seg.min_read_ahead = seg.max_read_ahead = 0;
+  seg.state = SegmentState::kDirty;
+  seg.used = true;
+  seg.last_write = true;
+
+  // The data phase.
+  Time overhead_done, data_start;
+  if (extra) {
+    overhead_done = t0 + Scaled(o.extradisc_command_ms + o.extradisc_seek_delta_ms);
+    const Time disconnected =
+        t0 + Scaled(o.extradisc_command_ms + o.extradisc_disconnect_ms) + two_hops;
+    data_start = disconnected + MsToDuration(o.extradisc_inter_disconnect_ms) +
+                 Scaled(o.reselect_first_ms + o.data_prep_ms) + arbitration_ + two_hops;
   } else {
-    complete = t_first + Duration{std::llround(media_end)} + write_completion_;
-    info.overhead = command + write_completion_;
+    overhead_done = t0 + command;
+    data_start = t0 + command + Scaled(o.data_prep_ms) + two_hops;
   }
-  info.complete = complete;
-  info.transfer = complete - start - info.overhead - info.seek - info.rotation;
+  const Duration blk = host_write_;
+  const Time data_end = data_start + static_cast<int64_t>(n) * blk;
 
-  const Segment& last = segments_.back();
-  head_cylinder_ = last.first.cylinder;
-  head_surface_ = last.first.head;
-  last_op_ = op;
-  busy_until_ = complete;
+  // The media write.
+  const Time begin = MediaStart(t0, overhead_done, seek_stop, media_free);
+  walk_.Begin(begin, head_, lbn, Op::kWrite, MsToDuration(o.minimum_seek_delay_ms));
+  // With "Extra write disconnect" DiskSim writes nothing until
+  // min(size, 10) (15 for 45+ sectors) sectors are buffered.
+  uint32_t threshold = 0;
+  if (o.extra_write_disconnect) threshold = n < 45 ? std::min<uint32_t>(n, 10) : 15;
+  Duration rotation{0};
+  Time media_end = begin;
+  for (uint32_t j = 0; j < n; ++j) {
+    const int64_t need = std::max<int64_t>(j + 1, threshold);
+    const Time pass = walk_.PassAtOrAfter(data_start + need * blk);
+    if (j == 0) rotation = pass - walk_.seek_end();
+    media_end = walk_.Transfer(pass);
+    seg.end = lbn + j + 1;
+  }
+  const Duration seek_time = walk_.first_positioning();
+  const uint32_t seek_cylinders = walk_.first_seek_cylinders();
+  head_ = walk_.head();
+  walk_.Stop();
+  bg_active_ = false;
+
+  const Duration completion = Scaled(o.write_completion_ms);
+  ServiceInfo info;
+  info.start = start;
+  if (write_back) {
+    info.complete = data_end + completion + controller_message_;
+    if (si >= 0 && media_end > info.complete) {
+      flush_seg_ = si;
+      flush_until_ = media_end;
+    } else {
+      flush_until_ = std::max(flush_until_, media_end);
+    }
+  } else {
+    const Time disconnected =
+        data_end + Scaled(extra ? o.extradisc_second_disconnect_ms : o.write_disconnect_ms) +
+        two_hops;
+    const Time reselect_at = std::max(media_end, disconnected);
+    info.complete = reselect_at + Scaled(extra ? o.reselect_other_ms : o.reselect_first_ms) +
+                    arbitration_ + two_hops + completion + controller_message_;
+  }
+  if (!(write_back && flush_seg_ == si)) {
+    seg.state = cp.enable_caching && cp.read_hits_on_write_data ? SegmentState::kClean
+                                                                : SegmentState::kEmpty;
+  }
+  last_op_ = Op::kWrite;
+
+  info.overhead = (t0 - start) + (extra ? Scaled(o.extradisc_command_ms) : command) + completion +
+                  controller_message_;
+  info.seek = seek_time;
+  info.seek_cylinders = seek_cylinders;
+  info.rotation = rotation;
+  info.transfer = info.complete - start - info.overhead - info.seek - info.rotation;
+  if (info.transfer < Duration{0}) {
+    info.overhead += info.transfer;
+    info.transfer = Duration{0};
+  }
   return info;
 }
 

@@ -1,49 +1,71 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// HddModel: a mechanical disk that serves one command at a time.
+// HddModel: a mechanical disk with DiskSim 4.0's disk controller semantics
+// (disksim_diskctlr.c), serving one command at a time.
 //
-// How one command [sector, sector + n) handed over at `now` is timed (v1, no
-// read cache; numbers for the HP C2247A in brackets):
+// A command handed over at `now` starts at max(now, completion of the
+// previous one) and reaches the disk after the per-request overhead. What
+// follows is DiskSim's protocol between host and disk, with the overheads
+// of HddOverheads (all × overhead_scale except the extradisc inter-
+// disconnect delay and the minimum seek delay, as in DiskSim):
 //
-//   start      = max(now, completion of the previous command)
-//   t_cmd      = start + command overhead            [read miss 0.558 ms,
-//                (by op, and by whether the previous   write 0.824 ms]
-//                command was a read or a write)
-//   positioning: from the head's track to the first sector's track, the
-//                rule of hdd_mechanics.h (seek curve, head switch, write
-//                settle), starting at t_cmd
-//   rotation:  wait until the first sector's start angle is under the head;
-//              the angle comes from the absolute simulated time, never an
-//              average
-//   media:     sectors pass at the zone's rate (1/spt revolution each); at
-//              the end of a track the head moves to the next LBN's track
-//              (head switch, or a one-cylinder seek at a cylinder boundary,
-//              or further across slipped/spare tracks and zones; + settle
-//              for writes) and waits for that track's skewed first sector
-//   host bus:  per sector max(bus block time, controller bulk, disk bulk)
-//              [read 0.1701 ms, write 0.18686 ms]
-//     read:    the bus transfer is pipelined behind the media: sector j goes
-//              to the host once it is read and the previous sector has been
-//              sent. Completion = the later of the media and bus finishing
-//              (with a bus slower than the media, the bus finishing), plus
-//              the read completion overhead [0.057 ms]. This is "hold bus
-//              for entire read"; v1 uses the same pipeline when it is off.
-//     write:   the host sends the data from t_cmd on, overlapping the seek;
-//              the media write of sector j cannot begin before sector j has
-//              arrived, so the first sector is written at the first pass of
-//              its angle after both positioning and that constraint.
-//              Completion = media end + write completion overhead [0.050 ms]
-//              (no write-back caching: DiskSim "fast write level" 0).
-//   completion = as above; the head stays on the last track.
+// Read. The buffer is searched (hdd_cache.h). A whole hit — or a partial
+// hit with "Immed transfer partial hit" — is served at once: after the read
+// hit overhead + data preparation the disk sends what the buffer holds over
+// the bus and the rest as the media delivers it. Otherwise the disk
+// disconnects (read miss overhead + read disconnect overhead), positions
+// the head (starting when the read miss overhead ends), reads, and
+// reconnects once the high water mark's worth of sectors is buffered
+// (reselect + data preparation), then streams the data. With "Hold bus
+// entire read xfer" the bus waits for further sectors; without it the disk
+// disconnects and reselects each time the buffer runs dry. The completion
+// reaches the host a read completion overhead after the last sector.
+// After the last requested sector the media goes on reading ahead into the
+// segment ("Buffer continuous read", up to the maximum read-ahead) until it
+// is full, the target is reached, or the next command stops it. A read hit
+// on the segment being read ahead lets the read-ahead run on for it; any
+// other command stops it (a seek in progress completes first: the next
+// positioning starts no earlier than the read miss overhead plus the rest
+// of that seek, DiskSim's disk_seek_stoptime). A whole hit with "Read-ahead
+// on idle hit" restarts the read-ahead where the segment ends.
 //
-// Not modelled in v1: the segmented read cache and read-ahead (a later issue
-// adds them in front of ServeMedia), SCSI disconnect/reselect overheads,
-// command queueing at the disk.
+// Write (fast write level 0). After the write miss overhead + data
+// preparation the host sends the data (bus write time per sector) while the
+// head positions; positioning takes at least the minimum seek delay. A
+// sector is written in the first pass of its angle at which its data is in
+// the buffer (with "Extra write disconnect" set, also only once
+// min(size, 10) — or 15 for writes of 45+ sectors — sectors are buffered,
+// DiskSim disk_buffer_block_available). After the data the disk disconnects
+// (write disconnect overhead); once the media write ends it reconnects
+// (first reselect) and sends the completion (write completion overhead). A
+// write to the most recently used segment that last held write data,
+// not sequential to it, takes DiskSim's extra write disconnect: command +
+// extradisc disconnect, the inter-disconnect delay, a first reselect before
+// the data, the extradisc second disconnect after it, an "other" reselect
+// before the completion; its positioning starts after command + seek delta.
+// Fast write levels 1/2 complete after the data phase and write the media
+// in the background (the next command's media work waits for it);
+// write-back appends and prepends are not modelled.
 //
-// ServiceInfo: overhead = command + completion overhead, seek = initial
-// positioning, rotation = wait from the end of positioning to the first
-// sector (including, for writes, waiting for data), transfer = the rest; the
-// four add up to complete − start.
+// Transfers: media time per sector = 1/spt revolution; the head follows
+// MediaWalk (hdd_mechanics.h). Host transfer per sector = max(bus block
+// time, controller bulk time, disk bulk time) per direction.
+//
+// Where iosched simplifies DiskSim (none of it matters for the validated
+// drives' single-outstanding-request runs unless noted):
+//   - one command at a time: no disk-side queue, so no sneaky intermediate
+//     hits, write prebuffering of queued writes or preseeking;
+//   - a read-ahead that cannot stop at once (minimum read-ahead not reached,
+//     "Stop prefetch in sector" off, "Disconnect write if seek" on) runs
+//     until it can, and the new command then starts as if it had stopped;
+//   - a write larger than a segment streams its data without the buffer
+//     stalls and low-water-mark reconnections DiskSim models;
+//   - zero-latency access ("Immediate buffer read/write") and "Read any
+//     free blocks" are not modelled (sectors are transferred in LBN order).
+//
+// ServiceInfo: seek and rotation are the command's own first positioning
+// and rotational wait (0 for a buffer hit); overhead the command and
+// completion overheads; transfer the rest. cache_hit = whole read hit.
 //
 // Thread-safety: none (one simulation).
 
@@ -56,6 +78,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "hdd_cache.h"
 #include "hdd_layout.h"
 #include "hdd_mechanics.h"
 #include "iosched/disk_model.h"
@@ -78,52 +101,86 @@ class HddModel final : public DiskModel {
   const ZonedLayout& layout() const { return layout_; }
   const SeekModel& seek() const { return seek_; }
   const Spindle& spindle() const { return spindle_; }
-  // The track the head is on: where the last transfer ended (initially
+  const SegmentCache& cache() const { return cache_; }
+  // The track the head is on (or moving to) at the end of the last command's
+  // media work; a read-ahead still running moves it on later (initially
   // cylinder 0, head 0).
-  uint32_t head_cylinder() const { return head_cylinder_; }
-  uint32_t head_surface() const { return head_surface_; }
-  // Moves the head without simulating it (tests).
-  void SetHeadPosition(uint32_t cylinder, uint32_t head) {
-    head_cylinder_ = cylinder;
-    head_surface_ = head;
-  }
+  uint32_t head_cylinder() const { return HeadNow().cylinder; }
+  uint32_t head_surface() const { return HeadNow().head; }
+  // Moves the head without simulating it and stops any read-ahead (tests).
+  void SetHeadPosition(uint32_t cylinder, uint32_t head);
   // When the command in progress completes (kTimeZero if none yet).
   Time busy_until() const { return busy_until_; }
   // Host transfer time per sector for `op`.
   Duration HostSectorTime(Op op) const { return op == Op::kRead ? host_read_ : host_write_; }
 
+  // What the last command did (tests and validation reports).
+  struct LastCommand {
+    HitType hit = HitType::kNoMatch;  // reads: buffer outcome
+    bool served_at_once = false;      // read hit path (no disconnect)
+    bool extra_write_disconnect = false;
+    bool read_ahead_continued = false;  // hit on the segment being read ahead
+  };
+  const LastCommand& last_command() const { return last_; }
+
  private:
   explicit HddModel(const HddParams& params);
 
-  // One run of sectors on one track, with its time relative to the moment
-  // the request's first sector starts passing under the head.
-  struct Segment {
-    PhysicalSector first;
-    uint32_t count = 0;
-    uint32_t base = 0;     // sectors of the request before this segment
-    double angle = 0;      // start angle of `first`, revolutions
-    double rel_start = 0;  // ns from the first sector's start
-    double sector_ns = 0;  // media time per sector on this track
-  };
+  // Scaled overhead (× overhead_scale) to nanoseconds.
+  Duration Scaled(double ms) const { return MsToDuration(ms * params_.overhead_scale); }
 
-  Duration CommandOverhead(Op op) const;
-  // Fills segments_ and returns the relative media end (ns).
-  double PlanMedia(Op op, uint64_t sector, uint32_t n);
-  // Serves from the media (every v1 command; a cache miss later).
-  ServiceInfo ServeMedia(Op op, uint64_t sector, uint32_t n, Time start);
+  ServiceInfo ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0);
+  ServiceInfo ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0);
+
+  // ---- Background media activity (read-ahead, write-back flush) -----------
+  // Walks the read-ahead forward over every sector that ends by `t`.
+  void AdvanceBackground(Time t);
+  // Earliest time sector `lbn` may be read into the read-ahead segment
+  // (buffer room while the owning read still sends its data).
+  Time RoomTime(uint64_t lbn) const;
+  // Whether the read-ahead could be stopped at `t` for a command other than
+  // a read hit on its segment (DiskSim disk_buffer_stopable_access).
+  bool BackgroundStopable(Time t) const;
+  // Stops the background activity for a command arriving at `t`: sets the
+  // head, and returns through the pointers when the old seek ends (DiskSim
+  // disk_seek_stoptime) and when the media becomes free.
+  void StopBackground(Time t, Time* seek_stop, Time* media_free);
+  // Where positioning for a command may start (DiskSim disk_check_hda).
+  static Time MediaStart(Time t0, Time overhead_done, Time seek_stop, Time media_free);
+  void FinishBackground();
+  Track HeadNow() const;
 
   HddParams params_;
   ZonedLayout layout_;
   SeekModel seek_;
   Spindle spindle_;
+  SegmentCache cache_;
   Duration host_read_, host_write_;
-  Duration read_completion_, write_completion_;
+  Duration controller_message_, arbitration_;
 
-  uint32_t head_cylinder_ = 0;
-  uint32_t head_surface_ = 0;
+  Track head_;  // valid while no background activity runs
   Op last_op_ = Op::kRead;
   Time busy_until_{0};
-  std::vector<Segment> segments_;  // reused across commands
+  LastCommand last_;
+
+  // The media activity that continues after a command completed.
+  MediaWalk walk_;
+  bool bg_active_ = false;          // read-ahead running on walk_
+  int bg_seg_ = -1;                 // segment it fills
+  uint64_t bg_target_ = 0;          // reads up to this LBN (exclusive)
+  uint64_t bg_min_target_ = 0;      // may not stop before this LBN
+  uint64_t bg_foreground_end_ = 0;  // LBNs below belong to a request
+  // The read that owns the segment: its first LBN, when each of its sectors
+  // left over the bus, and when its completion was sent.
+  uint64_t owner_first_ = 0;
+  std::vector<Time> owner_bus_end_;
+  Time owner_done_{0};
+  // Write-back: the media is busy writing until flush_until_, segment
+  // flush_seg_ is dirty until then.
+  Time flush_until_{0};
+  int flush_seg_ = -1;
+
+  std::vector<Time> avail_;  // per-command scratch: when each sector is buffered
 };
 
 }  // namespace iosched::sim

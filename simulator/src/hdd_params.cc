@@ -2,6 +2,7 @@
 
 #include "iosched/hdd_params.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -9,25 +10,57 @@
 namespace iosched {
 namespace {
 
-uint64_t ZoneTracks(const HddParams& p, const HddZone& z) {
-  return (uint64_t{z.last_cylinder} - z.first_cylinder + 1) * p.heads;
-}
-
-// DiskSim dm_layout_g1_compute_blksinband under track sparing.
-int64_t ZoneLbns(const HddParams& p, const HddZone& z) {
-  return static_cast<int64_t>((ZoneTracks(p, z) - z.spare_tracks) * z.sectors_per_track) -
-         static_cast<int64_t>(z.front_gap);
-}
-
 bool NonNegativeFinite(double v) { return std::isfinite(v) && v >= 0; }
 
+bool TrackUnits(HddSparing s) { return s == HddSparing::kTrack; }
+
 }  // namespace
+
+// DiskSim dm_layout_g1_compute_blksinband, per sparing scheme.
+int64_t HddZoneSectors(const HddParams& p, const HddZone& z) {
+  if (z.last_cylinder < z.first_cylinder) return 0;
+  const int64_t cyls = int64_t{z.last_cylinder} - z.first_cylinder + 1;
+  const int64_t spt = z.sectors_per_track;
+  const int64_t spares = z.spares;
+  const int64_t slips = static_cast<int64_t>(z.slips.size());
+  int64_t n = cyls * spt * p.heads - z.front_gap;
+  switch (p.sparing) {
+    case HddSparing::kNone:
+      break;
+    case HddSparing::kTrack:
+      n -= spares * spt;
+      break;
+    case HddSparing::kSectorsPerTrack:
+      n -= spares * cyls * p.heads;
+      break;
+    case HddSparing::kSectorsAtEnd:
+      n -= slips;
+      break;
+    case HddSparing::kSectorsPerZone:
+      n -= spares;
+      break;
+    case HddSparing::kSectorsPerZoneSlipToEnd:
+      n -= spares + slips;
+      break;
+    case HddSparing::kSectorsPerCylinder:
+    case HddSparing::kSectorsPerCylinderAtFront:
+      n -= spares * cyls;
+      break;
+    case HddSparing::kSectorsPerCylinderSlipToEnd:
+    case HddSparing::kSectorsPerCylinderAtFrontSlipToEnd:
+      n -= spares * cyls + slips;
+      break;
+    case HddSparing::kSectorsPerRange:
+      n -= spares * (cyls / std::max<int64_t>(1, p.sparing_range_cylinders));
+      break;
+  }
+  return n;
+}
 
 uint64_t HddCapacitySectors(const HddParams& params) {
   uint64_t total = 0;
   for (const HddZone& z : params.zones) {
-    if (z.last_cylinder < z.first_cylinder || ZoneTracks(params, z) < z.spare_tracks) continue;
-    const int64_t n = ZoneLbns(params, z);
+    const int64_t n = HddZoneSectors(params, z);
     if (n > 0) total += static_cast<uint64_t>(n);
   }
   return total;
@@ -42,78 +75,136 @@ absl::Status ValidateHddParams(const HddParams& p) {
   if (p.cylinders == 0) return bad("cylinders must be > 0");
   if (p.zones.empty()) return bad("no zones");
   if (!(p.rpm > 0) || !std::isfinite(p.rpm)) return bad("rpm must be > 0, got ", p.rpm);
-  uint32_t next_cyl = 0;
+  if (static_cast<int>(p.sparing) > 10) {
+    return bad("unknown sparing scheme ", static_cast<int>(p.sparing));
+  }
+  if (p.mapping < 0 || p.mapping > 2) return bad("unknown LBN-to-PBN mapping ", p.mapping);
+  if (p.sparing == HddSparing::kSectorsPerRange && p.sparing_range_cylinders == 0) {
+    return bad("sparing range must be >= 1 cylinder");
+  }
+  int64_t next_cyl = 0;
   for (size_t i = 0; i < p.zones.size(); ++i) {
     const HddZone& z = p.zones[i];
     const std::string zone = absl::StrCat("zone ", i);
-    if (z.first_cylinder != next_cyl) {
-      return bad(zone, ": first cylinder ", z.first_cylinder, ", expected ", next_cyl,
-                 " (zones must be contiguous and ascending)");
+    if (z.first_cylinder < next_cyl) {
+      return bad(zone, ": first cylinder ", z.first_cylinder, ", expected >= ", next_cyl,
+                 " (zones must be ascending and must not overlap)");
     }
     if (z.last_cylinder < z.first_cylinder || z.last_cylinder >= p.cylinders) {
       return bad(zone, ": last cylinder ", z.last_cylinder, " outside [", z.first_cylinder, ", ",
                  p.cylinders - 1, "]");
     }
-    next_cyl = z.last_cylinder + 1;
+    next_cyl = int64_t{z.last_cylinder} + 1;
     if (z.sectors_per_track == 0) return bad(zone, ": sectors per track must be > 0");
     if (!NonNegativeFinite(z.first_block_offset) || !NonNegativeFinite(z.track_skew) ||
         !NonNegativeFinite(z.cylinder_skew)) {
       return bad(zone, ": offsets and skews must be finite and >= 0");
     }
-    const uint64_t tracks = ZoneTracks(p, z);
-    if (z.spare_tracks >= tracks) {
-      return bad(zone, ": ", z.spare_tracks, " spare tracks leave no data track of ", tracks);
+    const uint64_t tracks = (uint64_t{z.last_cylinder} - z.first_cylinder + 1) * p.heads;
+    const uint64_t units = TrackUnits(p.sparing) ? tracks : tracks * z.sectors_per_track;
+    if (TrackUnits(p.sparing) && z.spares >= tracks) {
+      return bad(zone, ": ", z.spares, " spare tracks leave no data track of ", tracks);
     }
-    if (ZoneLbns(p, z) <= 0) return bad(zone, ": front gap ", z.front_gap, " leaves no LBN");
-    if (z.slipped_tracks.size() > z.spare_tracks) {
-      return bad(zone, ": ", z.slipped_tracks.size(), " slipped tracks exceed the ", z.spare_tracks,
-                 " spare tracks");
+    if (HddZoneSectors(p, z) <= 0) {
+      return bad(zone, ": front gap ", z.front_gap, " and ", z.spares, " spares leave no LBN");
     }
-    for (size_t k = 0; k < z.slipped_tracks.size(); ++k) {
-      if (z.slipped_tracks[k] >= tracks) {
-        return bad(zone, ": slipped track ", z.slipped_tracks[k], " beyond the zone's ", tracks,
-                   " tracks");
+    if (TrackUnits(p.sparing) && z.slips.size() + z.defects.size() > z.spares) {
+      return bad(zone, ": ", z.slips.size(), " slipped and ", z.defects.size(),
+                 " remapped tracks exceed the ", z.spares, " spare tracks");
+    }
+    for (size_t k = 0; k < z.slips.size(); ++k) {
+      if (z.slips[k] >= units) {
+        return bad(zone, ": slip ", z.slips[k], " beyond the zone's ", units,
+                   TrackUnits(p.sparing) ? " tracks" : " sectors");
       }
-      if (k > 0 && z.slipped_tracks[k] <= z.slipped_tracks[k - 1]) {
-        return bad(zone, ": slipped tracks must be strictly ascending");
+      if (k > 0 && z.slips[k] <= z.slips[k - 1]) {
+        return bad(zone, ": slips must be strictly ascending");
       }
     }
-  }
-  if (next_cyl != p.cylinders) {
-    return bad("zones end at cylinder ", next_cyl - 1, " but the drive has ", p.cylinders,
-               " cylinders");
+    for (const auto& [defect, remap] : z.defects) {
+      if (defect >= units || remap >= units) {
+        return bad(zone, ": defect ", defect, " -> ", remap, " outside the zone");
+      }
+    }
   }
   const uint64_t capacity = HddCapacitySectors(p);
   if (p.expected_capacity_sectors != 0 && capacity != p.expected_capacity_sectors) {
     return bad("zones give ", capacity, " sectors, expected ", p.expected_capacity_sectors);
   }
   const HddSeekCurve& s = p.seek;
-  if (s.kind == HddSeekCurve::Kind::kHplPlus10) {
-    for (double v : s.first_ten_ms) {
-      if (!NonNegativeFinite(v)) return bad("seek: first ten times must be >= 0");
-    }
-    if (!(s.boundary > 10)) return bad("seek: hplplus10 boundary must be > 10, got ", s.boundary);
-  } else {
-    if (s.table.empty()) return bad("seek: empty table");
-    for (size_t k = 0; k < s.table.size(); ++k) {
-      if (s.table[k].first == 0 || !NonNegativeFinite(s.table[k].second)) {
-        return bad("seek: table point ", k, " needs distance >= 1 and time >= 0");
+  switch (s.kind) {
+    case HddSeekCurve::Kind::kHplPlus10:
+      for (double v : s.first_ten_ms) {
+        if (!NonNegativeFinite(v)) return bad("seek: first ten times must be >= 0");
       }
-      if (k > 0 && s.table[k].first <= s.table[k - 1].first) {
-        return bad("seek: table distances must be strictly ascending");
+      if (!(s.boundary > 10)) return bad("seek: hplplus10 boundary must be > 10, got ", s.boundary);
+      [[fallthrough]];
+    case HddSeekCurve::Kind::kHpl:
+      for (double v : {s.sqrt_a_ms, s.sqrt_b_ms, s.linear_c_ms, s.linear_e_ms}) {
+        if (!NonNegativeFinite(v)) return bad("seek: equation values must be >= 0");
       }
-    }
+      break;
+    case HddSeekCurve::Kind::kTable:
+      if (s.table.empty()) return bad("seek: empty table");
+      for (size_t k = 0; k < s.table.size(); ++k) {
+        if (!std::isfinite(s.table[k].second) || s.table[k].second < 0) {
+          return bad("seek: table point ", k, " needs time >= 0");
+        }
+        if (k > 0 && s.table[k].first <= s.table[k - 1].first) {
+          return bad("seek: table distances must be strictly ascending");
+        }
+      }
+      break;
+    case HddSeekCurve::Kind::kConstant:
+    case HddSeekCurve::Kind::kLinear:
+    case HddSeekCurve::Kind::kCurve:
+      for (double v : {s.single_cylinder_ms, s.average_ms, s.full_stroke_ms, s.constant_ms}) {
+        if (!NonNegativeFinite(v)) return bad("seek: times must be >= 0");
+      }
+      break;
   }
   for (double v : {p.head_switch_ms, p.write_settle_ms, p.bus_read_sector_ms, p.bus_write_sector_ms,
-                   p.controller_bulk_sector_ms, p.disk_bulk_sector_ms}) {
+                   p.controller_bulk_sector_ms, p.disk_bulk_sector_ms, p.bus_arbitration_ms,
+                   p.controller_message_ms, p.overhead_scale}) {
     if (!NonNegativeFinite(v)) return bad("times must be finite and >= 0");
   }
   const HddOverheads& o = p.overheads;
-  for (double v : {o.read_hit_after_read_ms, o.read_hit_after_write_ms, o.read_miss_after_read_ms,
-                   o.read_miss_after_write_ms, o.write_hit_after_read_ms,
-                   o.write_hit_after_write_ms, o.write_miss_after_read_ms,
-                   o.write_miss_after_write_ms, o.read_completion_ms, o.write_completion_ms}) {
+  for (double v : {o.read_hit_after_read_ms,
+                   o.read_hit_after_write_ms,
+                   o.read_miss_after_read_ms,
+                   o.read_miss_after_write_ms,
+                   o.write_hit_after_read_ms,
+                   o.write_hit_after_write_ms,
+                   o.write_miss_after_read_ms,
+                   o.write_miss_after_write_ms,
+                   o.read_completion_ms,
+                   o.write_completion_ms,
+                   o.data_prep_ms,
+                   o.reselect_first_ms,
+                   o.reselect_other_ms,
+                   o.read_disconnect_after_read_ms,
+                   o.read_disconnect_after_write_ms,
+                   o.write_disconnect_ms,
+                   o.extradisc_command_ms,
+                   o.extradisc_disconnect_ms,
+                   o.extradisc_inter_disconnect_ms,
+                   o.extradisc_second_disconnect_ms,
+                   o.extradisc_seek_delta_ms,
+                   o.minimum_seek_delay_ms,
+                   o.per_request_ms}) {
     if (!NonNegativeFinite(v)) return bad("overheads must be finite and >= 0");
+  }
+  const HddCacheParams& c = p.cache;
+  if (c.segments > 0 && c.segment_sectors == 0) return bad("cache: segment size must be > 0");
+  if (!(c.read_water_mark >= 0 && c.read_water_mark <= 1) ||
+      !(c.write_water_mark >= 0 && c.write_water_mark <= 1)) {
+    return bad("cache: water marks must be in [0, 1]");
+  }
+  if (c.buffer_continuous_read < 0 || c.buffer_continuous_read > 4) {
+    return bad("cache: buffer continuous read must be 0..4, got ", c.buffer_continuous_read);
+  }
+  if (c.fast_write_level < 0 || c.fast_write_level > 2) {
+    return bad("cache: fast write level must be 0..2, got ", c.fast_write_level);
   }
   return absl::OkStatus();
 }

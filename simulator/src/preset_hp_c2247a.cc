@@ -4,11 +4,13 @@
 // "HP_C2247A_validate"). Every number below is copied from the DiskSim 4.0
 // valid/ directory (same blobs in westerndigitalcorporation/DiskSim
 // STABLE/DiskSim_Linux_Generic_2.01.016/valid/):
-//   hp_c2247a.parv              bus1 block transfer times, controller bulk time
+//   hp_c2247a.parv              bus1 block transfer times, controller
 //   hp_c2247a.diskspecs         overheads, bus holding, cache, queue depth
 //   hp_c2247a_validate.model    surfaces, cylinders, zones, slips, mechanics
-// (copies in ../shared/traces/disksim-hp_c2247a.*; summary in
-// ../shared/reference/DISKSIM-HP_C2247A.md).
+// (copies in traces/data/disksim-hp_c2247a.*; summary in
+// ../shared/reference/DISKSIM-HP_C2247A.md). The test
+// DiskSimImportTest.HpPresetEqualsTheImportedModel checks field by field
+// that LoadDiskSimParv of the bundled files gives these values.
 
 #include "iosched/hdd_params.h"
 
@@ -18,8 +20,8 @@ HddParams HpC2247AParams() {
   HddParams p;
   p.name = "hp-c2247a";
   p.description =
-      "HP C2247A 1.05 GB, 5400 rpm, 13 heads, 2051 cylinders, 8 zones "
-      "(DiskSim 4.0 validated parameters; no read cache yet)";
+      "HP C2247A 1.05 GB, 5400 rpm, 13 heads, 2051 cylinders, 8 zones, 2 x 128 KiB cache "
+      "segments (DiskSim 4.0 validated parameters)";
 
   // hp_c2247a_validate.model: dm_disk HP_C2247A_validate_model.
   p.heads = 13;
@@ -29,17 +31,20 @@ HddParams HpC2247AParams() {
   // tracks per zone), range size 1. Fields: first cyl, last cyl, blocks per
   // track, offset of first block, empty space at zone front, track skew,
   // cylinder skew, number of spares; then the slips (zone-relative tracks).
+  p.sparing = HddSparing::kTrack;
+  p.sparing_range_cylinders = 1;
+  p.mapping = 0;
   // clang-format off
   p.zones = {
       {   0,  558, 96,  0, 1632, 14, 32, 325,
-       {468, 526, 1204, 1861, 2447, 2680, 3098, 3683, 4880, 4919, 6952, 7095}},
-      { 559,  760, 92, 14,    0, 13, 30, 130, {231, 868, 1125, 1458, 1479, 1492}},
-      { 761,  901, 88, 73,    0, 13, 29,  65, {585, 996, 1401, 1810}},
-      { 902, 1051, 84, 80,    0, 12, 28,  78, {582, 595, 699}},
-      {1052, 1193, 80, 52,    0, 12, 27,  52, {569, 1098, 1518}},
-      {1194, 1519, 72,  0,    0, 11, 24, 104, {693, 1489, 3102, 3115}},
-      {1520, 1793, 64, 32,    0, 10, 22,  78, {1980, 1993, 3505}},
-      {1794, 2050, 56, 30,    0,  9, 19,  65, {1512, 2506, 3320}},
+       {468, 526, 1204, 1861, 2447, 2680, 3098, 3683, 4880, 4919, 6952, 7095}, {}},
+      { 559,  760, 92, 14,    0, 13, 30, 130, {231, 868, 1125, 1458, 1479, 1492}, {}},
+      { 761,  901, 88, 73,    0, 13, 29,  65, {585, 996, 1401, 1810}, {}},
+      { 902, 1051, 84, 80,    0, 12, 28,  78, {582, 595, 699}, {}},
+      {1052, 1193, 80, 52,    0, 12, 27,  52, {569, 1098, 1518}, {}},
+      {1194, 1519, 72,  0,    0, 11, 24, 104, {693, 1489, 3102, 3115}, {}},
+      {1520, 1793, 64, 32,    0, 10, 22,  78, {1980, 1993, 3505}, {}},
+      {1794, 2050, 56, 30,    0,  9, 19,  65, {1512, 2506, 3320}, {}},
   };
   // clang-format on
 
@@ -53,43 +58,81 @@ HddParams HpC2247AParams() {
   p.seek.sqrt_b_ms = 0.33;
   p.seek.linear_c_ms = 7.75;
   p.seek.linear_e_ms = 0.0059;
+  p.seek.hpl_single_ms = -1;
+  // Present in the file, unused by hplplus10.
+  p.seek.single_cylinder_ms = 0.2;
+  p.seek.average_ms = 1.1;
+  p.seek.full_stroke_ms = 2.3;
   p.head_switch_ms = 0.89;
   p.write_settle_ms = 0.65;
 
-  // hp_c2247a.parv: BUS1 (disk side) read/write block transfer time; CTLR0
-  // bulk sector transfer time 0. hp_c2247a.diskspecs: disk bulk time 0.
+  // hp_c2247a.parv: the disk hangs off BUS1 (read/write block transfer
+  // 0.17010 / 0.18686 ms, arbitration 0) behind CTLR0, a pass-through
+  // controller with "Scale for delays" 0 (so its 1 ms per message is 0).
   p.bus_read_sector_ms = 0.17010;
   p.bus_write_sector_ms = 0.18686;
-  p.controller_bulk_sector_ms = 0;
-  p.disk_bulk_sector_ms = 0;
+  p.controller_bulk_sector_ms = 0;  // not used by a pass-through controller
+  p.disk_bulk_sector_ms = 0;        // "Bulk sector transfer time"
+  p.bus_arbitration_ms = 0;
+  p.controller_message_ms = 0;
   p.hold_bus_for_read = true;    // "Hold bus entire read xfer = 1"
   p.hold_bus_for_write = false;  // "Hold bus entire write xfer = 0"
+  p.never_disconnect = false;
+  p.overhead_scale = 1.0;  // "Time scale for overheads"
 
   // hp_c2247a.diskspecs: disksim_disk HP_C2247A_validate.
-  p.overheads.read_hit_after_read_ms = 0.95343;
-  p.overheads.read_hit_after_write_ms = 0.95343;
-  p.overheads.read_miss_after_read_ms = 0.55821;
-  p.overheads.read_miss_after_write_ms = 0.55821;
-  p.overheads.write_hit_after_read_ms = 0.82391;
-  p.overheads.write_hit_after_write_ms = 0.82391;
-  p.overheads.write_miss_after_read_ms = 0.82391;
-  p.overheads.write_miss_after_write_ms = 0.82391;
-  p.overheads.read_completion_ms = 0.05665;
-  p.overheads.write_completion_ms = 0.05045;
+  HddOverheads& o = p.overheads;
+  o.read_hit_after_read_ms = 0.95343;
+  o.read_hit_after_write_ms = 0.95343;
+  o.read_miss_after_read_ms = 0.55821;
+  o.read_miss_after_write_ms = 0.55821;
+  o.write_hit_after_read_ms = 0.82391;
+  o.write_hit_after_write_ms = 0.82391;
+  o.write_miss_after_read_ms = 0.82391;
+  o.write_miss_after_write_ms = 0.82391;
+  o.read_completion_ms = 0.05665;
+  o.write_completion_ms = 0.05045;
+  o.data_prep_ms = 0.02519;
+  o.reselect_first_ms = 0.16249;
+  o.reselect_other_ms = 0.12883;
+  o.read_disconnect_after_read_ms = 0.02266;
+  o.read_disconnect_after_write_ms = 0.04551;
+  o.write_disconnect_ms = 0.16565;
+  o.extra_write_disconnect = true;
+  o.extradisc_command_ms = 0.64244;
+  o.extradisc_disconnect_ms = 0.04551;
+  o.extradisc_inter_disconnect_ms = 0.42885;
+  o.extradisc_second_disconnect_ms = 0.13437;
+  o.extradisc_seek_delta_ms = 0.25;
+  o.minimum_seek_delay_ms = 0.6;
+  o.per_request_ms = 0;
 
-  // Cache (unused by the v1 model; kept for the cache issue).
-  p.cache.segments = 2;
-  p.cache.segment_sectors = 256;
-  p.cache.max_write_segments = 1;
-  p.cache.separate_write_segment = true;
-  p.cache.min_read_ahead_sectors = 0;
-  p.cache.max_read_ahead_sectors = 128;
-  p.cache.buffer_continuous_read = 3;
-  p.cache.read_ahead_over_requested = true;
-  p.cache.read_ahead_on_idle_hit = true;
-  p.cache.read_hits_on_write_data = true;
-  p.cache.fast_write_level = 0;
-  p.cache.combine_sequential_writes = true;
+  HddCacheParams& c = p.cache;
+  c.segments = 2;
+  c.segment_sectors = 256;
+  c.max_write_segments = 1;
+  c.separate_write_segment = true;
+  c.enable_caching = true;
+  c.read_water_mark = 0.75;
+  c.write_water_mark = 0.75;
+  c.water_mark_by_request_size = true;
+  c.min_read_ahead_sectors = 0;
+  c.max_read_ahead_sectors = 128;
+  c.buffer_continuous_read = 3;
+  c.read_ahead_over_requested = 1;
+  c.read_ahead_on_idle_hit = true;
+  c.read_hits_on_write_data = true;
+  c.immediate_transfer_partial_hit = true;
+  c.stop_prefetch_in_sector = true;
+  c.disconnect_write_if_seek = false;
+  c.write_hit_stop_prefetch = true;
+  c.read_directly_to_buffer = true;
+  c.almost_read_hits = false;
+  c.sneaky_full_read_hits = false;
+  c.sneaky_partial_read_hits = false;
+  c.write_prebuffering = false;
+  c.fast_write_level = 0;
+  c.combine_sequential_writes = true;
   return p;
 }
 

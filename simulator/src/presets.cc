@@ -27,12 +27,14 @@ absl::StatusOr<std::unique_ptr<DiskModel>> MakeSsdModel(const SsdParams& params)
 std::vector<DiskPresetInfo> KnownDiskPresets() {
   return {
       {"hp-c2247a", HpC2247AParams().description},
+      {"sata-7200", Sata7200Params().description},
       {"ssd", SsdParams().description},
   };
 }
 
 absl::StatusOr<std::unique_ptr<DiskModel>> MakeDiskModel(std::string_view preset) {
   if (preset == "hp-c2247a") return MakeHddModel(HpC2247AParams());
+  if (preset == "sata-7200") return MakeHddModel(Sata7200Params());
   if (preset == "ssd") return MakeSsdModel(SsdParams());
   std::vector<std::string> names;
   for (const DiskPresetInfo& p : KnownDiskPresets()) names.push_back(p.name);

@@ -2,6 +2,8 @@
 //
 // Hand-computed checks of the HDD model against the HP C2247A numbers of
 // ../shared/reference/DISKSIM-HP_C2247A.md and disksim-hp_c2247a_validate.model.
+// The controller protocol (disconnect, reselect, buffer) follows DiskSim 4.0;
+// hdd_model.h describes it, tests/simulator/disksim_*_test.cc test it in depth.
 
 #include "hdd_model.h"
 
@@ -33,7 +35,7 @@ HddParams BareDrive(uint32_t spt = 96, double rpm = 5400) {
   p.name = "bare";
   p.heads = 4;
   p.cylinders = 100;
-  p.zones = {{0, 99, spt, 0, 0, 0, 0, 0, {}}};
+  p.zones = {{0, 99, spt, 0, 0, 0, 0, 0, {}, {}}};
   p.rpm = rpm;
   p.seek = HpC2247AParams().seek;
   p.head_switch_ms = 0.89;
@@ -54,7 +56,7 @@ TEST(HddParamsTest, HpC2247ACapacityIsExact) {
 
 TEST(HddParamsTest, ValidationNamesTheProblem) {
   HddParams p = HpC2247AParams();
-  p.zones[2].first_cylinder = 770;
+  p.zones[2].first_cylinder = 750;  // overlaps zone 1 (559..760)
   absl::Status s = ValidateHddParams(p);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("zone 2"), absl::string_view::npos) << s;
@@ -64,7 +66,7 @@ TEST(HddParamsTest, ValidationNamesTheProblem) {
   EXPECT_FALSE(ValidateHddParams(p).ok());
 
   p = HpC2247AParams();
-  p.zones[7].spare_tracks = 2;  // 3 slips need 3 spares
+  p.zones[7].spares = 2;  // 3 slips need 3 spares
   s = ValidateHddParams(p);
   EXPECT_NE(s.message().find("slipped"), absl::string_view::npos) << s;
   EXPECT_FALSE(MakeHddModel(p).ok());
@@ -91,7 +93,7 @@ std::vector<HddZone> ParseDiskSimZones(const std::string& text) {
     z.front_gap = static_cast<uint32_t>(number(block, "Empty space at zone front"));
     z.track_skew = number(block, "Skew for track switch");
     z.cylinder_skew = number(block, "Skew for cylinder switch");
-    z.spare_tracks = static_cast<uint32_t>(number(block, "Number of spares"));
+    z.spares = static_cast<uint32_t>(number(block, "Number of spares"));
     const size_t open = block.find("slips = [");
     const size_t close = block.find(']', open);
     std::string list = block.substr(open + 9, close - open - 9);
@@ -100,7 +102,7 @@ std::vector<HddZone> ParseDiskSimZones(const std::string& text) {
     }
     std::istringstream in(list);
     uint32_t v;
-    while (in >> v) z.slipped_tracks.push_back(v);
+    while (in >> v) z.slips.push_back(v);
     zones.push_back(z);
     pos = end;
   }
@@ -127,8 +129,8 @@ TEST(HddParamsTest, PresetZonesMatchTheDiskSimModelFile) {
     EXPECT_EQ(a.front_gap, b.front_gap);
     EXPECT_EQ(a.track_skew, b.track_skew);
     EXPECT_EQ(a.cylinder_skew, b.cylinder_skew);
-    EXPECT_EQ(a.spare_tracks, b.spare_tracks);
-    EXPECT_EQ(a.slipped_tracks, b.slipped_tracks);
+    EXPECT_EQ(a.spares, b.spares);
+    EXPECT_EQ(a.slips, b.slips);
   }
 }
 
@@ -298,8 +300,10 @@ TEST(HddServeTest, HpFirstReadHandComputed) {
   const double at = (558'210.0 + 2'890'000.0) / kRevNs5400;
   const double wait = (64.0 / 96.0 - (at - std::floor(at))) * kRevNs5400;
   EXPECT_NEAR(info.rotation.count(), wait, 2);
-  // One sector: media 1/96 rev, then the bus sends it (0.1701 ms).
-  EXPECT_NEAR(info.transfer.count(), kRevNs5400 / 96 + 170'100, 2);
+  // One sector: media 1/96 rev; the disk disconnected after the command, so
+  // it reselects (0.16249 ms) and prepares the data (0.02519 ms) once the
+  // high water mark (1 sector) is buffered, then the bus sends it (0.1701).
+  EXPECT_NEAR(info.transfer.count(), kRevNs5400 / 96 + 162'490 + 25'190 + 170'100, 2);
   EXPECT_EQ((info.complete - info.start).count(),
             (info.overhead + info.seek + info.rotation + info.transfer).count());
   EXPECT_EQ(m->head_cylinder(), 1u);
@@ -316,7 +320,9 @@ TEST(HddServeTest, WriteAddsSettleAndItsOwnOverheads) {
   const double at = (823'910.0 + 3'540'000.0) / kRevNs5400;
   const double wait = (64.0 / 96.0 - (at - std::floor(at))) * kRevNs5400;
   EXPECT_NEAR(info.rotation.count(), wait < 0 ? wait + kRevNs5400 : wait, 2);
-  EXPECT_NEAR(info.transfer.count(), kRevNs5400 / 96, 2);
+  // After the media write the disk reselects (0.16249 ms) to send the
+  // completion.
+  EXPECT_NEAR(info.transfer.count(), kRevNs5400 / 96 + 162'490, 2);
 }
 
 TEST(HddServeTest, CrossingATrackCostsTheSkew) {
@@ -335,10 +341,11 @@ TEST(HddServeTest, CrossingATrackCostsTheSkew) {
 TEST(HddServeTest, LongReadIsBoundByTheBus) {
   auto m = HpModel();
   // 64 sectors on one track: media 64/96 rev = 7.41 ms < bus 64 × 0.1701 =
-  // 10.89 ms, so the transfer ends one bus time per sector after the first
-  // sector is read.
+  // 10.89 ms. The disk reconnects at the high water mark (0.75 × 64 = 48
+  // sectors buffered) after reselect + data preparation, and the bus then
+  // never runs dry.
   const ServiceInfo info = m->Serve(Op::kRead, 0, 64, Time{0});
-  EXPECT_NEAR(info.transfer.count(), kRevNs5400 / 96 + 64 * 170'100.0, 2);
+  EXPECT_NEAR(info.transfer.count(), 48 * kRevNs5400 / 96 + 187'680 + 64 * 170'100.0, 2);
 }
 
 TEST(HddServeTest, LastSectorOfTheDiskCanBeServed) {
