@@ -1,0 +1,225 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// Scheduler: what an application links. Elevators in front of real direct
+// I/O: a thread-safe Submit() in front of the shared Dispatcher, an elevator
+// from the registry and a DirectDevice (io_uring, or psync threads).
+//
+//   auto s = iosched::Scheduler::Open("/data/big.db", {.elevator = "deadline", .depth = 32});
+//   iosched::IoRequest rq;           // caller-owned, alive until its callback
+//   rq.op = iosched::Op::kRead;
+//   rq.offset = 1 << 20;  rq.length = 4096;  rq.buffer = aligned_buffer;
+//   (*s)->Submit(rq, [](iosched::IoRequest& r, const absl::Status& st, uint32_t bytes) {…});
+//   (*s)->Drain();
+//
+// Threading: one dispatcher thread per Scheduler owns the Dispatcher, the
+// elevator and the device. Submit() from any thread pushes the request on a
+// lock-free multi-producer queue (an intrusive Treiber stack the dispatcher
+// thread empties in one exchange and reverses, so arrival order is kept) and
+// wakes the dispatcher thread only if it is asleep. The dispatcher thread
+// adds each batch of arrivals to the elevator under a plug (so requests
+// submitted together are sorted and merged together, like blk_plug), issues
+// units up to the depth, submits them to the kernel in one call, reaps
+// completions and fires elevator timers.
+//   Why one thread and not one mutex: the Dispatcher and the elevators are
+//   single-threaded by design, an io_uring submission queue has a single
+//   producer, and completions must run Elevator::Complete anyway; a
+//   dedicated thread serialises all of it without lock hand-offs between
+//   submitters and a reaper, batches submissions naturally, and lets a
+//   completion callback resubmit with no wake-up at all (the "fast path":
+//   Submit() from a callback is a push onto the queue the thread is about
+//   to empty).
+//
+// Completion: the callback runs on the dispatcher thread, exactly once for
+// every Submit() that returned OK, never for one that did not. It gets the
+// status and the bytes transferred:
+//   OK            bytes == length, or fewer for a read that reached the end
+//                 of the file (0 if it starts past the end);
+//   error         absl::ErrnoToStatus(errno, …) — EIO, ENOSPC, EFBIG, …;
+//                 the message names the op, length, offset, path and
+//                 request id; rq.error holds the errno; bytes = what did
+//                 transfer;
+//   Cancelled     ECANCELED: the request was still queued when
+//                 Shutdown(kCancel) ran.
+// EINTR and EAGAIN are retried, never reported. Callbacks must be short and
+// must not block on the scheduler (no Drain/Shutdown/destructor from a
+// callback); they may Submit, including the same request again.
+//
+// Requests: the caller owns each IoRequest and must neither touch nor free
+// it between Submit() and the start of its callback. The scheduler derives
+// the scheduling position from the byte range (sector = offset / 512,
+// sectors = ceil((offset + length) / 512) − sector), sets `file` (to the
+// target when it was null) and fd. Offsets, lengths and buffers must satisfy
+// the file's alignment (direct_file.h); Submit() checks before anything is
+// queued. A read wholly past the end of the file completes with 0 bytes;
+// observers (RunMetrics, Recorder) see it as fully transferred, because
+// Dispatcher::Complete takes "error 0, bytes_done 0" to mean "all of it".
+//
+// Memory: no heap allocation per request on the submission or completion
+// path (a callback whose captures exceed std::function's small buffer —
+// two pointers in libstdc++ — allocates when it is stored).
+
+#ifndef IOSCHED_SCHEDULER_H_
+#define IOSCHED_SCHEDULER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "iosched/direct_device.h"
+#include "iosched/direct_file.h"
+#include "iosched/dispatcher.h"
+#include "iosched/elevator.h"
+#include "iosched/request.h"
+
+namespace iosched {
+
+class Scheduler;
+
+// One I/O submitted through a Scheduler: a Request (fill op, offset, length,
+// buffer, and optionally id, stream, prio, sync) plus the file it targets.
+class IoRequest : public Request {
+ public:
+  using Callback = std::function<void(IoRequest& rq, const absl::Status& status, uint32_t bytes)>;
+
+  // The target. nullptr means the scheduler's own target (Scheduler::Open).
+  // Not owned; must outlive the request's completion.
+  const DirectFile* file = nullptr;
+
+ private:
+  friend class Scheduler;
+  Callback callback_;
+  IoRequest* next_pending_ = nullptr;  // submission queue link
+  bool past_eof_ = false;
+};
+
+enum class ShutdownMode {
+  kDrain,   // complete everything already submitted, then stop
+  kCancel,  // requests not yet issued complete with ECANCELED; in-flight
+            // ones finish normally
+};
+
+struct SchedulerOptions {
+  // Elevator spec for the registry, e.g. "deadline:read_expire=100".
+  std::string elevator = "noop";
+  // Units in flight at the device (>= 1).
+  uint32_t depth = 32;
+  IoBackendKind backend = IoBackendKind::kAuto;
+  uint32_t psync_threads = 0;  // 0: min(depth, 64)
+  // ElevatorEnv::rotational; unset: sysfs of the target's disk, else true.
+  std::optional<bool> rotational;
+  // How Open() opens its target (read-only O_DIRECT by default).
+  DirectFile::Options target;
+  // Extra observers (metrics, a Recorder), called on the dispatcher thread
+  // in this order. Not owned; must outlive the scheduler.
+  std::vector<DispatchObserver*> observers;
+  // Called on the dispatcher thread when a file is seen for the first time
+  // (a Recorder's AddFile, for example). Optional.
+  std::function<void(const DirectFile&)> on_new_file;
+};
+
+class Scheduler {
+ public:
+  // Opens `target` with options.target and starts a scheduler whose
+  // requests default to it.
+  static absl::StatusOr<std::unique_ptr<Scheduler>> Open(const std::string& target,
+                                                         const SchedulerOptions& options);
+  // A scheduler without a default target: every request names its file.
+  static absl::StatusOr<std::unique_ptr<Scheduler>> Create(const SchedulerOptions& options);
+
+  // Shutdown(kDrain) unless already shut down. Must not run on the
+  // dispatcher thread.
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Thread-safe. OK: the request is queued and `callback` will run exactly
+  // once. Otherwise nothing was queued and the callback never runs:
+  // InvalidArgument (misaligned offset/length/buffer — the message names the
+  // value and the alignment —, no file, a write to a read-only file),
+  // FailedPrecondition after Shutdown().
+  absl::Status Submit(IoRequest& rq, IoRequest::Callback callback);
+
+  // Blocks until nothing is queued or in flight. While a Drain is pending
+  // the elevator is drained (no idling, plug released). Requests other
+  // threads submit meanwhile are waited for too. FailedPrecondition on the
+  // dispatcher thread (it would deadlock).
+  absl::Status Drain();
+
+  // Stops accepting requests, then finishes (kDrain) or cancels (kCancel)
+  // what is queued, waits for everything in flight, and stops the
+  // dispatcher thread. Idempotent; only the first call's mode counts.
+  void Shutdown(ShutdownMode mode = ShutdownMode::kDrain);
+
+  // Holds dispatch back: requests queue in the elevator (and merge) until
+  // Unplug() (or Drain/Shutdown). For batch submission. Thread-safe.
+  void Plug();
+  void Unplug();
+
+  // The default target, or nullptr (Create()).
+  const DirectFile* target() const { return target_.get(); }
+  IoBackendKind backend() const { return device_->backend(); }
+  const std::string& fallback_reason() const { return device_->fallback_reason(); }
+  // Requests accepted / completed so far. Thread-safe.
+  uint64_t submitted() const { return submitted_.load(std::memory_order_relaxed); }
+  uint64_t completed() const { return completed_.load(std::memory_order_relaxed); }
+  // Only while nothing is queued or in flight (after Drain or Shutdown).
+  const Elevator& elevator() const { return *elevator_; }
+  const DirectDevice::Stats& device_stats() const { return device_->stats(); }
+  // True on the scheduler's dispatcher thread (inside callbacks).
+  bool OnDispatcherThread() const { return std::this_thread::get_id() == thread_id_; }
+
+ private:
+  class Observers;
+  Scheduler() = default;
+  absl::Status Start(const SchedulerOptions& options);
+  void Loop();
+  bool TakeSubmissions();
+  void OnComplete(Request& r);
+  void WakeLoop();
+
+  std::unique_ptr<DirectFile> target_;
+  SteadyClock clock_;
+  std::unique_ptr<Elevator> elevator_;
+  std::unique_ptr<DirectDevice> device_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<Observers> observers_;
+  std::function<void(const DirectFile&)> on_new_file_;
+
+  // Submission queue (Treiber stack) and the sleeping flag of the loop.
+  std::atomic<IoRequest*> head_{nullptr};
+  std::atomic<bool> sleeping_{false};
+  std::atomic<uint64_t> control_seq_{0};  // bumped by every control call
+  std::atomic<bool> accepting_{true};
+  std::atomic<int> submitters_{0};  // Submit() calls past the accepting_ check
+  std::atomic<bool> user_plug_{false};
+  std::atomic<uint64_t> submitted_{0}, completed_{0};
+
+  // Drain / Shutdown hand-shake with the loop.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int drain_waiters_ = 0;        // guarded by mu_
+  uint64_t idle_epoch_ = 0;      // guarded by mu_; bumped when idle with waiters
+  bool stop_requested_ = false;  // guarded by mu_
+  bool exited_ = false;          // guarded by mu_: the loop has ended
+  ShutdownMode stop_mode_ = ShutdownMode::kDrain;
+  std::atomic<bool> drain_pending_{false};
+  std::atomic<bool> stop_pending_{false};
+  bool shut_down_ = false;  // guarded by shutdown_mu_
+  std::mutex shutdown_mu_;
+
+  std::thread thread_;
+  std::thread::id thread_id_;
+};
+
+}  // namespace iosched
+
+#endif  // IOSCHED_SCHEDULER_H_

@@ -1,0 +1,113 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// Helpers for the real O_DIRECT tests: files in ::testing::TempDir(), a
+// deterministic byte pattern, and a completion counter to wait on.
+
+#ifndef IOSCHED_TESTS_DIRECT_DIRECT_TEST_UTIL_H_
+#define IOSCHED_TESTS_DIRECT_DIRECT_TEST_UTIL_H_
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "iosched/direct_file.h"
+
+namespace iosched::testing_direct {
+
+// Sanitizer builds run the heavy tests with fewer requests.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
+// A fresh path in the test temp directory (removed first if it exists).
+inline std::string TempPath(const std::string& name) {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string p = ::testing::TempDir() + "iosched_direct_" + std::to_string(::getpid()) + "_" +
+                  (info ? info->name() : "x") + "_" + name;
+  std::replace(p.begin() + static_cast<long>(::testing::TempDir().size()), p.end(), '/', '_');
+  ::unlink(p.c_str());
+  return p;
+}
+
+// Byte at file offset `i` of pattern `seed`.
+inline uint8_t PatternByte(uint64_t i, uint32_t seed) {
+  uint64_t x = (i / 8 + 1) * 0x9E3779B97F4A7C15ull ^ (uint64_t{seed} << 32 | seed);
+  x ^= x >> 29;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 32;
+  return static_cast<uint8_t>(x >> (8 * (i % 8)));
+}
+
+// Writes `size` bytes of pattern `seed` (buffered I/O) and fsyncs.
+inline void WritePatternFile(const std::string& path, uint64_t size, uint32_t seed) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0) << path;
+  std::vector<uint8_t> buf(1 << 16);
+  for (uint64_t off = 0; off < size; off += buf.size()) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), size - off));
+    for (size_t i = 0; i < n; ++i) buf[i] = PatternByte(off + i, seed);
+    ASSERT_EQ(::pwrite(fd, buf.data(), n, static_cast<off_t>(off)), static_cast<ssize_t>(n));
+  }
+  ASSERT_EQ(::fsync(fd), 0);
+  ::close(fd);
+}
+
+// FNV-1a over a byte range.
+inline uint64_t Fnv1a(const uint8_t* p, size_t n, uint64_t h = 1469598103934665603ull) {
+  for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+// Opens `path` for direct I/O, or explains why the test cannot run here.
+#define IOSCHED_OPEN_DIRECT_OR_SKIP(var, path, options)                                        \
+  absl::StatusOr<::iosched::DirectFile> var##_or = ::iosched::DirectFile::Open(path, options); \
+  if (!var##_or.ok() && var##_or.status().code() == absl::StatusCode::kFailedPrecondition) {   \
+    GTEST_SKIP() << "no O_DIRECT in the test temp dir: " << var##_or.status();                 \
+  }                                                                                            \
+  ASSERT_TRUE(var##_or.ok()) << var##_or.status();                                             \
+  ::iosched::DirectFile var = std::move(*var##_or)
+
+// Counts callbacks; Wait() blocks until `n` have arrived (with a generous
+// bound so that a lost completion fails the test instead of hanging it).
+class CompletionCounter {
+ public:
+  void Add() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++count_;
+    cv_.notify_all();
+  }
+  bool Wait(uint64_t n, std::chrono::seconds bound = std::chrono::seconds(120)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, bound, [&] { return count_ >= n; });
+  }
+  uint64_t count() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return count_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t count_ = 0;
+};
+
+}  // namespace iosched::testing_direct
+
+#endif  // IOSCHED_TESTS_DIRECT_DIRECT_TEST_UTIL_H_
