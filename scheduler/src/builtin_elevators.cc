@@ -9,6 +9,9 @@ std::vector<BuiltinElevator> BuiltinElevators() {
       {"noop", {}, NewNoopElevator},         {"linus", {}, NewLinusElevator},
       {"deadline", {}, NewDeadlineElevator}, {"anticipatory", {"as"}, NewAnticipatoryElevator},
       {"cfq", {}, NewCfqElevator},
+      {"inode", {}, NewInodeElevator},
+      {"physical", {}, NewPhysicalElevator},
+      {"fibmap", {}, NewFibmapElevator},
   };
 }
 

@@ -20,6 +20,9 @@ std::unique_ptr<Elevator> NewLinusElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewDeadlineElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewAnticipatoryElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewCfqElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewInodeElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewPhysicalElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewFibmapElevator(const ElevatorEnv& env);
 
 struct BuiltinElevator {
   std::string name;

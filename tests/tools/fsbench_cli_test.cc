@@ -1,0 +1,100 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// `iosched fsbench` end to end: a small tree, CSV rows per (fragmentation,
+// order), usage errors (exit 2) for bad orders and fragmentation levels, and
+// the plot files.
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace iosched {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct FsbenchRun {
+  int code;
+  std::string out, err;
+};
+
+FsbenchRun Fsbench(const std::string& args) {
+  const std::string err_file = ::testing::TempDir() + "/fsbench_stderr.txt";
+  const std::string cmd =
+      std::string(IOSCHED_BINARY_DIR) + "/bin/iosched fsbench " + args + " 2>" + err_file;
+  FsbenchRun r{};
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return {-1, "", "popen failed"};
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(in), {});
+  return r;
+}
+
+const char kSmall[] = "--files 150 --dirs 15 --max-file-kb 128 ";
+
+TEST(FsbenchCli, CsvHasOneRowPerLevelAndOrder) {
+  FsbenchRun r = Fsbench(std::string(kSmall) + "--fragmentation 0,1 --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line.rfind("fragmentation,extents_per_file,order,elevator,requests,total_s", 0), 0u);
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  EXPECT_EQ(rows, 2 * 4);  // default orders: random, path, inode, physical
+  EXPECT_THAT(r.out, HasSubstr(",physical,physical,"));
+  EXPECT_THAT(r.out, HasSubstr(",path,noop,"));
+}
+
+TEST(FsbenchCli, TableNamesTheSetup) {
+  FsbenchRun r = Fsbench(std::string(kSmall) + "--fragmentation 0.5 --orders inode,physical-first");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("150 files"));
+  EXPECT_THAT(r.out, HasSubstr("physical-first"));
+  EXPECT_THAT(r.out, HasSubstr("0.50"));
+}
+
+TEST(FsbenchCli, UsageErrors) {
+  FsbenchRun bad_order = Fsbench(std::string(kSmall) + "--orders random,lba");
+  EXPECT_EQ(bad_order.code, 2);
+  EXPECT_THAT(bad_order.err, HasSubstr("'lba'"));
+  FsbenchRun bad_frag = Fsbench(std::string(kSmall) + "--fragmentation 0,1.5");
+  EXPECT_EQ(bad_frag.code, 2);
+  EXPECT_THAT(bad_frag.err, HasSubstr("'1.5'"));
+  FsbenchRun bad_disk = Fsbench(std::string(kSmall) + "--disk floppy");
+  EXPECT_EQ(bad_disk.code, 2);
+  FsbenchRun too_big = Fsbench("--files 5000 --min-file-kb 1024 --max-file-kb 1024");
+  EXPECT_EQ(too_big.code, 2);
+  EXPECT_THAT(too_big.err, HasSubstr("do not fit"));
+  EXPECT_EQ(std::count(too_big.err.begin(), too_big.err.end(), '\n'), 1);
+}
+
+TEST(FsbenchCli, WritesPlots) {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) GTEST_SKIP() << "no gnuplot";
+  const std::string dir = ::testing::TempDir() + "/fsbench_plots";
+  FsbenchRun r = Fsbench(std::string(kSmall) + "--fragmentation 0,0.5 --plot " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* ext : {"png", "svg"}) {
+    struct stat st;
+    const std::string path = dir + "/fsbench." + ext;
+    ASSERT_EQ(::stat(path.c_str(), &st), 0) << path;
+    EXPECT_GT(st.st_size, 1000) << path;
+  }
+}
+
+}  // namespace
+}  // namespace iosched
