@@ -34,9 +34,19 @@ struct Command {
 };
 
 Command SetupCompare(CLI::App& app);
+Command SetupReplay(CLI::App& app);
 Command SetupElevators(CLI::App& app);
 Command SetupDisks(CLI::App& app);
 Command SetupFormats(CLI::App& app);
+Command SetupConvert(CLI::App& app);
+Command SetupInfo(CLI::App& app);
+Command SetupGenerate(CLI::App& app);
+Command SetupPlot(CLI::App& app);
+Command SetupReport(CLI::App& app);
+Command SetupBlocks(CLI::App& app);
+Command SetupFsbench(CLI::App& app);
+Command SetupSortbench(CLI::App& app);
+Command SetupValidate(CLI::App& app);
 
 }  // namespace iosched
 

@@ -4,14 +4,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "iosched/disk_model.h"
+#include "iosched/disksim.h"
 #include "iosched/registry.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace.h"
 #include "json_writer.h"
+#include "plot.h"
 
 namespace iosched {
 namespace {
@@ -20,9 +23,18 @@ std::vector<std::string> SpecsOf(const CompareOptions& o) {
   return o.elevators.empty() ? KnownElevators() : o.elevators;
 }
 
+// The trace with the shared read options and transforms applied.
+absl::StatusOr<std::unique_ptr<TracePipeline>> OpenCompareTrace(const CompareOptions& o) {
+  TraceReadOptions read = o.read;
+  read.format = o.trace_format;
+  std::vector<std::string> inputs = {o.trace};
+  inputs.insert(inputs.end(), o.merge.begin(), o.merge.end());
+  return OpenTracePipeline(inputs, read, o.transform);
+}
+
 // First pass for --fit scale: the highest byte a record touches.
 absl::StatusOr<uint64_t> TraceMaxEnd(const CompareOptions& o) {
-  ASSIGN_OR_RETURN(std::unique_ptr<TraceReader> reader, OpenTrace(o.trace, o.trace_format));
+  ASSIGN_OR_RETURN(std::unique_ptr<TracePipeline> reader, OpenCompareTrace(o));
   uint64_t max_end = 0, n = 0;
   TraceRecord rec;
   while (true) {
@@ -107,7 +119,7 @@ absl::Status ValidateCompare(const CompareOptions& o) {
   for (const std::string& spec : SpecsOf(o)) {
     RETURN_IF_ERROR(MakeElevator(spec).status());
   }
-  RETURN_IF_ERROR(MakeDiskModel(o.disk).status());
+  if (o.parv.empty()) RETURN_IF_ERROR(MakeDiskModel(o.disk).status());
   if (!(o.replay.time_scale > 0)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--time-scale must be > 0, got ", o.replay.time_scale));
@@ -125,15 +137,23 @@ absl::StatusOr<CompareResult> RunCompare(const CompareOptions& options) {
   out.options = options;
   out.trace = options.trace;
   out.disk = options.disk;
+  // --parv: the drive imported from a DiskSim 4.0 parameter file.
+  std::optional<HddParams> imported;
+  if (!options.parv.empty()) {
+    ASSIGN_OR_RETURN(DiskSimImport model, LoadDiskSimParv(options.parv));
+    out.disk = model.params.name;
+    out.disk_warnings = std::move(model.warnings);
+    imported = std::move(model.params);
+  }
   ReplayOptions replay = options.replay;
   replay.trace_name = options.trace;
   if (replay.fit == FitPolicy::kScale) {
     ASSIGN_OR_RETURN(replay.trace_max_end, TraceMaxEnd(options));
   }
   for (const std::string& spec : SpecsOf(options)) {
-    ASSIGN_OR_RETURN(std::unique_ptr<TraceReader> reader,
-                     OpenTrace(options.trace, options.trace_format));
-    ASSIGN_OR_RETURN(std::unique_ptr<DiskModel> disk, MakeDiskModel(options.disk));
+    ASSIGN_OR_RETURN(std::unique_ptr<TracePipeline> reader, OpenCompareTrace(options));
+    ASSIGN_OR_RETURN(std::unique_ptr<DiskModel> disk,
+                     imported ? MakeHddModel(*imported) : MakeDiskModel(options.disk));
     ElevatorEnv env;
     env.rotational = disk->rotational();
     env.device_depth = replay.depth;
@@ -141,7 +161,15 @@ absl::StatusOr<CompareResult> RunCompare(const CompareOptions& options) {
     out.trace_format = std::string(reader->format());
     out.time_unit = std::string(reader->time_unit());
     out.disk_capacity_sectors = disk->capacity_sectors();
+    if (options.on_progress) {
+      replay.on_progress = [&options, run = out.runs.size()](uint64_t n) {
+        options.on_progress(run, n);
+      };
+    }
     ASSIGN_OR_RETURN(ReplayResult result, Replay(*reader, *elevator, *disk, replay));
+    out.bad_lines = reader->bad_lines();
+    out.first_bad_line = std::string(reader->first_bad_line());
+    out.trace_stats = reader->stats();
     out.runs.push_back(CompareRun{spec, std::string(elevator->Name()), std::move(result)});
   }
   return out;
@@ -151,6 +179,10 @@ std::string FormatCompareTable(const CompareResult& r) {
   std::string s = absl::StrFormat("trace %s (%s, time unit %s) on %s, %s loop, depth %u\n", r.trace,
                                   r.trace_format, r.time_unit, r.disk,
                                   ModeName(r.options.replay.mode), r.options.replay.depth);
+  if (r.bad_lines > 0) {
+    s += absl::StrFormat("skipped %u malformed line(s) (first: %s)\n", r.bad_lines,
+                         r.first_bad_line);
+  }
   s += absl::StrFormat("%-24s %9s %9s %8s %9s %9s %9s %9s %10s %8s\n", "elevator", "requests",
                        "iops", "MB/s", "mean ms", "p50 ms", "p99 ms", "max ms", "seek sect",
                        "merges");
@@ -196,6 +228,8 @@ std::string FormatCompareJson(const CompareResult& r) {
   w.Field("time_scale", r.options.replay.time_scale);
   w.Field("depth", r.options.replay.depth);
   w.Field("fit", FitName(r.options.replay.fit));
+  w.Field("bad_lines", r.bad_lines);
+  w.Field("out_of_order", r.trace_stats.out_of_order);
   w.Key("results");
   w.BeginArray();
   for (const CompareRun& run : r.runs) {
@@ -231,6 +265,7 @@ std::string FormatCompareJson(const CompareResult& r) {
     w.BeginObject();
     for (const auto& [k, v] : x.elevator_counters) w.Field(k, v);
     w.EndObject();
+    WritePlotJson(run.result, w);  // "latency_cdf", "head_trace" (plot.h)
     w.EndObject();
   }
   w.EndArray();

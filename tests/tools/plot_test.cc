@@ -1,0 +1,453 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// Plots (plot.h) and their JSON input (json_reader.h): the JSON reader on
+// good and bad documents, the bounded latency CDF, the compare JSON → plot
+// data round trip, and real gnuplot runs whose PNG and SVG files are
+// checked (signature, size, well-formed SVG with the expected series).
+
+#include "plot.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "json_check.h"
+#include "json_reader.h"
+#include "xml_check.h"
+
+namespace iosched {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing_util::CheckXml;
+
+const std::string kMsr =
+    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";
+
+bool HaveGnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+std::string FreshDir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "/plot_test_" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+// An FIU trace with three processes reading and writing their own regions,
+// interleaved, 1 ms apart: several streams for the share plot.
+std::string ThreeStreamTrace() {
+  const std::string path = ::testing::TempDir() + "/plot_test_three_streams.fiu";
+  std::ofstream out(path);
+  const uint32_t pids[] = {4253, 77, 1200};
+  for (int i = 0; i < 450; ++i) {
+    const int k = i % 3;
+    const uint64_t lba = 100000 + k * 600000 + (i / 3) * 8;
+    out << 1000000000LL + i * 1000000LL << " " << pids[k] << " proc" << k << " " << lba << " 8 "
+        << ((i % 5 == 0) ? "W" : "R") << " 8 0 00000000000000000000000000000000\n";
+  }
+  return path;
+}
+
+CompareResult RunOn(const std::string& trace, std::vector<std::string> elevators,
+                    uint64_t max_requests, FitPolicy fit) {
+  CompareOptions o;
+  o.trace = trace;
+  o.elevators = std::move(elevators);
+  o.replay.max_requests = max_requests;
+  o.replay.fit = fit;
+  o.replay.time_scale = 0.05;
+  absl::StatusOr<CompareResult> r = RunCompare(o);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *std::move(r) : CompareResult{};
+}
+
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+CliRun Iosched(const std::string& args) {
+  const std::string err_file = ::testing::TempDir() + "/plot_test_stderr.txt";
+  const std::string cmd =
+      std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args + " 2>" + err_file;
+  CliRun r{};
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return {-1, "", "popen failed"};
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = ReadAll(err_file);
+  return r;
+}
+
+// An elevator's colour as gnuplot's SVG terminal writes it: "rgb( 27, 158, 119)".
+std::string SvgColor(const std::string& elevator) {
+  const long rgb = std::strtol(ElevatorColor(elevator).c_str() + 1, nullptr, 16);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "rgb(%3ld, %3ld, %3ld)", rgb >> 16, (rgb >> 8) & 0xff, rgb & 0xff);
+  return buf;
+}
+
+// Checks one plot's two files; returns the SVG text.
+std::string CheckPlotFiles(const std::string& dir, const std::string& stem) {
+  const std::string png = ReadAll(dir + "/" + stem + ".png");
+  EXPECT_GT(png.size(), 1000u) << stem;
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << stem;
+  const std::string svg = ReadAll(dir + "/" + stem + ".svg");
+  EXPECT_GT(svg.size(), 1000u) << stem;
+  const testing_util::XmlCheck x = CheckXml(svg);
+  EXPECT_TRUE(x.ok) << stem << ": " << x.error;
+  EXPECT_EQ(x.elements.count("svg"), 1u) << stem;
+  return svg;
+}
+
+// ---- JSON reader ----
+
+TEST(JsonReader, ParsesValuesInOrder) {
+  absl::StatusOr<JsonValue> v = ParseJson(
+      R"( {"a": 1.5, "b": [true, false, null], "c": {"x": "y\n\u00e9\ud83d\ude00"},
+           "d": -0, "e": 2e3, "a": 7} )",
+      "doc");
+  ASSERT_TRUE(v.ok()) << v.status();
+  ASSERT_TRUE(v->is_object());
+  EXPECT_THAT(v->keys(), ::testing::ElementsAre("a", "b", "c", "d", "e", "a"));
+  EXPECT_EQ(v->Find("a")->number(), 1.5);  // the first of duplicate keys
+  ASSERT_TRUE(v->Find("b")->is_array());
+  EXPECT_EQ(v->Find("b")->size(), 3u);
+  EXPECT_TRUE(v->Find("b")->items()[0].boolean());
+  EXPECT_TRUE(v->Find("b")->items()[2].is_null());
+  EXPECT_EQ(v->Find("c")->Find("x")->string(), "y\n\xc3\xa9\xf0\x9f\x98\x80");
+  EXPECT_EQ(v->Find("e")->number(), 2000);
+  EXPECT_EQ(v->Find("missing"), nullptr);
+  EXPECT_EQ(v->Find("a")->Find("a"), nullptr);  // not an object
+  EXPECT_EQ(v->Find("c")->line(), 1);
+}
+
+TEST(JsonReader, ErrorsNameSourceAndLine) {
+  struct Case {
+    const char* text;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"{\n\"a\": 1,\n\"b\": }", "doc:3: expected a value, got '}'"},
+      {"[1, 2", "doc:1: expected ',' or ']' in an array, got end of input"},
+      {"{\"a\" 1}", "doc:1: expected ':' after a member name, got '1}'"},
+      {"[01]", "doc:1: expected ',' or ']' in an array, got '1]'"},
+      {"[1.]", "doc:1: expected digits after '.', got ']'"},
+      {"[-]", "doc:1: expected a value, got '-]'"},
+      {"\"a\tb\"", "doc:1: expected no control characters inside a string, got byte 0x09"},
+      {"\"\\x\"", "doc:1: expected one of"},
+      {"\"\\ud800\"", "doc:1: expected a low surrogate"},
+      {"[1] [2]", "doc:1: expected end of document, got '[2]'"},
+      {"", "doc:1: expected a value, got end of input"},
+      {"[1e999]", "doc:1: expected a number within the range of a double"},
+      {"{1: 2}", "doc:1: expected a member name string, got '1: 2}'"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<JsonValue> v = ParseJson(c.text, "doc");
+    ASSERT_FALSE(v.ok()) << c.text;
+    EXPECT_THAT(std::string(v.status().message()), HasSubstr(c.want)) << c.text;
+    EXPECT_EQ(std::string(v.status().message()).find('\n'), std::string::npos);
+  }
+}
+
+TEST(JsonReader, DepthIsBounded) {
+  const std::string deep(100000, '[');
+  absl::StatusOr<JsonValue> v = ParseJson(deep, "deep");
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(std::string(v.status().message()), HasSubstr("nesting of at most 256"));
+  const std::string ok = std::string(200, '[') + std::string(200, ']');
+  EXPECT_TRUE(ParseJson(ok, "ok").ok());
+}
+
+TEST(JsonReader, MissingFileIsNamed) {
+  absl::StatusOr<JsonValue> v = ReadJsonFile("/nonexistent/results.json");
+  ASSERT_FALSE(v.ok());
+  EXPECT_THAT(std::string(v.status().message()), HasSubstr("/nonexistent/results.json"));
+}
+
+// ---- Plot inputs ----
+
+TEST(PlotWindow, Parses) {
+  PlotOptions o;
+  ASSERT_TRUE(ParseWindow("2.5:4", &o).ok());
+  EXPECT_EQ(*o.window_start_s, 2.5);
+  EXPECT_EQ(*o.window_end_s, 4);
+  ASSERT_TRUE(ParseWindow("10:", &o).ok());
+  EXPECT_EQ(*o.window_start_s, 10);
+  EXPECT_FALSE(o.window_end_s.has_value());
+  ASSERT_TRUE(ParseWindow(":3", &o).ok());
+  EXPECT_FALSE(o.window_start_s.has_value());
+  for (const char* bad : {"", "5", ":", "4:2", "2:2", "a:b", "-1:2", "1:inf"}) {
+    absl::Status st = ParseWindow(bad, &o);
+    EXPECT_FALSE(st.ok()) << bad;
+    EXPECT_THAT(std::string(st.message()), HasSubstr("--window")) << bad;
+  }
+}
+
+TEST(LatencyCdf, BoundedAscendingEndsAtOne) {
+  LatencyHistogram h;
+  for (uint64_t i = 1; i <= 100000; ++i) h.Add(i * 997);  // ~1 us .. 100 ms
+  const LatencyCdf c = MakeLatencyCdf(h, 64);
+  EXPECT_EQ(c.count, 100000u);
+  EXPECT_LE(c.points.size(), 66u);
+  EXPECT_GE(c.points.size(), 32u);
+  for (size_t i = 1; i < c.points.size(); ++i) {
+    EXPECT_GT(c.points[i].first, c.points[i - 1].first);
+    EXPECT_GE(c.points[i].second, c.points[i - 1].second);
+  }
+  EXPECT_DOUBLE_EQ(c.points.back().second, 1.0);
+  EXPECT_NEAR(c.points.back().first, h.max() / 1e6, 1e-9);
+  EXPECT_DOUBLE_EQ(c.p50_ms, h.Quantile(0.5) / 1e6);
+  EXPECT_DOUBLE_EQ(c.p99_ms, h.Quantile(0.99) / 1e6);
+  EXPECT_NEAR(c.p50_ms, 49.85, 49.85 * 0.02);
+  EXPECT_TRUE(MakeLatencyCdf(LatencyHistogram{}).points.empty());
+}
+
+TEST(PlotData, JsonRoundTripKeepsWhatPlotsNeed) {
+  const CompareResult r = RunOn(kMsr, {"noop", "deadline:fifo_batch=8"}, 300, FitPolicy::kScale);
+  ASSERT_EQ(r.runs.size(), 2u);
+  const std::string json = FormatCompareJson(r);
+  std::string error;
+  ASSERT_TRUE(testing_util::IsValidJson(json, &error)) << error;
+  absl::StatusOr<JsonValue> doc = ParseJson(json, "compare.json");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  absl::StatusOr<PlotData> from_json = PlotDataFromJson(*doc, "compare.json");
+  ASSERT_TRUE(from_json.ok()) << from_json.status();
+  const PlotData live = PlotDataFromCompare(r);
+  EXPECT_EQ(from_json->disk, live.disk);
+  EXPECT_EQ(from_json->capacity_sectors, live.capacity_sectors);
+  ASSERT_EQ(from_json->runs.size(), live.runs.size());
+  for (size_t i = 0; i < live.runs.size(); ++i) {
+    const PlotRun& a = live.runs[i];
+    const PlotRun& b = from_json->runs[i];
+    EXPECT_EQ(a.spec, b.spec);
+    EXPECT_EQ(a.elevator, b.elevator);
+    EXPECT_NEAR(a.mb_s, b.mb_s, 1e-5 * a.mb_s);
+    EXPECT_TRUE(b.has_cdf);
+    EXPECT_TRUE(b.has_head);
+    for (int op = 0; op < 3; ++op) {
+      EXPECT_EQ(a.cdf[op].count, b.cdf[op].count);
+      ASSERT_EQ(a.cdf[op].points.size(), b.cdf[op].points.size());
+      EXPECT_LE(b.cdf[op].points.size(), kMaxCdfPoints + 2);
+      for (size_t k = 0; k < a.cdf[op].points.size(); ++k) {
+        EXPECT_NEAR(a.cdf[op].points[k].first, b.cdf[op].points[k].first,
+                    1e-5 * a.cdf[op].points[k].first);
+      }
+      EXPECT_NEAR(a.cdf[op].p99_ms, b.cdf[op].p99_ms, 1e-5 * a.cdf[op].p99_ms);
+    }
+    EXPECT_GT(a.cdf[kCdfRead].count, 0u);
+    EXPECT_GT(a.cdf[kCdfWrite].count, 0u);
+    ASSERT_EQ(a.head.size(), b.head.size());
+    ASSERT_FALSE(a.head.empty());
+    EXPECT_DOUBLE_EQ(a.head.back().first, b.head.back().first);  // integer ns: exact
+    EXPECT_EQ(a.head.back().second, b.head.back().second);
+    EXPECT_TRUE(b.head_complete);
+    EXPECT_EQ(a.streams.size(), b.streams.size());
+  }
+}
+
+TEST(PlotData, OlderJsonWithoutPlotKeysStillReads) {
+  absl::StatusOr<JsonValue> doc = ParseJson(
+      R"({"trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
+          "disk_capacity_sectors": 2054864,
+          "results": [{"elevator": "noop", "spec": "noop", "mb_s": 1.5, "iops": 10,
+                       "lat_p50_ms": 3, "lat_p99_ms": 9, "fairness": null,
+                       "streams": [{"id": 1, "bytes": 4096, "mb_s": 1.5}]}]})",
+      "old.json");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc, "old.json");
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_EQ(d->runs.size(), 1u);
+  EXPECT_FALSE(d->runs[0].has_cdf);
+  EXPECT_FALSE(d->runs[0].has_head);
+  EXPECT_EQ(d->runs[0].streams.size(), 1u);
+}
+
+TEST(PlotData, JsonErrorsNameLineAndKey) {
+  absl::StatusOr<JsonValue> doc = ParseJson("{\"trace\": \"t\",\n\"disk\": 5}", "bad.json");
+  ASSERT_TRUE(doc.ok());
+  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc, "bad.json");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(std::string(d.status().message()),
+            "bad.json:2: expected a string for \"disk\", got number");
+
+  doc = ParseJson(
+      "{\"trace\": \"t\", \"disk\": \"d\", \"mode\": \"open\", \"depth\": 1,\n"
+      "\"disk_capacity_sectors\": 10, \"results\": [\n"
+      "{\"elevator\": \"noop\", \"spec\": \"noop\", \"iops\": 1, \"lat_p50_ms\": 1,\n"
+      "\"lat_p99_ms\": 1, \"fairness\": 1}]}",
+      "bad.json");
+  ASSERT_TRUE(doc.ok());
+  d = PlotDataFromJson(*doc, "bad.json");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(std::string(d.status().message()),
+            "bad.json:3: expected key \"mb_s\" in this object, got none");
+}
+
+// ---- gnuplot ----
+
+class PlotFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!HaveGnuplot()) GTEST_SKIP() << "gnuplot not installed (Debian package gnuplot-nox)";
+  }
+};
+
+TEST_F(PlotFiles, EveryPlotIsWrittenAsPngAndSvgWithSeriesTitles) {
+  const CompareResult r =
+      RunOn(kMsr, {"noop", "deadline", "cfq:slice_idle=0"}, 300, FitPolicy::kScale);
+  const std::string dir = FreshDir("all");
+  std::vector<std::string> written;
+  ASSERT_TRUE(WriteComparePlots(r, dir, &written).ok());
+  EXPECT_EQ(written.size(), 12u);  // 6 plots × (png, svg)
+  for (const std::string& f : written) {
+    struct stat st;
+    ASSERT_EQ(::stat(f.c_str(), &st), 0) << f;
+    EXPECT_GT(st.st_size, 0) << f;
+  }
+  for (const char* stem : {"latency_cdf", "latency_cdf_read", "latency_cdf_write"}) {
+    const std::string svg = CheckPlotFiles(dir, stem);
+    // The key: one entry per series, then the two marker entries.
+    EXPECT_THAT(svg, AllOf(HasSubstr(">noop  "), HasSubstr(">deadline  "),
+                           HasSubstr(">cfq:slice_idle=0  "), HasSubstr(">p50 / p99 (ms)<"),
+                           HasSubstr(">p50</text>"), HasSubstr(">p99</text>")))
+        << stem;
+    EXPECT_THAT(svg, HasSubstr("latency (ms, log scale)"));
+    // Each elevator keeps its colour.
+    EXPECT_THAT(svg, AllOf(HasSubstr(SvgColor("noop")), HasSubstr(SvgColor("deadline")),
+                           HasSubstr(SvgColor("cfq"))));
+  }
+  const std::string bars = CheckPlotFiles(dir, "throughput_p99");
+  EXPECT_THAT(bars, AllOf(HasSubstr("Throughput (higher is better)"),
+                          HasSubstr("p99 latency (lower is better)"), HasSubstr("cfq:slice_idle=0"),
+                          HasSubstr("MB/s")));
+  const std::string share = CheckPlotFiles(dir, "stream_share");
+  EXPECT_THAT(share, AllOf(HasSubstr("Fairness (Jain, 1 = equal)"),
+                           HasSubstr(">0 (all requests)</text>"), HasSubstr(SvgColor("cfq"))));
+  const std::string head = CheckPlotFiles(dir, "head_position");
+  EXPECT_THAT(head,
+              AllOf(HasSubstr("simulated time (s)"), HasSubstr("start sector"), HasSubstr(">noop<"),
+                    HasSubstr(">deadline<"), HasSubstr(">cfq:slice_idle=0<")));
+  // No leftovers of gnuplot's error capture.
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
+  }
+}
+
+TEST_F(PlotFiles, StreamShareNamesEachStream) {
+  const CompareResult r = RunOn(ThreeStreamTrace(), {"noop", "cfq"}, 0, FitPolicy::kError);
+  ASSERT_EQ(r.runs.size(), 2u);
+  ASSERT_EQ(r.runs[0].result.summary.streams.size(), 3u);
+  const std::string dir = FreshDir("streams");
+  ASSERT_TRUE(WriteComparePlots(r, dir).ok());
+  const std::string svg = CheckPlotFiles(dir, "stream_share");
+  EXPECT_THAT(svg, AllOf(HasSubstr(">4253</text>"), HasSubstr(">77</text>"),
+                         HasSubstr(">1200</text>"), HasSubstr("Share of throughput per stream")));
+}
+
+TEST_F(PlotFiles, WindowLimitsHeadPosition) {
+  const CompareResult r = RunOn(kMsr, {"noop"}, 300, FitPolicy::kScale);
+  ASSERT_FALSE(r.runs[0].result.head_trace.empty());
+  PlotOptions o;
+  ASSERT_TRUE(ParseWindow("0.5:1", &o).ok());
+  const std::string dir = FreshDir("window");
+  std::vector<PlotFile> files;
+  ASSERT_TRUE(WritePlots(PlotDataFromCompare(r), o, dir, &files).ok());
+  const std::string svg = CheckPlotFiles(dir, "head_position");
+  EXPECT_THAT(svg, HasSubstr("window 0.500-1.00 s"));
+  // A window after the end: the panel says why it is empty.
+  ASSERT_TRUE(ParseWindow("100000:", &o).ok());
+  ASSERT_TRUE(WritePlots(PlotDataFromCompare(r), o, dir).ok());
+  EXPECT_THAT(CheckPlotFiles(dir, "head_position"),
+              HasSubstr("no issued units kept in this window"));
+}
+
+TEST_F(PlotFiles, OlderJsonSkipsWhatItLacks) {
+  absl::StatusOr<JsonValue> doc = ParseJson(
+      R"({"trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
+          "disk_capacity_sectors": 2054864,
+          "results": [{"elevator": "noop", "spec": "noop", "mb_s": 1.5, "iops": 10,
+                       "lat_p50_ms": 3, "lat_p99_ms": 9, "fairness": 1}]})",
+      "old.json");
+  ASSERT_TRUE(doc.ok());
+  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc, "old.json");
+  ASSERT_TRUE(d.ok());
+  const std::string dir = FreshDir("old");
+  std::vector<PlotFile> files;
+  std::vector<std::string> notes;
+  ASSERT_TRUE(WritePlots(*d, {}, dir, &files, &notes).ok());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].stem, "throughput_p99");
+  EXPECT_EQ(files[1].stem, "stream_share");
+  EXPECT_THAT(notes, ::testing::ElementsAre(HasSubstr("latency_cdf"), HasSubstr("head_position")));
+}
+
+TEST_F(PlotFiles, PlotCommandDrawsFromCompareJson) {
+  const std::string dir = FreshDir("cli");
+  std::filesystem::create_directories(dir);
+  CliRun c = Iosched("compare " + kMsr +
+                     " --elevators noop,anticipatory --fit scale --max-requests 200 --format json");
+  ASSERT_EQ(c.code, 0) << c.err;
+  const std::string json = dir + "/compare.json";
+  std::ofstream(json) << c.out;
+  CliRun p = Iosched("plot " + json + " --out " + dir + "/plots --window 0:2");
+  ASSERT_EQ(p.code, 0) << p.err;
+  EXPECT_THAT(p.err, HasSubstr("head_position.svg"));
+  for (const char* stem : {"latency_cdf", "latency_cdf_read", "latency_cdf_write", "throughput_p99",
+                           "stream_share", "head_position"}) {
+    const std::string svg = CheckPlotFiles(dir + "/plots", stem);
+    EXPECT_THAT(svg, HasSubstr("anticipatory")) << stem;
+  }
+  // stdin works too.
+  EXPECT_EQ(Iosched("plot - --out " + dir + "/stdin < " + json).code, 0);
+}
+
+TEST(PlotCli, ErrorsAndExitCodes) {
+  const std::string dir = FreshDir("cli_errors");
+  std::filesystem::create_directories(dir);
+  CliRun r = Iosched("plot " + dir + "/missing.json --out " + dir);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("missing.json"));
+  const std::string bad = dir + "/bad.json";
+  std::ofstream(bad) << "{\n\"trace\": \"x\",\n\"disk\": }\n";
+  r = Iosched("plot " + bad + " --out " + dir);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("bad.json:3: expected a value, got '}'"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  r = Iosched("plot " + bad + " --out " + dir + " --window 5:1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--window"));
+  EXPECT_EQ(Iosched("plot " + bad).code, 2);  // --out is required
+  r = Iosched("compare " + kMsr + " --fit scale --plot " + dir + " --window x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--window"));
+}
+
+TEST(PlotColors, StablePerElevator) {
+  EXPECT_EQ(ElevatorColor("noop"), "#1b9e77");
+  EXPECT_EQ(ElevatorColor("cfq"), "#66a61e");
+  // Unknown names get a colour from their name, the same every time.
+  EXPECT_EQ(ElevatorColor("mystery"), ElevatorColor("mystery"));
+  EXPECT_EQ(ElevatorColor("mystery").size(), 7u);
+  EXPECT_EQ(ElevatorColor("mystery")[0], '#');
+}
+
+}  // namespace
+}  // namespace iosched

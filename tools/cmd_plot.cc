@@ -1,0 +1,68 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// `iosched plot RESULTS.json --out DIR`: the plots of plot.h from a document
+// written by `iosched compare --format json` (or `iosched report`'s
+// compare.json), without replaying again.
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "commands.h"
+#include "json_reader.h"
+#include "plot.h"
+
+namespace iosched {
+namespace {
+
+struct PlotFlags {
+  std::string results, out, window;
+};
+
+int RunPlotCommand(const PlotFlags& f) {
+  PlotOptions options;
+  if (!f.window.empty()) {
+    if (absl::Status st = ParseWindow(f.window, &options); !st.ok()) {
+      return Fail(kExitUsage, std::string(st.message()));
+    }
+  }
+  absl::StatusOr<JsonValue> doc;
+  std::string source = f.results;
+  if (f.results == "-") {
+    source = "<stdin>";
+    const std::string text((std::istreambuf_iterator<char>(std::cin)), {});
+    doc = ParseJson(text, source);
+  } else {
+    doc = ReadJsonFile(f.results);
+  }
+  if (!doc.ok()) return Fail(kExitRuntime, std::string(doc.status().message()));
+  absl::StatusOr<PlotData> data = PlotDataFromJson(*doc, source);
+  if (!data.ok()) return Fail(kExitRuntime, std::string(data.status().message()));
+  std::vector<PlotFile> files;
+  std::vector<std::string> notes;
+  const absl::Status st = WritePlots(*data, options, f.out, &files, &notes);
+  for (const PlotFile& p : files) {
+    std::fprintf(stderr, "wrote %s\nwrote %s\n", p.png.c_str(), p.svg.c_str());
+  }
+  for (const std::string& n : notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+  if (!st.ok()) return Fail(kExitRuntime, std::string(st.message()));
+  return kExitOk;
+}
+
+}  // namespace
+
+Command SetupPlot(CLI::App& app) {
+  auto f = std::make_shared<PlotFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "plot", "Draw the plots (PNG and SVG) of a comparison saved with --format json");
+  cmd->add_option("results", f->results, "JSON from `iosched compare --format json` (- for stdin)")
+      ->required();
+  cmd->add_option("--out", f->out, "Directory for the plots (created if missing)")->required();
+  cmd->add_option("--window", f->window,
+                  "Head-position time window START:END in simulated seconds (e.g. 2:5, 10:)");
+  return {cmd, [f] { return RunPlotCommand(*f); }};
+}
+
+}  // namespace iosched
