@@ -9,7 +9,7 @@ IOSCHED  := $(BUILD)/bin/iosched
 DEMO_OUT ?= demo-out
 DEMO_TRACE ?= traces/data/msr_hm0-msr-cambridge1-sample.csv
 
-.PHONY: all deps build demo test sanitize bench clean format
+.PHONY: all deps build demo test sanitize bench clean format fuzz
 
 all: build
 
@@ -30,7 +30,10 @@ demo: build
 	    --plot $(DEMO_OUT)
 	$(IOSCHED) compare $(DEMO_TRACE) --disk hp-c2247a --fit scale --time-scale 0.05 \
 	    --format json > $(DEMO_OUT)/compare.json
+	$(IOSCHED) report $(DEMO_TRACE) --disk hp-c2247a --fit scale --time-scale 0.05 \
+	    --quiet --out $(DEMO_OUT)/report > /dev/null
 	@echo "== JSON: $(DEMO_OUT)/compare.json; plots: $(DEMO_OUT)/*.png, *.svg"
+	@echo "== Report: $(DEMO_OUT)/report/report.html (self-contained), report.md"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -43,10 +46,31 @@ sanitize: deps
 	    ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	@for b in $(BUILD)/bin/*_bench; do [ -x "$$b" ] && "$$b" || exit 1; done
+	@# direct_bench (iosched vs fio, O_DIRECT) keeps its 1 GiB data file in $(BUILD).
+	@for b in $(BUILD)/bin/*_bench; do [ -x "$$b" ] && IOSCHED_BENCH_DIR=$(BUILD) "$$b" || exit 1; done
+
+# libFuzzer targets (fuzz/), built with clang in their own directory and run
+# for FUZZ_SECONDS each (CI: 10 s; longer on demand: make fuzz FUZZ_SECONDS=600).
+FUZZ       ?= build-fuzz
+FUZZ_SECONDS ?= 10
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DIOSCHED_BUILD_FUZZ=ON -DIOSCHED_BUILD_TESTS=OFF -DIOSCHED_BUILD_BENCH=OFF \
+	    -DIOSCHED_BUILD_TOOLS=OFF
+	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_all
+	@for f in $(FUZZ)/bin/fuzz_*; do \
+	    name=$$(basename $$f | sed 's/^fuzz_//; s/_/-/g'); \
+	    mkdir -p $(FUZZ)/corpus/$$name $(FUZZ)/artifacts; \
+	    echo "== $$name ($(FUZZ_SECONDS) s)"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ)/artifacts/$$name- \
+	        $(FUZZ)/corpus/$$name fuzz/corpus/$$name > $(FUZZ)/$$name.log 2>&1 || \
+	        { tail -40 $(FUZZ)/$$name.log; echo "fuzz: $$name failed, see $(FUZZ)/artifacts"; exit 1; }; \
+	    grep -E "^stat::number_of_executed_units" $(FUZZ)/$$name.log; \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(DEMO_OUT)
+	rm -rf $(BUILD) $(ASAN) $(DEMO_OUT) $(FUZZ)

@@ -13,6 +13,7 @@ packages=(
   libgnuplot-iostream-dev gnuplot-nox
   liburing-dev libcli11-dev
   fio e2fsprogs xz-utils
+  clang libclang-rt-14-dev   # make fuzz: libFuzzer targets (fuzz/)
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
   packages+=(chromium)

@@ -143,6 +143,7 @@ RequestSlot* Replayer::ReadNext() {
   RequestSlot* s = pool_.Acquire();
   Request& rq = s->rq;
   rq.id = records_++;
+  if (options_.on_progress && records_ % 1024 == 0) options_.on_progress(records_);
   rq.op = rec.op == TraceOp::kRead ? Op::kRead : Op::kWrite;
   rq.sync = rq.op == Op::kRead;
   rq.sector = fit->sector;
@@ -323,6 +324,7 @@ absl::StatusOr<ReplayResult> Replayer::Run() {
   r.latency[0] = metrics_.latency(Op::kRead);
   r.latency[1] = metrics_.latency(Op::kWrite);
   r.head_trace = metrics_.head_trace();
+  if (options_.on_progress) options_.on_progress(records_);
   return r;
 }
 

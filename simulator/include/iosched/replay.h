@@ -101,6 +101,10 @@ struct ReplayOptions {
   uint32_t closed_window = 4096;
   // Issued units whose (time, sector) are kept for head-position plots.
   size_t head_trace_limit = 20000;
+  // Optional progress hook: called with the number of records read so far,
+  // every 1024 records and once when the replay ends. Runs on the replay's
+  // thread, between events; it must not touch the replay's arguments.
+  std::function<void(uint64_t records)> on_progress;
 };
 
 struct ReplayResult {
