@@ -60,6 +60,8 @@
 #include "iosched/scheduler.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace.h"
+#include "iosched/trace_pipeline.h"
+#include "trace_options.h"
 
 namespace iosched {
 namespace {
@@ -68,14 +70,24 @@ namespace {
 constexpr uint64_t kMaxRequestBytes = 64ull << 20;
 
 struct ReplayFlags {
-  std::string trace, trace_format = "auto", target, elevator = "noop", disk = "hp-c2247a";
+  std::string trace, target, elevator = "noop", disk = "hp-c2247a";
   std::string mode = "open", format = "table", offsets = "error", create, backend = "auto";
   std::string record, record_fio;
   uint32_t depth = 1;
   double time_scale = 1.0;
   uint64_t max_requests = 0;
   bool allow_writes = false;
+  // Shared trace options (--trace-format, --csv, --skip-bad-lines, --merge,
+  // filters, offset remaps; tools/trace_options.h), built by BuildTraceOptions.
+  TraceFlags trace_flags;
+  TraceReadOptions read;
+  TraceTransform transform;
 };
+
+// The trace with the shared read options and transforms applied.
+absl::StatusOr<std::unique_ptr<TracePipeline>> OpenReplayTrace(const ReplayFlags& f) {
+  return OpenTracePipeline(TraceInputs(f.trace, f.trace_flags), f.read, f.transform);
+}
 
 ReplayMode ModeOf(const std::string& m) {
   return m == "closed"  ? ReplayMode::kClosed
@@ -198,7 +210,7 @@ struct TraceScan {
 };
 
 absl::StatusOr<TraceScan> ScanTrace(const ReplayFlags& f) {
-  ASSIGN_OR_RETURN(std::unique_ptr<TraceReader> reader, OpenTrace(f.trace, f.trace_format));
+  ASSIGN_OR_RETURN(std::unique_ptr<TracePipeline> reader, OpenReplayTrace(f));
   TraceScan s;
   s.format = std::string(reader->format());
   s.time_unit = std::string(reader->time_unit());
@@ -504,7 +516,10 @@ absl::Status Drive(const ReplayFlags& f, TraceReader& reader, Fitter& fit, Sched
 int RunSimulated(const ReplayFlags& f) {
   CompareOptions o;
   o.trace = f.trace;
-  o.trace_format = f.trace_format;
+  o.trace_format = f.trace_flags.trace_format;
+  o.read = f.read;
+  o.transform = f.transform;
+  o.merge = f.trace_flags.merge;
   o.disk = f.disk;
   o.elevators = {f.elevator};
   o.replay.mode = ModeOf(f.mode);
@@ -602,7 +617,7 @@ int RunReal(ReplayFlags& f) {
       sched.fallback_reason().c_str(), file.alignment().offset,
       std::string(AlignmentSourceName(file.alignment().source)).c_str());
 
-  absl::StatusOr<std::unique_ptr<TraceReader>> reader = OpenTrace(f.trace, f.trace_format);
+  absl::StatusOr<std::unique_ptr<TracePipeline>> reader = OpenReplayTrace(f);
   if (!reader.ok()) return Fail(kExitRuntime, std::string(reader.status().message()));
   Fitter fit(f, file);
   Driver driver(&sched, buffer->data(), ModeOf(f.mode) == ReplayMode::kClosed);
@@ -614,6 +629,9 @@ int RunReal(ReplayFlags& f) {
     return Fail(kExitRuntime, std::string(run.message()));
   }
   if (!drained.ok()) return Fail(kExitRuntime, std::string(drained.message()));
+  for (const std::string& note : PipelineNotes(**reader)) {
+    std::fprintf(stderr, "%s\n", note.c_str());
+  }
   if (absl::Status e = driver.first_error(); !e.ok()) {
     std::fprintf(stderr, "iosched: first I/O error: %s\n", std::string(e.message()).c_str());
   }
@@ -675,8 +693,6 @@ Command SetupReplay(CLI::App& app) {
   cmd->add_option("--format", f->format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
-  cmd->add_option("--trace-format", f->trace_format, "Trace format, or auto")
-      ->capture_default_str();
   cmd->add_option("--time-scale", f->time_scale, "Multiplies trace times (arrivals, think times)")
       ->capture_default_str();
   cmd->add_option("--max-requests", f->max_requests, "Replay only the first N records (0: all)");
@@ -695,7 +711,14 @@ Command SetupReplay(CLI::App& app) {
   cmd->add_option("--record-fio", f->record_fio, "Record the real run as a fio iolog v3");
   cmd->add_option("--disk", f->disk, "Disk preset when simulating (no --target)")
       ->capture_default_str();
-  return {cmd, [f] { return f->target.empty() ? RunSimulated(*f) : RunReal(*f); }};
+  AddTraceOptions(cmd, &f->trace_flags, {.time_scale = false, .max_records = false});
+  return {cmd, [f] {
+            if (absl::Status st = BuildTraceOptions(f->trace_flags, &f->read, &f->transform);
+                !st.ok()) {
+              return Fail(kExitUsage, std::string(st.message()));
+            }
+            return f->target.empty() ? RunSimulated(*f) : RunReal(*f);
+          }};
 }
 
 }  // namespace iosched
