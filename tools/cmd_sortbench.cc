@@ -1,9 +1,9 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// `iosched sortbench DIR [--orders random,path,inode,physical]`: the real
+// `iosched sortbench DIR [--order random,path,inode,physical]`: the real
 // experiment of the chapter. Reads every regular file under DIR with
-// O_DIRECT through an iosched::Scheduler, once per order, and reports the
-// time each order took:
+// O_DIRECT through an iosched::Scheduler, once per order (and repetition),
+// and reports the time each order took:
 //
 //   random    files in a random order, elevator noop (FIFO)
 //   path      files sorted by path, noop
@@ -15,11 +15,15 @@
 // then sees at most --depth requests at a time. O_DIRECT keeps the page
 // cache out (dropping caches needs privileges); the device's own cache and,
 // in a virtual machine, the host's page cache are NOT bypassed — repeat runs
-// (--repeat) show how much they matter. The data is discarded: every
-// request reads into the same aligned buffer.
+// (--repeat) show how much they matter. Repetition r starts with order
+// r mod (number of orders), so that no order is always the first to touch a
+// cold cache. The data is discarded: every request reads into the same
+// aligned buffer. The time includes computing the keys (fstat, FIBMAP or
+// FIEMAP in the elevator's Add()), as it would for an application.
 //
-// Output: one row per order (and repetition) with files, requests, MB,
-// seconds, MB/s and how the keys were found (elevator counters).
+// Output: one row per run (order and repetition) with files, requests, MB,
+// seconds, MB/s and how the keys were found (elevator counters); with
+// --repeat > 1 the table ends with the median and the minimum per order.
 
 #include <sys/resource.h>
 
@@ -49,7 +53,7 @@ namespace {
 
 struct SortbenchFlags {
   std::string dir;
-  std::string orders = "random,path,inode,physical";
+  std::string orders = "random,path,inode,physical";  // --order
   std::string backend = "auto";
   std::string format = "table";
   uint32_t request_kb = 1024, depth = 1, repeat = 1;
@@ -70,10 +74,18 @@ absl::StatusOr<std::vector<Order>> ParseOrders(const std::string& list) {
       out.push_back({std::string(piece), std::string(piece)});
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--orders: unknown order '", piece, "' (known: random, path, inode, physical, fibmap)"));
+          "--order: unknown order '", piece, "' (known: random, path, inode, physical, fibmap)"));
     }
   }
-  if (out.empty()) return absl::InvalidArgumentError("--orders: no order given");
+  for (size_t i = 0; i < out.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (out[i].name == out[j].name) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--order: '", out[i].name, "' appears twice; use --repeat"));
+      }
+    }
+  }
+  if (out.empty()) return absl::InvalidArgumentError("--order: no order given");
   return out;
 }
 
@@ -110,6 +122,7 @@ absl::StatusOr<std::vector<std::string>> ListFiles(const std::string& dir, uint3
 
 struct RunResult {
   std::string order, elevator;
+  uint32_t rep = 0;
   uint64_t requests = 0, bytes = 0, errors = 0;
   double seconds = 0;
   std::vector<std::pair<std::string, int64_t>> counters;
@@ -163,7 +176,8 @@ int RunSortbench(const SortbenchFlags& f) {
 
   std::vector<RunResult> results;
   for (uint32_t rep = 0; rep < f.repeat; ++rep) {
-    for (const Order& o : *orders) {
+    for (size_t k = 0; k < orders->size(); ++k) {
+      const Order& o = (*orders)[(k + rep) % orders->size()];
       std::vector<uint32_t> list = random_order;
       if (o.name == "path") std::sort(list.begin(), list.end());  // paths are sorted
       uint64_t count = 0;
@@ -172,6 +186,7 @@ int RunSortbench(const SortbenchFlags& f) {
       RunResult r;
       r.order = o.name;
       r.elevator = o.elevator;
+      r.rep = rep + 1;
       r.requests = count;
       SchedulerOptions so;
       so.elevator = o.elevator;
@@ -218,28 +233,43 @@ int RunSortbench(const SortbenchFlags& f) {
   uint64_t total = 0;
   for (const DirectFile& df : files) total += df.size();
   if (f.format == "csv") {
-    std::cout << "order,elevator,files,requests,bytes,seconds,mb_s,errors,keys\n";
+    std::cout << "order,elevator,files,requests,bytes,seconds,mb_s,errors,keys,rep\n";
     for (const RunResult& r : results) {
       std::vector<std::string> keys;
       for (const auto& [k, v] : r.counters) keys.push_back(absl::StrCat(k, "=", v));
-      std::cout << absl::StrFormat("%s,%s,%u,%u,%u,%.6f,%.3f,%u,%s\n", r.order, r.elevator,
+      std::cout << absl::StrFormat("%s,%s,%u,%u,%u,%.6f,%.3f,%u,%s,%u\n", r.order, r.elevator,
                                    files.size(), r.requests, r.bytes, r.seconds,
                                    r.bytes / 1e6 / std::max(r.seconds, 1e-9), r.errors,
-                                   absl::StrJoin(keys, "|"));
+                                   absl::StrJoin(keys, "|"), r.rep);
     }
   } else {
     std::cout << absl::StrFormat(
         "sortbench: %u files (%.1f MB) under %s, %u KiB O_DIRECT reads, depth %u, all queued "
         "at once\n",
         files.size(), total / 1e6, f.dir, req_bytes >> 10, f.depth);
-    std::cout << absl::StrFormat("%-10s %-10s %9s %10s %9s  %s\n", "order", "elevator", "seconds",
-                                 "MB/s", "errors", "keys");
+    std::cout << absl::StrFormat("%-10s %-10s %4s %9s %10s %9s  %s\n", "order", "elevator", "rep",
+                                 "seconds", "MB/s", "errors", "keys");
     for (const RunResult& r : results) {
       std::vector<std::string> keys;
       for (const auto& [k, v] : r.counters) keys.push_back(absl::StrCat(k, "=", v));
-      std::cout << absl::StrFormat("%-10s %-10s %9.3f %10.1f %9u  %s\n", r.order, r.elevator,
-                                   r.seconds, r.bytes / 1e6 / std::max(r.seconds, 1e-9), r.errors,
-                                   absl::StrJoin(keys, " "));
+      std::cout << absl::StrFormat("%-10s %-10s %4u %9.3f %10.1f %9u  %s\n", r.order, r.elevator,
+                                   r.rep, r.seconds, r.bytes / 1e6 / std::max(r.seconds, 1e-9),
+                                   r.errors, absl::StrJoin(keys, " "));
+    }
+    if (f.repeat > 1) {
+      std::cout << absl::StrFormat("\n%-10s %10s %10s %10s\n", "order", "median_s", "min_s",
+                                   "max_s");
+      for (const Order& o : *orders) {
+        std::vector<double> t;
+        for (const RunResult& r : results) {
+          if (r.order == o.name) t.push_back(r.seconds);
+        }
+        std::sort(t.begin(), t.end());
+        const double median =
+            t.size() % 2 ? t[t.size() / 2] : (t[t.size() / 2 - 1] + t[t.size() / 2]) / 2;
+        std::cout << absl::StrFormat("%-10s %10.3f %10.3f %10.3f\n", o.name, median, t.front(),
+                                     t.back());
+      }
     }
   }
   std::cout.flush();
@@ -260,7 +290,8 @@ Command SetupSortbench(CLI::App& app) {
       "sortbench",
       "Read every file under DIR with O_DIRECT in random, path, inode and physical order");
   cmd->add_option("dir", f->dir, "Directory tree to read")->required();
-  cmd->add_option("--orders", f->orders, "Comma-separated: random, path, inode, physical, fibmap")
+  cmd->add_option("--order,--orders", f->orders,
+                  "Comma-separated: random, path, inode, physical, fibmap")
       ->capture_default_str();
   cmd->add_option("--request-kb", f->request_kb, "Read size (KiB, rounded to the alignment)")
       ->check(CLI::Range(1u, 65536u))

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -54,13 +55,13 @@ std::map<std::string, std::vector<std::string>> Rows(const std::string& csv) {
   std::istringstream in(csv);
   std::string line;
   std::getline(in, line);
-  EXPECT_EQ(line, "order,elevator,files,requests,bytes,seconds,mb_s,errors,keys");
+  EXPECT_EQ(line, "order,elevator,files,requests,bytes,seconds,mb_s,errors,keys,rep");
   while (std::getline(in, line)) {
     std::vector<std::string> f;
     std::stringstream ss(line);
     std::string x;
     while (std::getline(ss, x, ',')) f.push_back(x);
-    if (f.size() == 8) f.emplace_back();  // empty keys
+    EXPECT_EQ(f.size(), 10u) << line;
     rows[f[0]] = f;
   }
   return rows;
@@ -128,6 +129,33 @@ TEST(SortbenchCli, BadInput) {
   EXPECT_EQ(file.code, 1);
   EXPECT_THAT(file.err, HasSubstr("expected a directory"));
   EXPECT_EQ(Sortbench(::testing::TempDir() + " --orders random,lba").code, 2);
+  SortbenchRun twice = Sortbench(::testing::TempDir() + " --order inode,path,inode");
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_THAT(twice.err, HasSubstr("'inode' appears twice"));
+}
+
+TEST(SortbenchCli, RepetitionsRotateTheOrderAndSummarize) {
+  const std::string dir = ::testing::TempDir() + "/sortbench_rotate";
+  std::system(("rm -rf '" + dir + "'").c_str());
+  MakeTree(dir, 4);
+  // --order is the spelling; --orders the older one.
+  SortbenchRun csv = Sortbench(dir + " --order path,inode,physical --repeat 3 --format csv");
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  std::vector<std::string> sequence;
+  std::istringstream in(csv.out);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    sequence.push_back(line.substr(0, line.find(',')) + "/" + line.substr(line.rfind(',') + 1));
+  }
+  EXPECT_THAT(sequence, ::testing::ElementsAre("path/1", "inode/1", "physical/1",  //
+                                               "inode/2", "physical/2", "path/2",  //
+                                               "physical/3", "path/3", "inode/3"));
+  SortbenchRun table = Sortbench(dir + " --order path,inode --repeat 2");
+  std::system(("rm -rf '" + dir + "'").c_str());
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("median_s"));
+  EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '\n'), 2 + 4 + 2 + 2) << table.out;
 }
 
 }  // namespace
