@@ -65,6 +65,7 @@ int RunConvert(ConvertFlags& f) {
   absl::StatusOr<std::unique_ptr<TracePipeline>> p =
       OpenTracePipeline(TraceInputs(f.in, f.trace_flags), read, transform);
   if (!p.ok()) return Fail(kExitRuntime, std::string(p.status().message()));
+  wo.stream_names = p->get();  // blkparse keeps the commands
   absl::StatusOr<std::unique_ptr<TraceWriter>> w = OpenTraceWriter(f.out, wo);
   if (!w.ok()) return Fail(kExitRuntime, std::string(w.status().message()));
   auto fail = [&](const absl::Status& s) {

@@ -1,8 +1,9 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // `iosched info TRACE`: what a trace contains — records, reads/writes,
-// bytes, duration, size histogram, sequentiality, streams and devices, the
-// time unit as read — after the shared transforms (trace_options.h). Reads
+// bytes, duration, size histogram, sequentiality, streams (with the
+// command or process name when the trace gives one) and devices, the time
+// unit as read — after the shared transforms (trace_options.h). Reads
 // the trace once, in bounded memory.
 
 #include <algorithm>
@@ -105,9 +106,11 @@ std::string FormatText(const InfoFlags& f, const TracePipeline& p, const TraceSt
                       : absl::StrCat(s.streams.size(), " (", s.with_stream, " records carry one",
                                      s.untracked_streams ? ", more untracked" : "", ")"));
   for (const auto& [id, k] : Top(s.streams, f.top)) {
-    absl::StrAppend(&out, absl::StrFormat("  stream %-10u %10u records %6.2f%%  %s  %.1f%% seq\n",
+    const std::string_view name = p.stream_name(id);
+    absl::StrAppend(&out, absl::StrFormat("  stream %-10u %10u records %6.2f%%  %s  %.1f%% seq%s\n",
                                           id, k.records, Pct(k.records, s.records),
-                                          HumanBytes(k.bytes), Pct(k.sequential, k.records)));
+                                          HumanBytes(k.bytes), Pct(k.sequential, k.records),
+                                          name.empty() ? "" : absl::StrCat("  (", Sv(name), ")")));
   }
   line("devices", absl::StrCat(s.devices.size(), s.untracked_devices ? " (more untracked)" : ""));
   if (s.devices.size() > 1) {
@@ -169,6 +172,7 @@ std::string FormatJson(const InfoFlags& f, const TracePipeline& p, const TraceSt
   for (const auto& [id, k] : Top(s.streams, f.top)) {
     w.BeginObject();
     w.Field("id", id);
+    if (const std::string_view name = p.stream_name(id); !name.empty()) w.Field("name", name);
     w.Field("records", k.records);
     w.Field("reads", k.reads);
     w.Field("bytes", k.bytes);

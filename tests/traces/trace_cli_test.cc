@@ -123,6 +123,26 @@ TEST_F(TraceCliTest, ConvertRoundTripsThroughEveryWritableFormat) {
   EXPECT_EQ(r.records.size(), 1000u);
 }
 
+TEST_F(TraceCliTest, InfoAndConvertKeepStreamNames) {
+  TempFile f(
+      "  8,16   5   2   0.000001850 18615  Q   R 16 + 8 [java]\n"
+      "  8,16   5   3   0.100000000    77  Q   W 64 + 8 [jbd2/sdb1-8]\n");
+  CliRun json = Iosched("info " + f.path() + " --format json");
+  ASSERT_EQ(json.code, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"id\":18615,\"name\":\"java\""));
+  CliRun text = Iosched("info " + f.path());
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("(jbd2/sdb1-8)"));
+  const std::string out = Tmp("names.blkparse");
+  CliRun c = Iosched("convert " + f.path() + " " + out);
+  ASSERT_EQ(c.code, 0) << c.err;
+  std::ifstream in(out);
+  const std::string written((std::istreambuf_iterator<char>(in)), {});
+  std::remove(out.c_str());
+  EXPECT_THAT(written, HasSubstr("Q   R 16 + 8 [java]\n"));
+  EXPECT_THAT(written, HasSubstr("Q   W 64 + 8 [jbd2/sdb1-8]\n"));
+}
+
 TEST_F(TraceCliTest, ConvertAppliesTransforms) {
   const std::string out = Tmp("transformed.csv");
   CliRun c = Iosched("convert " + kMsr + " " + out +

@@ -17,7 +17,9 @@
 // format detection reject the file; a line with control characters (binary
 // junk) is an error.
 //
-// Lines are reported in file order: blkparse sorts per CPU, not globally.
+// The command in brackets after a Q event's extent names its pid's stream
+// (TraceReader::stream_name). Lines are reported in file order: blkparse
+// sorts per CPU, not globally.
 
 #include "absl/strings/ascii.h"
 #include "line_format.h"
@@ -138,6 +140,16 @@ absl::Status ParseBlkparseLine(std::string_view line, const LineContext& ctx, Tr
   rec->length = length;
   rec->device = (maj << 20) | min;
   rec->stream = pid;
+  if (ctx.stream_name != nullptr) {
+    // "[comm]" follows "sector + nsectors"; a command may contain blanks.
+    const std::string_view rest =
+        line.substr(static_cast<size_t>(f[9].data() + f[9].size() - line.data()));
+    const size_t open = rest.find('[');
+    const size_t close = rest.rfind(']');
+    if (open != std::string_view::npos && close != std::string_view::npos && close > open + 1) {
+      *ctx.stream_name = rest.substr(open + 1, close - open - 1);
+    }
+  }
   *kind = LineKind::kRecord;
   return absl::OkStatus();
 }

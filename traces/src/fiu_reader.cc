@@ -5,7 +5,8 @@
 // ts is an integer ns (monotonic clock), lba and size are 512-byte sectors,
 // R/W the op, major/minor the device, md5 the 32-hex-digit hash of the data.
 // stream = pid, device = minor. The process name is whatever lies between
-// pid and lba, so names with blanks parse too.
+// pid and lba, so names with blanks parse too; it names the pid's stream
+// (TraceReader::stream_name).
 
 #include "absl/strings/ascii.h"
 #include "line_format.h"
@@ -55,6 +56,12 @@ absl::Status ParseFiuLine(std::string_view line, const LineContext& ctx, TraceRe
   if (!ParseUint32(minor, &rec->device)) return LineError(ctx, "a minor device number", minor);
   if (!IsMd5(md5)) return LineError(ctx, "a 32-hex-digit MD5", md5);
   rec->stream = pid;
+  if (ctx.stream_name != nullptr) {
+    const std::string_view last_word = f[n - 7];
+    *ctx.stream_name =
+        line.substr(static_cast<size_t>(f[2].data() - line.data()),
+                    static_cast<size_t>(last_word.data() + last_word.size() - f[2].data()));
+  }
   *kind = LineKind::kRecord;
   return absl::OkStatus();
 }

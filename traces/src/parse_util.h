@@ -27,6 +27,10 @@ struct LineContext {
   // True for the first line of the file that is neither blank nor a '#'
   // comment (some formats tolerate a header there).
   bool first_data_line = false;
+  // Out (may be null): formats that name the submitting process (blkparse's
+  // command, FIU's process) store the name of a record's stream here, as a
+  // view into the line.
+  std::string_view* stream_name = nullptr;
 };
 
 // Longest text quoted after "got" in error messages; longer text is cut and

@@ -185,6 +185,13 @@ class Pipeline final : public TracePipeline {
     return {};
   }
   std::string_view compression() const override { return inputs_[0]->reader().compression(); }
+  std::string_view stream_name(uint32_t stream) const override {
+    if (inputs_.size() == 1) return inputs_[0]->reader().stream_name(stream);
+    // Merged: the input index is in the top byte (NextMerged).
+    const size_t input = stream >> 24;
+    if (input >= inputs_.size()) return {};
+    return inputs_[input]->reader().stream_name(stream & 0xFFFFFFu);
+  }
   const TracePipelineStats& stats() const override { return stats_; }
   size_t inputs() const override { return inputs_.size(); }
 

@@ -54,7 +54,8 @@ absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) {
       ++skipped_;
       continue;
     }
-    LineContext ctx{lines_->path(), lines_->line_number(), !seen_data_line_};
+    std::string_view name;
+    LineContext ctx{lines_->path(), lines_->line_number(), !seen_data_line_, &name};
     seen_data_line_ = true;
     *out = TraceRecord{};
     LineKind kind = LineKind::kForeign;
@@ -75,8 +76,29 @@ absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) {
       continue;
     }
     out->line = ctx.line;
+    if (!name.empty() && out->stream) RememberName(*out->stream, name);
     return true;
   }
+}
+
+void TextTraceReader::RememberName(uint32_t stream, std::string_view name) {
+  if (name.size() > kMaxStreamNameLength) name = name.substr(0, kMaxStreamNameLength);
+  // Most records repeat the previous record's stream and name.
+  if (last_name_ != nullptr && stream == last_named_stream_ && *last_name_ == name) return;
+  auto it = names_.find(stream);
+  if (it == names_.end()) {
+    if (names_.size() >= kMaxStreamNames) return;
+    it = names_.emplace(stream, std::string(name)).first;
+  } else if (it->second != name) {
+    it->second.assign(name);
+  }
+  last_named_stream_ = stream;
+  last_name_ = &it->second;  // stable until the next insertion, which resets it
+}
+
+std::string_view TextTraceReader::stream_name(uint32_t stream) const {
+  auto it = names_.find(stream);
+  return it == names_.end() ? std::string_view() : std::string_view(it->second);
 }
 
 absl::Status TextTraceReader::SetTime(std::string_view line, const LineContext& ctx,

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "iosched/trace.h"
@@ -45,9 +46,11 @@ class TextTraceReader final : public TraceReader {
   uint64_t bad_lines() const override { return bad_lines_; }
   std::string_view first_bad_line() const override { return first_bad_line_; }
   std::string_view compression() const override { return CompressionName(lines_->compression()); }
+  std::string_view stream_name(uint32_t stream) const override;
 
  private:
   absl::Status SetTime(std::string_view line, const LineContext& ctx, TraceRecord* rec);
+  void RememberName(uint32_t stream, std::string_view name);
 
   const LineFormat* format_;
   std::unique_ptr<LineParser> parser_;
@@ -61,6 +64,10 @@ class TextTraceReader final : public TraceReader {
   int64_t first_raw_time_ = 0;   // kRelativeToFirst
   int64_t next_issue_time_ = 0;  // kClosedLoop
   absl::Status error_;
+  // Stream names (TraceReader::stream_name), and the last one stored.
+  absl::flat_hash_map<uint32_t, std::string> names_;
+  uint32_t last_named_stream_ = 0;
+  const std::string* last_name_ = nullptr;
 };
 
 }  // namespace iosched::traces_internal

@@ -273,8 +273,8 @@ class DiskSimWriter final : public WriterBase {
 
 class BlkparseWriter final : public WriterBase {
  public:
-  explicit BlkparseWriter(std::unique_ptr<ByteSink> sink)
-      : WriterBase("blkparse", std::move(sink)) {}
+  BlkparseWriter(std::unique_ptr<ByteSink> sink, const TraceReader* names)
+      : WriterBase("blkparse", std::move(sink)), names_(names) {}
 
  protected:
   absl::Status WriteRecord(const TraceRecord& r) override {
@@ -289,9 +289,16 @@ class BlkparseWriter final : public WriterBase {
         .C('.')
         .Padded(static_cast<uint64_t>(r.time_ns % 1'000'000'000), 9);
     line_.C(' ').Right(r.stream.value_or(0), 5).S("  Q   ").C(r.op == TraceOp::kRead ? 'R' : 'W');
-    line_.C(' ').U(r.offset / kSectorBytes).S(" + ").U(r.length / kSectorBytes).S(" [iosched]\n");
+    std::string_view comm;
+    if (names_ != nullptr && r.stream) comm = names_->stream_name(*r.stream);
+    if (comm.empty()) comm = "iosched";
+    line_.C(' ').U(r.offset / kSectorBytes).S(" + ").U(r.length / kSectorBytes).S(" [");
+    line_.S(comm).S("]\n");
     return Emit(line_.view());
   }
+
+ private:
+  const TraceReader* names_;
 };
 
 // ---- fio ----
@@ -391,7 +398,8 @@ absl::StatusOr<std::unique_ptr<TraceWriter>> MakeWriter(std::unique_ptr<ByteSink
     return std::unique_ptr<TraceWriter>(new NativeBinaryWriter(std::move(sink)));
   if (name == "spc") return std::unique_ptr<TraceWriter>(new SpcWriter(std::move(sink)));
   if (name == "disksim") return std::unique_ptr<TraceWriter>(new DiskSimWriter(std::move(sink)));
-  if (name == "blkparse") return std::unique_ptr<TraceWriter>(new BlkparseWriter(std::move(sink)));
+  if (name == "blkparse")
+    return std::unique_ptr<TraceWriter>(new BlkparseWriter(std::move(sink), o.stream_names));
   if (name == "fio" || name == "fio-v3" || name == "fio-v2") {
     if (o.fio_file.empty() || o.fio_file.find_first_of(" \t\n") != std::string::npos) {
       return absl::InvalidArgumentError(

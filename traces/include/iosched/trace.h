@@ -178,7 +178,19 @@ class TraceReader {
   virtual std::string_view first_bad_line() const { return {}; }
   // Compression of the input: "none", "gzip", "xz" or "bzip2".
   virtual std::string_view compression() const { return "none"; }
+  // The name the trace gives `stream` (blkparse: the command of its Q
+  // events; FIU: the process name), the latest seen for it among the records
+  // returned so far; empty if none. Memory stays bounded: at most
+  // kMaxStreamNames streams are named per reader, names are cut to
+  // kMaxStreamNameLength bytes. The view is valid until the next Next().
+  virtual std::string_view stream_name(uint32_t stream) const {
+    (void)stream;
+    return {};
+  }
 };
+
+inline constexpr size_t kMaxStreamNames = 16384;
+inline constexpr size_t kMaxStreamNameLength = 64;
 
 struct TraceReadOptions {
   // A format name or alias (any case), or "auto" / "" to detect.

@@ -97,7 +97,9 @@ class TracePipeline : public TraceReader {
 
 // Opens `paths` (at least one) with `read` options and applies `transform`.
 // format() and time_unit() are the inputs' (joined with '+' when they
-// differ); skipped() and bad_lines() are summed over the inputs.
+// differ); skipped() and bad_lines() are summed over the inputs;
+// stream_name() takes merged stream ids (input << 24 | stream) back to
+// their input.
 absl::StatusOr<std::unique_ptr<TracePipeline>> OpenTracePipeline(
     const std::vector<std::string>& paths, const TraceReadOptions& read,
     const TraceTransform& transform);

@@ -20,7 +20,8 @@
 //   iosched-csv  everything; device only with device_column
 //   iosched-bin  everything
 //   spc          device (ASU); time as decimal seconds (exact to the ns)
-//   blkparse     device (major << 20 | minor), stream (as pid; 0 if none);
+//   blkparse     device (major << 20 | minor), stream (as pid; 0 if none)
+//                and its name (TraceWriterOptions::stream_names);
 //                one Q event per record
 //   disksim      device; time as decimal ms (exact to the ns)
 //   fio-v3       device (as one file per device), time in µs (truncated)
@@ -67,6 +68,11 @@ struct TraceWriterOptions {
   // fio: the file name records of device 0 use; device d > 0 uses
   // "<fio_file>.<d>".
   std::string fio_file = "/dev/iosched0";
+  // blkparse: the command written in brackets after each Q event is
+  // stream_names->stream_name(stream) when this is set and the name is not
+  // empty, else "iosched". Not owned; must outlive the writer (e.g. the
+  // reader being converted).
+  const TraceReader* stream_names = nullptr;
 };
 
 // Names of the writable formats.
