@@ -165,7 +165,19 @@ void DirectDevice::StartTransfer(Slot& s) {
   s.op.buf_index =
       s.iov.size() == 1 ? backend_->FixedIndex(s.iov[0].iov_base, s.iov[0].iov_len) : -1;
   if (s.op.buf_index >= 0) ++stats_.fixed_buffer_ios;
+  SubmitOp(s);
+}
+
+void DirectDevice::SubmitOp(Slot& s) {
   ++stats_.transfers;
+  if (options_.fault_injector) {
+    const int res = options_.fault_injector(s.op.op, s.op.offset, s.asked);
+    if (res < 0) {
+      ++stats_.injected;
+      injected_.push_back(IoEvent{&s, res});
+      return;
+    }
+  }
   backend_->Submit(s.op);
 }
 
@@ -173,8 +185,7 @@ void DirectDevice::OnEvent(Slot& s, int res) {
   if ((res == -EINTR || res == -EAGAIN) && s.retries < options_.max_retries) {
     ++s.retries;
     ++stats_.retries;
-    ++stats_.transfers;
-    backend_->Submit(s.op);  // the same transfer again
+    SubmitOp(s);  // the same transfer again
     return;
   }
   const bool read = s.unit->op == Op::kRead;
@@ -260,6 +271,7 @@ void DirectDevice::Poll(bool block) {
     deferred_work_.clear();
     block = false;
   }
+  if (!injected_.empty()) block = false;
   int64_t timeout = 0;
   if (block && deferred_.empty()) {
     if (timer_at_ == kTimeNever) {
@@ -271,6 +283,11 @@ void DirectDevice::Poll(bool block) {
   events_.clear();
   backend_->Poll(timeout, &events_);
   for (const IoEvent& e : events_) OnEvent(*static_cast<Slot*>(e.tag), e.res);
+  if (!injected_.empty()) {
+    injected_work_.swap(injected_);  // OnEvent may inject again: next Poll
+    for (const IoEvent& e : injected_work_) OnEvent(*static_cast<Slot*>(e.tag), e.res);
+    injected_work_.clear();
+  }
   if (timer_at_ != kTimeNever && clock_->Now() >= timer_at_) {
     timer_at_ = kTimeNever;
     dispatcher_->TimerFired();

@@ -64,6 +64,8 @@ absl::Status Scheduler::Start(const SchedulerOptions& options) {
   dev.backend = options.backend;
   dev.depth = options.depth;
   dev.psync_threads = options.psync_threads;
+  dev.max_retries = options.max_retries;
+  dev.fault_injector = options.fault_injector;
   ASSIGN_OR_RETURN(device_, DirectDevice::Create(dev, &clock_));
   dispatcher_ = std::make_unique<Dispatcher>(elevator_.get(), device_.get(), &clock_,
                                              Dispatcher::Options{options.depth});

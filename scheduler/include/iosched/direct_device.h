@@ -79,6 +79,9 @@ namespace iosched {
 
 enum class IoBackendKind : uint8_t { kAuto, kIoUring, kPsync };
 
+// See DirectDevice::Options::fault_injector.
+using FaultInjector = std::function<int(Op op, uint64_t offset, uint64_t length)>;
+
 // "auto", "io_uring", "psync".
 std::string_view IoBackendName(IoBackendKind kind);
 // Parses a name as printed by IoBackendName. InvalidArgument otherwise.
@@ -113,6 +116,13 @@ class DirectDevice final : public Device {
     uint32_t psync_threads = 0;
     // EINTR/EAGAIN resubmissions per unit before the error is reported.
     uint32_t max_retries = 1000;
+    // Fault injection, for tests of the error paths. When set, it is called
+    // on the dispatcher thread for every transfer about to start (first
+    // attempts and retries alike) with the transfer's op, byte offset and
+    // byte length. Returning 0 lets the transfer run; returning −errno
+    // (e.g. -EIO, -ENOSPC, -EINTR, -EAGAIN) completes it with that result
+    // instead, as if the kernel had returned it, without a system call.
+    FaultInjector fault_injector;
   };
 
   struct Stats {
@@ -122,6 +132,7 @@ class DirectDevice final : public Device {
     uint64_t short_transfers = 0;   // transfers that moved fewer bytes than asked
     uint64_t fixed_buffer_ios = 0;  // transfers that used a registered buffer
     uint64_t cancelled = 0;         // units completed with ECANCELED
+    uint64_t injected = 0;          // transfers completed by the fault injector
   };
 
   // `clock` is not owned and must outlive the device.
@@ -168,6 +179,7 @@ class DirectDevice final : public Device {
   struct Slot;
   DirectDevice(const Options& options, const Clock* clock);
   void StartTransfer(Slot& s);
+  void SubmitOp(Slot& s);
   void OnEvent(Slot& s, int res);
   void Finish(Slot& s);
   void Distribute(Request& unit, uint64_t base, uint64_t done, int error);
@@ -189,6 +201,8 @@ class DirectDevice final : public Device {
   // Units that end without a transfer (cancelled, bad descriptor): completed
   // on the next Poll, never from inside Issue().
   std::vector<std::pair<Request*, int>> deferred_, deferred_work_;
+  // Transfers the fault injector completed: delivered on the next Poll.
+  std::vector<internal::IoEvent> injected_, injected_work_;
   std::vector<internal::IoEvent> events_;
   Stats stats_;
 };

@@ -40,9 +40,10 @@
 //                 transfer;
 //   Cancelled     ECANCELED: the request was still queued when
 //                 Shutdown(kCancel) ran.
-// EINTR and EAGAIN are retried, never reported. Callbacks must be short and
-// must not block on the scheduler (no Drain/Shutdown/destructor from a
-// callback); they may Submit, including the same request again.
+// EINTR and EAGAIN are retried (up to SchedulerOptions::max_retries times per
+// unit), not reported. Callbacks must be short and must not block on the
+// scheduler (no Drain/Shutdown/destructor from a callback); they may Submit,
+// including the same request again.
 //
 // Requests: the caller owns each IoRequest and must neither touch nor free
 // it between Submit() and the start of its callback. The scheduler derives
@@ -114,6 +115,11 @@ struct SchedulerOptions {
   uint32_t depth = 32;
   IoBackendKind backend = IoBackendKind::kAuto;
   uint32_t psync_threads = 0;  // 0: min(depth, 64)
+  // EINTR/EAGAIN resubmissions of one unit before its requests complete
+  // with that errno (DirectDevice::Options::max_retries).
+  uint32_t max_retries = 1000;
+  // Tests only: DirectDevice::Options::fault_injector.
+  FaultInjector fault_injector;
   // ElevatorEnv::rotational; unset: sysfs of the target's disk, else true.
   std::optional<bool> rotational;
   // How Open() opens its target (read-only O_DIRECT by default).
