@@ -6,7 +6,8 @@
 //
 // Units: blocks of the filesystem block size (FIGETBSZ), as filefrag prints
 // them; ranges are inclusive ("16..127"), lengths in blocks.
-// --method auto tries FIBMAP, then FIEMAP, and says why FIBMAP was not used.
+// --method auto tries FIBMAP, then FIEMAP, and says why FIBMAP was not used
+// (not permitted, not supported, or no block mapped in a non-empty file).
 // A file that cannot be mapped (missing, a directory, a filesystem with
 // neither map such as tmpfs, FIBMAP without CAP_SYS_RAWIO) gets one error
 // line on stderr; the other files are still printed, and the exit code is 1.
@@ -56,7 +57,19 @@ absl::StatusOr<Mapped> MapOne(const std::string& path, const BlocksFlags& f) {
     return Mapped{*std::move(l), ""};
   }
   absl::StatusOr<FileLayout> fib = MapPath(path, ProbeMethod::kFibmap, f.sync);
-  if (fib.ok()) return Mapped{*std::move(fib), ""};
+  if (fib.ok() && (!fib->extents.empty() || fib->stat.size == 0)) {
+    return Mapped{*std::move(fib), ""};
+  }
+  if (fib.ok()) {
+    // FIBMAP answered 0 for every block of a non-empty file: a sparse or
+    // preallocated file, or a filesystem that declines (XFS reflinked files,
+    // FUSE). FIEMAP may know better.
+    absl::StatusOr<FileLayout> fie = MapPath(path, ProbeMethod::kFiemap, f.sync);
+    if (!fie.ok() || fie->extents.empty()) return Mapped{*std::move(fib), ""};
+    return Mapped{*std::move(fie),
+                  "fibmap mapped no block (FIBMAP answers 0 for holes, unwritten extents and "
+                  "files the filesystem declines to map)"};
+  }
   // Problems with the file itself are the same for every method.
   const ProbeFailure why = FailureOf(fib.status());
   if (why == ProbeFailure::kNoFile || why == ProbeFailure::kNotRegular ||

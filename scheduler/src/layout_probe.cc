@@ -102,6 +102,7 @@ ProbeFailure ClassifyProbeErrno(int error) {
     case ENOTTY:
     case EOPNOTSUPP:
     case ENOSYS:
+    case EBADR:  // FIEMAP: a request flag the filesystem does not know
       return ProbeFailure::kUnsupported;
     case ERANGE:
     case EOVERFLOW:

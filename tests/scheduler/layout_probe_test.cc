@@ -413,6 +413,90 @@ TEST(SystemLayoutProbe, FileChangingWhileProbedIsReported) {
   EXPECT_EQ(a.value, 4096u * 100 + 8192);
 }
 
+// The real system calls, except that each FIBMAP/FIEMAP call first appends
+// 4 KiB to the file through another descriptor (a writer racing with the
+// probe), as long as `changes` lasts.
+class GrowingOs : public ProbeOs {
+ public:
+  GrowingOs(int writer, int changes) : writer_(writer), changes_(changes) {}
+  int Stat(int fd, FileStat* out) override { return ProbeOs::Real().Stat(fd, out); }
+  int BlockSize(int fd, uint32_t* bytes) override { return ProbeOs::Real().BlockSize(fd, bytes); }
+  int Fibmap(int fd, uint64_t logical, uint64_t* physical) override {
+    Grow();
+    return ProbeOs::Real().Fibmap(fd, logical, physical);
+  }
+  int Fiemap(int fd, uint64_t start, uint64_t length, uint32_t flags, uint32_t max_extents,
+             std::vector<Extent>* out) override {
+    Grow();
+    return ProbeOs::Real().Fiemap(fd, start, length, flags, max_extents, out);
+  }
+  int PathOf(int fd, std::string* out) override { return ProbeOs::Real().PathOf(fd, out); }
+  int grown() const { return grown_; }
+
+ private:
+  void Grow() {
+    if (changes_ == 0) return;
+    --changes_;
+    ++grown_;
+    struct stat st;
+    ASSERT_EQ(::fstat(writer_, &st), 0);
+    WriteAt(writer_, static_cast<uint64_t>(st.st_size), 4 * kKiB, 'g');
+    ASSERT_EQ(::fsync(writer_), 0);
+  }
+  int writer_;
+  int changes_;
+  int grown_ = 0;
+};
+
+TEST(MapFile, RealFileGrowingWhileMappedIsRetriedThenReported) {
+  TempDir dir;
+  REQUIRE_FIEMAP(dir.path());
+  Fd w(OpenRw(dir / "growing"));
+  WriteAt(w.get(), 0, 16 * kKiB);
+  ASSERT_EQ(::fsync(w.get()), 0);
+  Fd r(::open((dir / "growing").c_str(), O_RDONLY));
+  ASSERT_GE(r.get(), 0);
+
+  // One change: MapFile notices (size differs after the mapping), maps
+  // again and returns the new version, which covers the appended block.
+  GrowingOs once(w.get(), 1);
+  auto map = MapFile(r.get(), ProbeMethod::kFiemap, /*sync=*/true, once);
+  ASSERT_TRUE(map.ok()) << map.status();
+  EXPECT_EQ(once.grown(), 1);
+  EXPECT_EQ(map->stat.size, 20 * kKiB);
+  ASSERT_NE(map->Find(16 * kKiB), nullptr) << "the block appended during the first try";
+
+  // A writer that never stops: after the retries, Aborted with a message
+  // that says what happened, for either method.
+  for (ProbeMethod m : {ProbeMethod::kFiemap, ProbeMethod::kFibmap}) {
+    if (m == ProbeMethod::kFibmap && !FibmapPermitted(r.get())) continue;
+    GrowingOs always(w.get(), 1000);
+    auto busy = MapFile(r.get(), m, /*sync=*/true, always);
+    EXPECT_EQ(busy.status().code(), absl::StatusCode::kAborted) << busy.status();
+    EXPECT_EQ(FailureOf(busy.status()), ProbeFailure::kChanged);
+    EXPECT_THAT(std::string(busy.status().message()),
+                HasSubstr("changed (size or mtime) while it was being mapped"));
+    // Three attempts (the first and two retries), each disturbed.
+    if (m == ProbeMethod::kFiemap) EXPECT_EQ(always.grown(), 3);
+    if (m == ProbeMethod::kFibmap) EXPECT_GE(always.grown(), 3);
+  }
+
+  // Through the probe and the chain: the step is recorded as "changed" and
+  // the inode answers; once the writer stops, FIEMAP answers again.
+  GrowingOs busy(w.get(), 1000);
+  SystemLayoutProbe probe(SystemLayoutProbe::Options{.fiemap_sync = true, .os = &busy});
+  LayoutKey k =
+      ComputeLayoutKey(probe, {ProbeMethod::kFiemap, ProbeMethod::kInode}, r.get(), 0, false);
+  EXPECT_EQ(k.cls, KeyClass::kInode);
+  ASSERT_EQ(k.failed, 1);
+  EXPECT_EQ(k.steps[0].failure, ProbeFailure::kChanged);
+  GrowingOs quiet(w.get(), 0);
+  SystemLayoutProbe calm(SystemLayoutProbe::Options{.fiemap_sync = true, .os = &quiet});
+  k = ComputeLayoutKey(calm, {ProbeMethod::kFiemap, ProbeMethod::kInode}, r.get(), 0, false);
+  EXPECT_EQ(k.cls, KeyClass::kPosition);
+  EXPECT_EQ(k.failed, 0);
+}
+
 TEST(SystemLayoutProbe, BlockDeviceOffsetIsThePosition) {
   FakeProbeOs os;
   FakeProbeOs::File& f = os.Add(3, 1, 10);

@@ -233,6 +233,26 @@ TEST_F(BlocksCli, SparseFileWithUnwrittenExtentMatchesFilefrag) {
   ExpectSameAsFilefrag("sparse", 4);
 }
 
+TEST_F(BlocksCli, PreallocatedFileFallsBackToFiemapInAuto) {
+  // Only unwritten extents: FIBMAP maps no block (ext4 answers 0), so auto
+  // must not print an empty map when FIEMAP has one.
+  const int fd = Open("prealloc");
+  ASSERT_EQ(::posix_fallocate(fd, 0, 256 << 10), 0);
+  ASSERT_EQ(::fsync(fd), 0);
+  ::close(fd);
+  const std::string path = dir_ + "/prealloc";
+  const std::vector<Ext> ff = Filefrag(path);
+  ASSERT_GE(ff.size(), 1u);
+  EXPECT_TRUE(ff[0].unwritten);
+  EXPECT_EQ(Blocks(path, "auto"), ff);
+  ShellRun r = Shell(kIosched + " blocks '" + path + "'");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("method fiemap"));
+  EXPECT_THAT(r.out, ::testing::AnyOf(HasSubstr("because fibmap mapped no block"),
+                                      HasSubstr("because fibmap: not permitted")));
+  EXPECT_THAT(r.out, HasSubstr("unwritten"));
+}
+
 TEST_F(BlocksCli, TableOutputNamesMethodAndExtents) {
   const int fd = Open("t");
   Write(fd, 0, 8192, 'x');

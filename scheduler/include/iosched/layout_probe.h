@@ -20,6 +20,9 @@
 //           UNKNOWN, DELALLOC, ENCODED (or DATA_ENCRYPTED) or DATA_INLINE have
 //           no usable device position ("unknown extent"); SHARED extents are
 //           usable and reported. EOPNOTSUPP when the filesystem has none.
+//           On btrfs fe_physical is a btrfs logical address (chunk mapping,
+//           RAID), not a device offset: it still orders one filesystem's
+//           extents roughly, but it is not where the heads go.
 //
 // Units: every offset, position and length in this header is in BYTES
 // (file offsets, device offsets), except where a name says "block".
@@ -203,7 +206,7 @@ absl::StatusOr<FileLayout> MapPath(const std::string& path, ProbeMethod method, 
                                    ProbeOs& os = ProbeOs::Real());
 
 // The failure class of an errno from a probe ioctl or fstat: EPERM/EACCES
-// kPermission; EINVAL, ENOTTY, EOPNOTSUPP, ENOSYS kUnsupported; ERANGE
+// kPermission; EINVAL, ENOTTY, EOPNOTSUPP, ENOSYS, EBADR kUnsupported; ERANGE
 // kOutOfRange; EBADF/ENOENT kNoFile; anything else kError.
 ProbeFailure ClassifyProbeErrno(int error);
 
