@@ -19,10 +19,11 @@
 // failed step is counted (fallback_eperm, fallback_unsupported,
 // fallback_unknown_extent, fallback_hole, …).
 //
-// `fibmap` is `physical` with the FIEMAP step off (fiemap=0): FIBMAP or
-// nothing, then inode — the chapter's method exactly. It is a registry
-// entry of its own (not an alias) because an alias shares the factory and
-// so the defaults.
+// `fibmap` is `physical` with the FIBMAP probe forced and the FIEMAP step
+// off by default (fiemap=0): FIBMAP, else the inode — the chapter's method
+// exactly. It has no "fibmap" tunable (FIBMAP cannot be switched off). It is
+// a registry entry of its own rather than a registry alias because an alias
+// shares the factory and so the defaults.
 //
 // Block requests (fd < 0) are keyed by their sector: a C-LOOK elevator.
 
@@ -38,9 +39,11 @@ std::unique_ptr<Elevator> NewPhysicalElevator(const ElevatorEnv& env) {
 }
 
 std::unique_ptr<Elevator> NewFibmapElevator(const ElevatorEnv& env) {
-  return std::make_unique<UserSortElevator>(
-      env,
-      UserSortPolicy{.name = "fibmap", .position_keys = true, .fibmap = true, .fiemap = false});
+  return std::make_unique<UserSortElevator>(env, UserSortPolicy{.name = "fibmap",
+                                                                .position_keys = true,
+                                                                .fibmap = true,
+                                                                .fiemap = false,
+                                                                .fibmap_forced = true});
 }
 
 }  // namespace iosched

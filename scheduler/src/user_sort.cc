@@ -22,8 +22,10 @@ UserSortElevator::UserSortElevator(const ElevatorEnv& env, UserSortPolicy policy
   if (policy_.position_keys) {
     using K = TunableSet::Kind;
     constexpr auto kClamp = TunableSet::OutOfRange::kClamp;
-    tunables().Add("fibmap", K::kBool, &fibmap_, 0, 1, kClamp, "bool",
-                   "try ioctl(FIBMAP) first (needs CAP_SYS_RAWIO)");
+    if (!policy_.fibmap_forced) {
+      tunables().Add("fibmap", K::kBool, &fibmap_, 0, 1, kClamp, "bool",
+                     "try ioctl(FIBMAP) first (needs CAP_SYS_RAWIO)");
+    }
     tunables().Add("fiemap", K::kBool, &fiemap_, 0, 1, kClamp, "bool",
                    "then try ioctl(FS_IOC_FIEMAP) (unprivileged); inode is the last resort");
     tunables().Add("first_block", K::kBool, &first_block_, 0, 1, kClamp, "bool",

@@ -57,6 +57,7 @@ struct UserSortPolicy {
   bool position_keys = false;  // offer the fibmap/fiemap steps (and tunables)
   bool fibmap = false;         // default of tunable "fibmap"
   bool fiemap = false;         // default of tunable "fiemap"
+  bool fibmap_forced = false;  // no "fibmap" tunable: the FIBMAP step is always tried
 };
 
 class UserSortElevator final : public ElvCore {

@@ -268,6 +268,10 @@ TEST(UserSort, RegistryEntriesAndTunables) {
   }
   EXPECT_EQ((*MakeElevator("physical"))->GetTunable("fiemap").value(), "1");
   EXPECT_EQ((*MakeElevator("fibmap"))->GetTunable("fiemap").value(), "0");
+  // fibmap forces the FIBMAP step: it cannot be switched off there.
+  auto no_fibmap = MakeElevator("fibmap:fibmap=0");
+  EXPECT_EQ(no_fibmap.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(MakeElevator("physical:fibmap=0").ok());
   EXPECT_TRUE(MakeElevator("physical:first_block=1,fiemap=0").ok());
   EXPECT_FALSE(MakeElevator("inode:first_block=1").ok());
   auto noop = MakeElevator("noop");
