@@ -593,6 +593,7 @@ int RunReal(ReplayFlags& f) {
     Recorder::Options ro;
     ro.native_path = f.record;
     ro.fio_path = f.record_fio;
+    ro.full = true;  // dispatch_ns, key, error, bytes too: the reader skips them
     absl::StatusOr<std::unique_ptr<Recorder>> r = Recorder::Create(ro);
     if (!r.ok()) return Fail(kExitRuntime, std::string(r.status().message()));
     recorder = std::move(*r);
@@ -707,7 +708,9 @@ Command SetupReplay(CLI::App& app) {
   cmd->add_option("--backend", f->backend, "auto, io_uring or psync")
       ->check(CLI::IsMember({"auto", "io_uring", "psync"}))
       ->capture_default_str();
-  cmd->add_option("--record", f->record, "Record the real run as an iosched native trace");
+  cmd->add_option("--record", f->record,
+                  "Record the real run as an iosched native trace (with the dispatch_ns, key, "
+                  "error and bytes columns)");
   cmd->add_option("--record-fio", f->record_fio, "Record the real run as a fio iolog v3");
   cmd->add_option("--disk", f->disk, "Disk preset when simulating (no --target)")
       ->capture_default_str();

@@ -57,37 +57,6 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   return out;
 }
 
-// A minimal reader of the recorder's native format, used when the traces
-// library has no "iosched-csv" reader.
-class NativeTestReader final : public TraceReader {
- public:
-  explicit NativeTestReader(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  absl::StatusOr<bool> Next(TraceRecord* out) override {
-    while (i_ < lines_.size()) {
-      const std::string& l = lines_[i_++];
-      if (l.empty() || l[0] == '#' || l.rfind("time_ns,", 0) == 0) continue;
-      const std::vector<std::string> f = Split(l, ',');
-      if (f.size() < 8) return absl::InvalidArgumentError("bad line " + l);
-      *out = TraceRecord{};
-      out->time_ns = std::stoll(f[0]);
-      out->op = f[1] == "R" ? TraceOp::kRead : TraceOp::kWrite;
-      out->offset = std::stoull(f[2]);
-      out->length = std::stoull(f[3]);
-      out->stream = static_cast<uint32_t>(std::stoul(f[4]));
-      if (!f[6].empty()) out->response_ns = std::stoll(f[6]);
-      out->line = i_;
-      return true;
-    }
-    return false;
-  }
-  std::string_view format() const override { return "iosched-csv(test)"; }
-  std::string_view time_unit() const override { return "ns"; }
-
- private:
-  std::vector<std::string> lines_;
-  size_t i_ = 0;
-};
-
 struct Recorded {
   std::string native, fio, data_a, data_b;
   // (op, file index, offset, length) of everything submitted.
@@ -223,37 +192,36 @@ TEST(RecorderTest, NativeTraceHasEveryRequestInArrivalOrder) {
   Cleanup(r);
 }
 
+// Both layouts (plain and full) are read by the traces library's
+// "iosched-csv" reader, auto-detected, and replay in the simulator.
 TEST(RecorderTest, NativeTraceReplaysInTheSimulator) {
-  Recorded r;
-  ASSERT_NO_FATAL_FAILURE(RecordRun(&r, /*full=*/false));
-  if (r.skipped) GTEST_SKIP() << r.skip_reason;
-  std::unique_ptr<TraceReader> reader;
-  const std::vector<std::string> known = KnownTraceFormats();
-  if (std::find(known.begin(), known.end(), "iosched-csv") != known.end()) {
-    absl::StatusOr<std::unique_ptr<TraceReader>> rd = OpenTrace(r.native);  // auto-detected
-    ASSERT_TRUE(rd.ok()) << rd.status();
-    EXPECT_EQ((*rd)->format(), "iosched-csv");
-    reader = std::move(*rd);
-  } else {
-    reader = std::make_unique<NativeTestReader>(ReadLines(r.native));
+  for (bool full : {false, true}) {
+    SCOPED_TRACE(full ? "full" : "plain");
+    Recorded r;
+    ASSERT_NO_FATAL_FAILURE(RecordRun(&r, full));
+    if (r.skipped) GTEST_SKIP() << r.skip_reason;
+    absl::StatusOr<std::unique_ptr<TraceReader>> reader = OpenTrace(r.native);  // auto-detected
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    EXPECT_EQ((*reader)->format(), "iosched-csv");
+    absl::StatusOr<std::unique_ptr<DiskModel>> disk = MakeDiskModel("ssd");
+    ASSERT_TRUE(disk.ok()) << disk.status();
+    absl::StatusOr<std::unique_ptr<Elevator>> elv = MakeElevator("deadline");
+    ASSERT_TRUE(elv.ok());
+    ReplayOptions ro;
+    ro.mode = ReplayMode::kClosed;  // think times from time_ns and response_ns
+    ro.fit = FitPolicy::kWrap;
+    ro.depth = 4;
+    ro.trace_name = r.native;
+    absl::StatusOr<ReplayResult> res = Replay(**reader, **elv, **disk, ro);
+    ASSERT_TRUE(res.ok()) << res.status();
+    EXPECT_EQ(res->summary.submitted, r.submitted.size());
+    EXPECT_EQ(res->summary.completed, r.submitted.size());
+    uint64_t writes = 0;
+    for (const auto& t : r.submitted) writes += std::get<0>(t) == 'W';
+    EXPECT_EQ(res->summary.write.count, writes);
+    EXPECT_EQ(res->summary.streams.size(), 5u);  // streams 0..4 survive the round trip
+    Cleanup(r);
   }
-  absl::StatusOr<std::unique_ptr<DiskModel>> disk = MakeDiskModel("ssd");
-  ASSERT_TRUE(disk.ok()) << disk.status();
-  absl::StatusOr<std::unique_ptr<Elevator>> elv = MakeElevator("deadline");
-  ASSERT_TRUE(elv.ok());
-  ReplayOptions ro;
-  ro.mode = ReplayMode::kClosed;  // think times from time_ns and response_ns
-  ro.fit = FitPolicy::kWrap;
-  ro.depth = 4;
-  ro.trace_name = r.native;
-  absl::StatusOr<ReplayResult> res = Replay(*reader, **elv, **disk, ro);
-  ASSERT_TRUE(res.ok()) << res.status();
-  EXPECT_EQ(res->summary.submitted, r.submitted.size());
-  EXPECT_EQ(res->summary.completed, r.submitted.size());
-  uint64_t writes = 0;
-  for (const auto& t : r.submitted) writes += std::get<0>(t) == 'W';
-  EXPECT_EQ(res->summary.write.count, writes);
-  Cleanup(r);
 }
 
 // Runs fio, returns its exit status and output.

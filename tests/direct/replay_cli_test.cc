@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -130,6 +131,58 @@ TEST_F(ReplayCliTest, OffsetsBeyondTheTargetErrorOrWrap) {
   EXPECT_THAT(r.out, HasSubstr("noop"));
   ::unlink(trace.c_str());
   ::unlink(target.c_str());
+}
+
+// --record / --record-fio: the real run's trace replays in the simulator
+// (`iosched replay` without --target) and fio accepts the iolog.
+TEST_F(ReplayCliTest, RecordsTheRunForTheSimulatorAndFio) {
+  const std::string trace = MsrTrace("rec.csv", 120, 4);
+  const std::string target = TempPath("target");
+  const std::string native = TempPath("recorded.csv");
+  const std::string iolog = TempPath("recorded.iolog");
+  CliRun r = Iosched("replay " + trace + " --target " + target +
+                     " --create 2M --allow-writes --elevator deadline --depth 4 --mode batch"
+                     " --format json --record " +
+                     native + " --record-fio " + iolog);
+  if (r.code == 1 && r.err.find("does not support O_DIRECT") != std::string::npos)
+    GTEST_SKIP() << r.err;
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"completed\":120"));
+  std::ifstream in(native);
+  std::string magic, header;
+  std::getline(in, magic);
+  std::getline(in, header);
+  EXPECT_EQ(magic, "# iosched trace v1 time_unit=ns");
+  EXPECT_THAT(header, HasSubstr("dispatch_ns,key,error,bytes"));
+  // The simulator reads it back: every request, reads and writes alike.
+  r = Iosched("replay " + native + " --disk ssd --offsets wrap --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"trace_format\":\"iosched-csv\""));
+  EXPECT_THAT(r.out, HasSubstr("\"completed\":120"));
+  if (std::system("command -v fio >/dev/null 2>&1") == 0) {
+    std::string out;
+    FILE* p = ::popen(("fio --name=rec --read_iolog=" + iolog +
+                       " --ioengine=psync --direct=1 --replay_no_stall=1 --output-format=json"
+                       " 2>&1")
+                          .c_str(),
+                      "r");
+    ASSERT_NE(p, nullptr);
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    const int st = ::pclose(p);
+    ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << out;
+    // 90 reads and 30 writes of 4 KiB.
+    auto io_bytes = [&out](const std::string& dir) -> int64_t {
+      size_t at = out.find("\"" + dir + "\" : {");
+      if (at == std::string::npos) return -1;
+      at = out.find("\"io_bytes\"", at);
+      return at == std::string::npos ? -1 : std::stoll(out.substr(out.find(':', at) + 1));
+    };
+    EXPECT_EQ(io_bytes("read"), 90 * 4096) << out;
+    EXPECT_EQ(io_bytes("write"), 30 * 4096) << out;
+  }
+  for (const std::string& p : {trace, target, native, iolog}) ::unlink(p.c_str());
 }
 
 TEST_F(ReplayCliTest, RefusesAMountedBlockDevice) {

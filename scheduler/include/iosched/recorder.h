@@ -33,8 +33,9 @@
 //   response_ns  completion − arrival in ns; empty if it never completed
 //   device       the file's index in the "# file" lines; empty when the
 //                request had no descriptor
-// With Options::full four more columns follow (the traces reader does not
-// accept them yet; they carry what only a real run knows):
+// With Options::full four more columns follow (the traces reader skips
+// them, so a full trace replays like a plain one; they carry what only a
+// real run knows):
 //   dispatch_ns  when the request's unit went to the device, ns since the
 //                first arrival; -1 if never (cancelled before issue)
 //   key          Request::sort_key (the layout probe's position; 0 if none)
