@@ -139,7 +139,7 @@ int RunFsbench(const FsbenchFlags& f) {
   if (!fractions.ok()) return Fail(kExitUsage, std::string(fractions.status().message()));
   absl::StatusOr<std::vector<FsOrder>> orders = ParseFsOrders(f.orders);
   if (!orders.ok()) {
-    return Fail(kExitUsage, absl::StrCat("--orders: ", orders.status().message()));
+    return Fail(kExitUsage, absl::StrCat("--order: ", orders.status().message()));
   }
   absl::StatusOr<std::unique_ptr<DiskModel>> probe_disk = MakeDiskModel(f.disk);
   if (!probe_disk.ok()) return Fail(kExitUsage, std::string(probe_disk.status().message()));
@@ -250,7 +250,7 @@ Command SetupFsbench(CLI::App& app) {
   cmd->add_option("--fragmentation", f->fragmentation,
                   "Comma-separated fragmentation levels in [0, 1]")
       ->capture_default_str();
-  cmd->add_option("--orders", f->orders,
+  cmd->add_option("--order,--orders", f->orders,
                   "Comma-separated orders: random, path, inode, physical, physical-first")
       ->capture_default_str();
   cmd->add_option("--request-kb", f->request_kb, "Read size of the application (KiB)")

@@ -61,7 +61,7 @@ TEST(FsbenchCli, CsvHasOneRowPerLevelAndOrder) {
 }
 
 TEST(FsbenchCli, TableNamesTheSetup) {
-  FsbenchRun r = Fsbench(std::string(kSmall) + "--fragmentation 0.5 --orders inode,physical-first");
+  FsbenchRun r = Fsbench(std::string(kSmall) + "--fragmentation 0.5 --order inode,physical-first");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("150 files"));
   EXPECT_THAT(r.out, HasSubstr("physical-first"));
