@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -96,6 +98,94 @@ TEST(SplitTest, Blanks) {
   // Stops after max_fields: the caller sees "more than expected".
   EXPECT_EQ(SplitBlanks("1 2 3 4 5 6", f, 4), 4u);
   EXPECT_EQ(f[3], "4");
+}
+
+// The word-at-a-time SplitBlanks against a byte loop, on lines of every
+// length around the 64-byte chunks, with fields crossing chunk borders.
+TEST(SplitTest, BlanksMatchesAByteLoopOnRandomLines) {
+  std::mt19937 rng(11);
+  const char alphabet[] = {' ', '\t', 'a', 'b', '0', '\xff', '\0', '\r'};
+  for (int iter = 0; iter < 20000; ++iter) {
+    const size_t len = rng() % 200;
+    std::string line;
+    for (size_t i = 0; i < len; ++i) line.push_back(alphabet[rng() % (iter % 2 ? 8 : 3)]);
+    std::vector<std::string_view> want;
+    for (size_t i = 0; i < line.size();) {
+      if (line[i] == ' ' || line[i] == '\t') {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+      want.emplace_back(line.data() + i, j - i);
+      i = j;
+    }
+    for (size_t max : {size_t{0}, size_t{1}, size_t{3}, size_t{100}}) {
+      std::vector<std::string_view> got(std::max<size_t>(max, 1));
+      const size_t n = SplitBlanks(line, got.data(), max);
+      ASSERT_EQ(n, std::min(max, want.size())) << "'" << line << "' max " << max;
+      for (size_t k = 0; k < n; ++k) {
+        ASSERT_EQ(got[k].data(), want[k].data()) << "'" << line << "' field " << k;
+        ASSERT_EQ(got[k].size(), want[k].size()) << "'" << line << "' field " << k;
+      }
+    }
+  }
+}
+
+// ParseUint64 (eight digits at a time) against std::to_string round trips
+// and a byte loop, at every length and with a bad byte at every position.
+TEST(ParseUint64Test, MatchesAReferenceAtEveryLengthAndBadByte) {
+  std::mt19937_64 rng(5);
+  for (int iter = 0; iter < 20000; ++iter) {
+    const int digits = 1 + iter % 20;
+    std::string s;
+    for (int i = 0; i < digits; ++i) s.push_back(static_cast<char>('0' + rng() % 10));
+    unsigned __int128 ref = 0;
+    for (char c : s) ref = ref * 10 + static_cast<unsigned>(c - '0');
+    uint64_t v = 0;
+    const bool ok = ParseUint64(s, &v);
+    ASSERT_EQ(ok, ref <= UINT64_MAX) << s;
+    if (ok) ASSERT_EQ(v, static_cast<uint64_t>(ref)) << s;
+    // One non-digit anywhere (including bytes just outside '0'..'9').
+    std::string bad = s;
+    static constexpr char kBad[] = {'/', ':', ' ', '\xff', '\0', 'a', '-', '+', '.'};
+    bad[rng() % bad.size()] = kBad[rng() % sizeof(kBad)];
+    ASSERT_FALSE(ParseUint64(bad, &v)) << bad;
+  }
+  uint64_t v = 0;
+  EXPECT_TRUE(ParseUint64("18446744073709551615", &v));
+  EXPECT_EQ(v, UINT64_MAX);
+  EXPECT_FALSE(ParseUint64("18446744073709551616", &v));
+  EXPECT_TRUE(ParseUint64("000000000000000000000000012345678", &v));  // leading zeros
+  EXPECT_EQ(v, 12345678u);
+  EXPECT_FALSE(ParseUint64("", &v));
+}
+
+// SplitChar (separators found 64 bytes at a time) against a byte loop.
+TEST(SplitTest, CharMatchesAByteLoopOnRandomLines) {
+  std::mt19937 rng(13);
+  const char alphabet[] = {',', ' ', 'a', '\t', ';'};
+  for (int iter = 0; iter < 20000; ++iter) {
+    const size_t len = rng() % 200;
+    std::string line;
+    for (size_t i = 0; i < len; ++i) line.push_back(alphabet[rng() % 5]);
+    std::vector<std::string_view> want;
+    size_t start = 0;
+    for (size_t i = 0; i <= line.size(); ++i) {
+      if (i == line.size() || line[i] == ',') {
+        want.push_back(StripBlanks(std::string_view(line).substr(start, i - start)));
+        start = i + 1;
+      }
+    }
+    for (size_t max : {size_t{0}, size_t{2}, size_t{300}}) {
+      std::vector<std::string_view> got(std::max<size_t>(max, 1));
+      ASSERT_EQ(SplitChar(line, ',', got.data(), max), want.size()) << line;
+      for (size_t k = 0; k < std::min(max, want.size()); ++k) {
+        ASSERT_EQ(got[k].data(), want[k].data()) << line << " field " << k;
+        ASSERT_EQ(got[k].size(), want[k].size()) << line << " field " << k;
+      }
+    }
+  }
 }
 
 TEST(SplitTest, CharCountsAllFieldsAndStripsBlanks) {

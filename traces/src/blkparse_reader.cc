@@ -69,12 +69,40 @@ bool IsKnownTextLine(const std::string_view* f, size_t n) {
 
 // RWBS letters blkparse prints: R W D (discard) E (secure erase) F (flush /
 // FUA) N (none) S (sync) M (meta) A (read-ahead) B (barrier, old kernels).
-bool IsRwbs(std::string_view s) {
-  if (s.empty()) return false;
+// What the reader needs from them, in one pass.
+struct Rwbs {
+  bool valid = false;
+  bool read = false, write = false, discard = false;
+};
+
+Rwbs ParseRwbs(std::string_view s) {
+  Rwbs r;
+  if (s.empty()) return r;
   for (char c : s) {
-    if (std::string_view("RWDEFNSMAB").find(c) == std::string_view::npos) return false;
+    switch (c) {
+      case 'R':
+        r.read = true;
+        break;
+      case 'W':
+        r.write = true;
+        break;
+      case 'D':
+      case 'E':
+        r.discard = true;
+        break;
+      case 'F':
+      case 'N':
+      case 'S':
+      case 'M':
+      case 'A':
+      case 'B':
+        break;
+      default:
+        return r;  // not valid
+    }
   }
-  return true;
+  r.valid = true;
+  return r;
 }
 
 absl::Status ParseBlkparseLine(std::string_view line, const LineContext& ctx, TraceRecord* rec,
@@ -105,14 +133,14 @@ absl::Status ParseBlkparseLine(std::string_view line, const LineContext& ctx, Tr
   if (absl::Status s = ParseTime(ctx, f[3], 9, "a time in seconds", &time_ns); !s.ok()) return s;
   if (!ParseUint32(f[4], &pid)) return LineError(ctx, "a pid", f[4]);
   if (!IsAction(f[5])) return LineError(ctx, "an action (Q, D, C, …)", f[5]);
-  if (f[5] != "Q") {
+  if (f[5].size() != 1 || f[5][0] != 'Q') {
     *kind = LineKind::kEvent;
     return absl::OkStatus();
   }
-  if (n < 7 || !IsRwbs(f[6])) {
+  const Rwbs rwbs = n < 7 ? Rwbs() : ParseRwbs(f[6]);
+  if (!rwbs.valid) {
     return LineError(ctx, "RWBS flags (letters from RWDEFNSMAB)", n < 7 ? line : f[6]);
   }
-  const std::string_view rwbs = f[6];
   // "Q FWFS [jbd2/dm-4-8]": a flush with no sector.
   if (n < 8 || f[7].front() == '[') {
     *kind = LineKind::kEvent;
@@ -120,34 +148,33 @@ absl::Status ParseBlkparseLine(std::string_view line, const LineContext& ctx, Tr
   }
   uint64_t offset, length;
   if (absl::Status s = ParseSectorsAsBytes(ctx, f[7], "a sector", &offset); !s.ok()) return s;
-  if (n < 10 || f[8] != "+") {
+  if (n < 10 || f[8].size() != 1 || f[8][0] != '+') {
     return LineError(ctx, "'sector + nsectors'", line);
   }
   if (absl::Status s = ParseSectorsAsBytes(ctx, f[9], "a sector count", &length); !s.ok()) {
     return s;
   }
-  const bool discard = rwbs.find_first_of("DE") != std::string_view::npos;
-  const bool read = rwbs.find('R') != std::string_view::npos;
-  const bool write = rwbs.find('W') != std::string_view::npos;
-  if (length == 0 || discard || (!read && !write)) {
+  if (length == 0 || rwbs.discard || (!rwbs.read && !rwbs.write)) {
     *kind = LineKind::kEvent;
     return absl::OkStatus();
   }
   if (absl::Status s = CheckExtent(ctx, offset, f[7], length, f[9]); !s.ok()) return s;
   rec->time_ns = time_ns;
-  rec->op = read ? TraceOp::kRead : TraceOp::kWrite;
+  rec->op = rwbs.read ? TraceOp::kRead : TraceOp::kWrite;
   rec->offset = offset;
   rec->length = length;
   rec->device = (maj << 20) | min;
   rec->stream = pid;
   if (ctx.stream_name != nullptr) {
     // "[comm]" follows "sector + nsectors"; a command may contain blanks.
-    const std::string_view rest =
-        line.substr(static_cast<size_t>(f[9].data() + f[9].size() - line.data()));
-    const size_t open = rest.find('[');
-    const size_t close = rest.rfind(']');
-    if (open != std::string_view::npos && close != std::string_view::npos && close > open + 1) {
-      *ctx.stream_name = rest.substr(open + 1, close - open - 1);
+    // Usually "[comm]" is the next field and ends the line: short scans.
+    const char* const end = line.data() + line.size();
+    const char* open = f[9].data() + f[9].size();
+    while (open < end && *open != '[') ++open;
+    const char* close = end;  // one past the last ']'
+    while (close > open && *(close - 1) != ']') --close;
+    if (open < end && close > open + 2) {
+      *ctx.stream_name = std::string_view(open + 1, static_cast<size_t>(close - open - 2));
     }
   }
   *kind = LineKind::kRecord;
