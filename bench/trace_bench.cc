@@ -88,7 +88,8 @@ Fixture& GetFixture() {
     auto* fx = new Fixture;
     ::mkdir(Dir().c_str(), 0755);
     const std::vector<TraceRecord> v = SampleRecords();
-    for (const char* fmt : {"iosched-csv", "iosched-bin", "spc", "blkparse", "disksim", "fio-v3"}) {
+    for (const char* fmt :
+         {"iosched-csv", "iosched-bin", "spc", "blkparse", "disksim", "fio-v2", "fio-v3"}) {
       const std::string path = Dir() + "/" + fmt;
       TraceWriterOptions o;
       o.format = fmt;
@@ -230,6 +231,7 @@ BENCHMARK(BM_RawRead)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Read, msr, "msr")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Read, spc, "spc")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Read, blkparse, "blkparse")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Read, fio_v2, "fio-v2")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Read, fio_v3, "fio-v3")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Read, disksim, "disksim")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Read, mqsim, "mqsim")->Unit(benchmark::kMillisecond);

@@ -109,5 +109,28 @@ TEST(GenericCsvTest, RowErrorsAndSkipping) {
             "mem:1: expected a time in s >= 0, got '-1'");
 }
 
+// The robustness matrix of robustness_test.cc, for the mapped CSV reader.
+TEST(GenericCsvTest, EmptyAbsurdSizesAndNonUtf8) {
+  const std::string mapping = "time=1:s,op=2:R/W,offset=3:S,size=4:B";
+  ReadResult empty = ReadCsv("", mapping);
+  EXPECT_TRUE(empty.status.ok()) << empty.status;
+  EXPECT_TRUE(empty.records.empty());
+  EXPECT_EQ(Message(ReadCsv("1,R,0,0\n", mapping).status), "mem:1: expected a length > 0, got '0'");
+  EXPECT_EQ(Message(ReadCsv("1,R,0,1099511627777\n", mapping).status),
+            "mem:1: expected a length of at most 1 TiB (absurd size), got '1099511627777'");
+  // Sectors whose byte offset overflows 64 bits.
+  EXPECT_THAT(Message(ReadCsv("1,R,36028797018963968,512\n", mapping).status),
+              ::testing::StartsWith("mem:1: expected "));
+  const std::string junk = "1,R,0,512\n\xff\xfe,\x01\x02,\xc3\x28\n2,W,8,512\n";
+  ReadResult bad = ReadCsv(junk, mapping);
+  EXPECT_EQ(bad.records.size(), 1u);
+  EXPECT_THAT(Message(bad.status), ::testing::StartsWith("mem:2: expected "));
+  for (char c : Message(bad.status)) ASSERT_GE(static_cast<unsigned char>(c), 0x20);
+  ReadResult skipped = ReadCsv(junk, mapping, true);
+  ASSERT_TRUE(skipped.status.ok()) << skipped.status;
+  EXPECT_EQ(skipped.records.size(), 2u);
+  EXPECT_EQ(skipped.bad_lines, 1u);
+}
+
 }  // namespace
 }  // namespace iosched
