@@ -97,12 +97,8 @@ int main(int argc, char** argv) {
   }
   chunk = (chunk + align - 1) / align * align;
 
-  absl::StatusOr<std::unique_ptr<iosched::Scheduler>> sched = iosched::Scheduler::Create(options);
-  if (!sched.ok()) {
-    std::fprintf(stderr, "read_files: %s\n", std::string(sched.status().message()).c_str());
-    return 2;
-  }
-  iosched::Scheduler& s = **sched;
+  // The pool is created first (it must outlive the scheduler) and handed to
+  // it for registration with io_uring: reads into it skip page pinning.
   const size_t nbuf = size_t{options.depth} * 2;
   absl::StatusOr<std::unique_ptr<iosched::BufferPool>> pool =
       iosched::BufferPool::Create(nbuf, chunk, std::max<uint32_t>(align, 4096));
@@ -110,6 +106,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "read_files: %s\n", std::string(pool.status().message()).c_str());
     return 1;
   }
+  options.register_pool = pool->get();
+  absl::StatusOr<std::unique_ptr<iosched::Scheduler>> sched = iosched::Scheduler::Create(options);
+  if (!sched.ok()) {
+    std::fprintf(stderr, "read_files: %s\n", std::string(sched.status().message()).c_str());
+    return 2;
+  }
+  iosched::Scheduler& s = **sched;
   iosched::BufferPool& buffers = **pool;
   std::vector<Chunk> chunks(nbuf);  // one per buffer, recycled with it
   std::vector<Chunk*> free_chunks;
@@ -174,11 +177,12 @@ int main(int argc, char** argv) {
   }
   std::printf("%zu files, %" PRIu64 " bytes in %" PRIu64
               " requests, %.1f MB/s, elevator %s, "
-              "back end %s%s%s\n",
+              "back end %s%s%s, buffers %s\n",
               files.size(), total, submitted, secs > 0 ? total / secs / 1e6 : 0.0,
               options.elevator.c_str(), std::string(iosched::IoBackendName(s.backend())).c_str(),
               s.fallback_reason().empty() ? "" : " (io_uring unavailable: ",
-              s.fallback_reason().empty() ? "" : (s.fallback_reason() + ")").c_str());
+              s.fallback_reason().empty() ? "" : (s.fallback_reason() + ")").c_str(),
+              s.registered_buffers().ok() ? "registered" : "not registered");
   s.Shutdown();
   return errors == 0 ? 0 : 1;
 }

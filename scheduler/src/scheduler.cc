@@ -79,8 +79,15 @@ absl::Status Scheduler::Start(const SchedulerOptions& options) {
     dispatcher_->set_observer(observers_.get());
   }
   on_new_file_ = options.on_new_file;
-  thread_ = std::thread([this] { Loop(); });
+  // Shared, so that the promise outlives set_value() on the other thread.
+  auto registered = std::make_shared<std::promise<absl::Status>>();
+  std::future<absl::Status> registered_future = registered->get_future();
+  const BufferPool* pool = options.register_pool;
+  thread_ = std::thread([this, pool, registered]() mutable { Loop(pool, std::move(registered)); });
   thread_id_ = thread_.get_id();
+  // The ring's single issuer is the dispatcher thread, so it registers; the
+  // promise is set before the loop looks at any request.
+  registered_ = registered_future.get();
   return absl::OkStatus();
 }
 
@@ -180,7 +187,14 @@ void Scheduler::OnComplete(Request& r) {
   }
 }
 
-void Scheduler::Loop() {
+void Scheduler::Loop(const BufferPool* register_pool,
+                     std::shared_ptr<std::promise<absl::Status>> registered) {
+  if (register_pool != nullptr) {
+    registered->set_value(device_->RegisterBuffers(*register_pool));
+  } else {
+    registered->set_value(absl::FailedPreconditionError("no buffer pool was registered"));
+  }
+  registered.reset();
   uint64_t seen_control = ~uint64_t{0};
   bool draining = false, stopping = false, cancelling = false;
   while (true) {

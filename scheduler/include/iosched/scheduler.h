@@ -66,6 +66,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -75,6 +76,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "iosched/buffer_pool.h"
 #include "iosched/direct_device.h"
 #include "iosched/direct_file.h"
 #include "iosched/dispatcher.h"
@@ -120,6 +122,14 @@ struct SchedulerOptions {
   uint32_t max_retries = 1000;
   // Tests only: DirectDevice::Options::fault_injector.
   FaultInjector fault_injector;
+  // Optional: a pool whose buffers the requests will use, registered with
+  // the io_uring ring as fixed buffers (DirectDevice::RegisterBuffers) by
+  // the dispatcher thread before it takes any request. Single-segment
+  // transfers whose buffer lies in the pool then use READ_FIXED /
+  // WRITE_FIXED. Best effort: when it cannot be registered (psync back end,
+  // RLIMIT_MEMLOCK) I/O works unregistered and registered_buffers() says
+  // why. Not owned; must outlive the scheduler.
+  const BufferPool* register_pool = nullptr;
   // ElevatorEnv::rotational; unset: sysfs of the target's disk, else true.
   std::optional<bool> rotational;
   // How Open() opens its target (read-only O_DIRECT by default).
@@ -174,6 +184,10 @@ class Scheduler {
   const DirectFile* target() const { return target_.get(); }
   IoBackendKind backend() const { return device_->backend(); }
   const std::string& fallback_reason() const { return device_->fallback_reason(); }
+  // Outcome of registering SchedulerOptions::register_pool: OK when its
+  // buffers are fixed buffers of the ring; FailedPrecondition when no pool
+  // was given; otherwise why the kernel or back end refused.
+  const absl::Status& registered_buffers() const { return registered_; }
   // Requests accepted / completed so far. Thread-safe.
   uint64_t submitted() const { return submitted_.load(std::memory_order_relaxed); }
   uint64_t completed() const { return completed_.load(std::memory_order_relaxed); }
@@ -187,7 +201,8 @@ class Scheduler {
   class Observers;
   Scheduler() = default;
   absl::Status Start(const SchedulerOptions& options);
-  void Loop();
+  void Loop(const BufferPool* register_pool,
+            std::shared_ptr<std::promise<absl::Status>> registered);
   bool TakeSubmissions();
   void OnComplete(Request& r);
   void WakeLoop();
@@ -199,6 +214,7 @@ class Scheduler {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<Observers> observers_;
   std::function<void(const DirectFile&)> on_new_file_;
+  absl::Status registered_ = absl::FailedPreconditionError("no buffer pool was registered");
 
   // Submission queue (Treiber stack) and the sleeping flag of the loop.
   std::atomic<IoRequest*> head_{nullptr};
