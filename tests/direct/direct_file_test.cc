@@ -17,6 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <set>
 #include <string>
 
@@ -211,7 +213,80 @@ TEST(DirectFileTest, FileSystemWithoutODirectIsAClearErrorAndBufferedIsOptIn) {
   EXPECT_EXIT(child(), ::testing::ExitedWithCode(0), "does not support O_DIRECT");
   ::unlink(path.c_str());
 }
+// Makes statx(2) fail with ENOSYS, as on a kernel older than 4.11.
+bool RefuseStatx() {
+#if defined(__x86_64__)
+  constexpr uint32_t kArch = AUDIT_ARCH_X86_64;
+#else
+  constexpr uint32_t kArch = AUDIT_ARCH_AARCH64;
 #endif
+  struct sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kArch, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_statx, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = {static_cast<unsigned short>(sizeof(filter) / sizeof(filter[0])),
+                            filter};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+// Without statx the rule for a regular file is the file system's block size
+// (st_blksize), for offsets, lengths and buffers alike: never 512 by default.
+TEST(DirectFileTest, WithoutStatxTheFileSystemBlockSizeIsTheRule) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const std::string path = TempPath("nostatx");
+  WritePatternFile(path, 1 << 16, 1);
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  const uint32_t blksize = static_cast<uint32_t>(st.st_blksize);
+  auto child = [&] {
+    if (!RefuseStatx()) std::_Exit(6);
+    absl::StatusOr<DirectFile> f = DirectFile::Open(path, DirectFile::Options{});
+    if (!f.ok()) {
+      std::fprintf(stderr, "open: %s\n", f.status().ToString().c_str());
+      std::_Exit(f.status().code() == absl::StatusCode::kFailedPrecondition ? 0 : 1);
+    }
+    const Alignment& a = f->alignment();
+    std::fprintf(stderr, "source %s offset %u memory %u\n",
+                 std::string(AlignmentSourceName(a.source)).c_str(), a.offset, a.memory);
+    const bool good =
+        a.source == AlignmentSource::kFilesystemBlock && a.offset == blksize && a.memory == blksize;
+    std::_Exit(good ? 0 : 2);
+  };
+  EXPECT_EXIT(child(), ::testing::ExitedWithCode(0), "");
+  ::unlink(path.c_str());
+}
+#endif
+
+// The discovered rule is the kernel's: an aligned O_DIRECT read works, one
+// at half the offset alignment is refused by the kernel with EINVAL (on
+// file systems that enforce it: ext4, xfs, block devices). The memory rule
+// is not checked the same way: statx's stx_dio_mem_align may be stricter
+// than what a given kernel lets through (here 512 reported, 256 accepted).
+TEST(DirectFileTest, DiscoveredAlignmentMatchesWhatTheKernelEnforces) {
+  const std::string path = TempPath("enforced");
+  WritePatternFile(path, 1 << 20, 1);
+  IOSCHED_OPEN_DIRECT_OR_SKIP(f, path, DirectFile::Options{});
+  const Alignment& a = f.alignment();
+  absl::StatusOr<AlignedBuffer> buf =
+      AlignedBuffer::Allocate(size_t{a.offset} * 4, std::max<uint32_t>(a.memory, 4096));
+  ASSERT_TRUE(buf.ok());
+  EXPECT_EQ(::pread(f.fd(), buf->data(), a.offset, a.offset), static_cast<ssize_t>(a.offset));
+  if (a.source != AlignmentSource::kStatx || a.offset < 2) {
+    GTEST_SKIP() << "rule from " << AlignmentSourceName(a.source)
+                 << ": may be stricter than the kernel's";
+  }
+  // statx reports the smallest alignment that works: half of it must not.
+  errno = 0;
+  EXPECT_EQ(::pread(f.fd(), buf->data(), a.offset, a.offset / 2), -1);
+  EXPECT_EQ(errno, EINVAL);
+  ::unlink(path.c_str());
+}
 
 TEST(DirectFileTest, CreateAndMinSizeExtendButNeverShrink) {
   const std::string path = TempPath("new");
