@@ -31,6 +31,8 @@ void FillOp(OpSummary* out, uint64_t count, uint64_t bytes, const LatencyHistogr
 void RunMetrics::OnArrival(const Request& rq, Time now) {
   ++submitted_;
   first_arrival_ = std::min(first_arrival_, now);
+  PerOp& op = op_[static_cast<int>(rq.op)];
+  op.first = std::min(op.first, now);
   PerStream& s = streams_[rq.stream];
   s.first = std::min(s.first, now);
 }
@@ -60,6 +62,7 @@ void RunMetrics::OnComplete(const Request& m, const Request& unit, Time now) {
   op.latency.Add(lat);
   op.wait_sum += static_cast<uint64_t>((unit.issued - m.arrival).count());
   op.service_sum += static_cast<uint64_t>((now - unit.issued).count());
+  op.last = std::max(op.last, now);
   PerStream& s = streams_[m.stream];
   ++s.count;
   s.bytes += m.bytes_done;
@@ -84,8 +87,11 @@ Summary RunMetrics::Summarize(const Elevator* elevator) const {
   all.Merge(w.latency);
   FillOp(&out.all, r.count + w.count, r.bytes + w.bytes, all, r.wait_sum + w.wait_sum,
          r.service_sum + w.service_sum, span_s);
-  FillOp(&out.read, r.count, r.bytes, r.latency, r.wait_sum, r.service_sum, span_s);
-  FillOp(&out.write, w.count, w.bytes, w.latency, w.wait_sum, w.service_sum, span_s);
+  auto op_span_s = [](const PerOp& op) {
+    return op.count ? static_cast<double>((op.last - op.first).count()) / 1e9 : 0.0;
+  };
+  FillOp(&out.read, r.count, r.bytes, r.latency, r.wait_sum, r.service_sum, op_span_s(r));
+  FillOp(&out.write, w.count, w.bytes, w.latency, w.wait_sum, w.service_sum, op_span_s(w));
   out.seek_mean_sectors = issued_ > 1 ? static_cast<double>(seek_sum_) / (issued_ - 1) : 0.0;
   out.seek_max_sectors = seek_max_;
   // Jain's fairness index over per-stream throughput, each stream measured

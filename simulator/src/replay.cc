@@ -33,6 +33,10 @@ absl::Status ValidateOptions(const ReplayOptions& o) {
   if (o.think_cap < Duration{0}) {
     return absl::InvalidArgumentError("replay: think_cap must be >= 0");
   }
+  if (o.closed_async_writes > (1u << 20)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "replay: closed_async_writes must be <= 1048576, got ", o.closed_async_writes));
+  }
   if (o.closed_window == 0) {
     return absl::InvalidArgumentError("replay: closed_window must be >= 1");
   }
@@ -43,9 +47,11 @@ absl::Status ValidateOptions(const ReplayOptions& o) {
 struct StreamState {
   RequestSlot* head = nullptr;  // records read, not yet scheduled (FIFO)
   RequestSlot* tail = nullptr;
-  bool active = false;   // a request of the stream is scheduled or outstanding
-  bool started = false;  // the stream has issued its first record
-  Time last_completion{0};
+  bool scheduled = false;  // the stream's next record has an arrival event
+  bool sync_out = false;   // a request the stream waits for is outstanding
+  uint32_t async_out = 0;  // async writes submitted and not completed
+  bool started = false;    // the stream has issued its first record
+  Time last_free{0};       // when the stream last became free to issue
   // The latest scheduled record, for the next think time.
   int64_t prev_time_ns = 0;
   std::optional<int64_t> prev_response_ns;
@@ -82,8 +88,14 @@ class Replayer {
   void ScheduleOpen(RequestSlot* s);
   // Closed mode: reads records while the window has room.
   void Refill();
-  // Closed mode: schedules the stream's next queued record.
-  void ScheduleStream(StreamState& st);
+  // Closed mode: schedules the stream's next queued record if it is free to
+  // issue one.
+  void MaybeScheduleStream(StreamState& st);
+  // Closed mode: whether `rq` leaves its stream free (an async write under
+  // the closed_async_writes limit).
+  bool IsAsyncWrite(const Request& rq) const {
+    return options_.closed_async_writes > 0 && rq.op == Op::kWrite && !rq.sync;
+  }
   Duration ThinkTime(const StreamState& st, const RequestSlot& next) const;
   absl::Status CheckEnd();
   // After an error: takes every unit out of the elevator so it holds no
@@ -105,6 +117,7 @@ class Replayer {
   uint64_t out_of_range_ = 0;
   uint64_t clamped_ = 0;
   uint64_t drains_ = 0;
+  uint64_t without_stream_ = 0;
   Time last_arrival_{0};
   // Closed mode. std::unordered_map: references stay valid across inserts.
   std::unordered_map<uint32_t, StreamState> streams_;
@@ -149,6 +162,7 @@ RequestSlot* Replayer::ReadNext() {
   rq.sector = fit->sector;
   rq.sectors = fit->sectors;
   rq.stream = rec.stream.value_or(0);
+  if (!rec.stream.has_value()) ++without_stream_;
   s->trace_time_ns = rec.time_ns;
   s->response_ns = rec.response_ns;
   s->think_ns = rec.think_ns;
@@ -178,14 +192,18 @@ Duration Replayer::ThinkTime(const StreamState& st, const RequestSlot& next) con
   return Duration{std::llround(std::clamp(think, 0.0, cap))};
 }
 
-void Replayer::ScheduleStream(StreamState& st) {
+void Replayer::MaybeScheduleStream(StreamState& st) {
+  if (st.head == nullptr || st.scheduled || st.sync_out ||
+      (st.async_out > 0 && st.async_out >= options_.closed_async_writes)) {
+    return;
+  }
   RequestSlot* s = st.head;
   st.head = s->next;
   if (st.head == nullptr) st.tail = nullptr;
   s->next = nullptr;
-  const Time t = st.started ? st.last_completion + ThinkTime(st, *s) : Scaled(s->trace_time_ns);
+  const Time t = st.started ? st.last_free + ThinkTime(st, *s) : Scaled(s->trace_time_ns);
   st.started = true;
-  st.active = true;
+  st.scheduled = true;
   st.prev_time_ns = s->trace_time_ns;
   st.prev_response_ns = s->response_ns;
   st.prev_think_ns = s->think_ns;
@@ -204,18 +222,30 @@ void Replayer::Refill() {
       st.tail->next = s;
       st.tail = s;
     }
-    if (!st.active) ScheduleStream(st);
+    MaybeScheduleStream(st);
   }
 }
 
 void Replayer::OnArrival(Request& rq) {
+  if (options_.mode == ReplayMode::kClosed) {
+    // Before Submit: the stream's state must be current when rq completes.
+    --window_;
+    StreamState& st = streams_[rq.stream];
+    st.scheduled = false;
+    if (IsAsyncWrite(rq)) {
+      ++st.async_out;
+      st.last_free = sim_.now();
+    } else {
+      st.sync_out = true;
+    }
+  }
   dispatcher_.Submit(rq);
   switch (options_.mode) {
     case ReplayMode::kOpen:
       if (RequestSlot* next = ReadNext()) ScheduleOpen(next);
       break;
     case ReplayMode::kClosed:
-      --window_;
+      MaybeScheduleStream(streams_[rq.stream]);
       break;
     case ReplayMode::kBatch:
       break;
@@ -231,9 +261,14 @@ void Replayer::OnCompletion(Request& rq) {
   ++s->completions;
   if (options_.mode == ReplayMode::kClosed) {
     StreamState& st = streams_[rq.stream];
-    st.active = false;
-    st.last_completion = sim_.now();
-    if (st.head != nullptr) ScheduleStream(st);
+    if (IsAsyncWrite(rq)) {
+      // A stream blocked at the limit is free again.
+      if (st.async_out-- == options_.closed_async_writes) st.last_free = sim_.now();
+    } else {
+      st.sync_out = false;
+      st.last_free = sim_.now();
+    }
+    MaybeScheduleStream(st);
   }
   pool_.Release(s);
 }
@@ -321,6 +356,7 @@ absl::StatusOr<ReplayResult> Replayer::Run() {
   r.rotation_time_total = dev.rotation;
   r.transfer_time_total = dev.transfer;
   r.events = sim_.events_run();
+  r.records_without_stream = without_stream_;
   r.latency[0] = metrics_.latency(Op::kRead);
   r.latency[1] = metrics_.latency(Op::kWrite);
   r.head_trace = metrics_.head_trace();

@@ -326,6 +326,94 @@ TEST(ReplayClosedTest, WindowOfOneIsOneLookAhead) {
   EXPECT_TRUE(std::is_sorted(a.begin(), a.end()));
 }
 
+// A writer stream of `n` writes (think 0, not contiguous, so no merging) and
+// a reader stream of 3 reads, on a serial 1 ms disk.
+std::vector<TraceRecord> WriterAndReader(int n) {
+  std::vector<TraceRecord> recs;
+  for (int i = 0; i < n; ++i) {
+    recs.push_back(Rec(0, TraceOp::kWrite, 1000 + 100 * i, 8, /*stream=*/1));
+    recs.back().think_ns = 0;
+  }
+  for (int i = 0; i < 3; ++i) {
+    recs.push_back(Rec(0, TraceOp::kRead, 90'000 + 100 * i, 8, /*stream=*/2));
+    recs.back().think_ns = 0;
+  }
+  return recs;
+}
+
+absl::StatusOr<ReplayResult> ReplayClosed(std::vector<TraceRecord> recs, uint32_t async_writes) {
+  RecordingDisk disk(1'000'000, Duration{kMs});
+  auto elevator = Elv("noop");
+  VectorTraceReader reader(std::move(recs));
+  ReplayOptions opt;
+  opt.mode = ReplayMode::kClosed;
+  opt.closed_async_writes = async_writes;
+  return Replay(reader, *elevator, disk, opt);
+}
+
+TEST(ReplayClosedTest, StrictClosedLoopHasOneWriteOutstanding) {
+  absl::StatusOr<ReplayResult> r = ReplayClosed(WriterAndReader(8), 0);
+  ASSERT_TRUE(r.ok()) << r.status();
+  // Two streams, one request each at a time on a serial disk: a request
+  // waits at most for the other stream's one request.
+  EXPECT_EQ(r->summary.completed, 11u);
+  EXPECT_LE(r->summary.write.lat_max_ms, 2.0 + 1e-9);
+  EXPECT_LE(r->summary.read.lat_max_ms, 2.0 + 1e-9);
+}
+
+TEST(ReplayClosedTest, AsyncWritesFloodTheQueueUpToTheLimit) {
+  for (uint32_t limit : {1u, 4u, 16u}) {
+    SCOPED_TRACE(limit);
+    // Writes alone: `limit` writes arrive at once, then one per completion,
+    // so under noop's FIFO every write from the limit-th on waits for
+    // limit − 1 others: latency = limit ms exactly.
+    std::vector<TraceRecord> writes = WriterAndReader(40);
+    writes.resize(40);
+    absl::StatusOr<ReplayResult> r = ReplayClosed(writes, limit);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->summary.completed, 40u);
+    EXPECT_DOUBLE_EQ(r->summary.write.lat_max_ms, static_cast<double>(limit));
+  }
+}
+
+TEST(ReplayClosedTest, ReadsBehindAsyncWritesWaitForTheQueue) {
+  // With 16 writes queued ahead, noop makes the first read wait for them;
+  // reads still wait for their own completion (3 reads, each behind the
+  // writes queued when it arrives).
+  absl::StatusOr<ReplayResult> r = ReplayClosed(WriterAndReader(40), 16);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->summary.completed, 43u);
+  EXPECT_EQ(r->summary.read.count, 3u);
+  EXPECT_GE(r->summary.read.lat_max_ms, 16.0);
+  EXPECT_LE(r->summary.write.lat_max_ms, 18.0 + 1e-9);  // 16 writes + 1 read ahead (+ slack 1)
+}
+
+TEST(ReplayClosedTest, RecordsWithoutStreamAreCountedAndShareOneLoop) {
+  std::vector<TraceRecord> recs = SyntheticTrace(30, 100'000);
+  for (TraceRecord& r : recs) r.stream.reset();
+  recs[0].stream = 7;
+  absl::StatusOr<ReplayResult> r = ReplayClosed(recs, 0);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->records_without_stream, 29u);
+  ASSERT_EQ(r->summary.streams.size(), 2u);  // stream 0 and stream 7
+  EXPECT_EQ(r->summary.streams[0].id, 0u);
+  EXPECT_EQ(r->summary.streams[0].count, 29u);
+}
+
+TEST(ReplayClosedTest, PerOpThroughputIsOverTheOpsOwnSpan) {
+  // noop FIFO on the serial 1 ms disk alternates the two loops: w0 0–1,
+  // r0 1–2, w1 2–3, r1 3–4, w2 4–5, r2 5–6 ms; the writes run on to 43 ms.
+  // read MB/s is over the reads' own span (0–6 ms), the overall MB/s over
+  // the whole run.
+  absl::StatusOr<ReplayResult> r = ReplayClosed(WriterAndReader(40), 0);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const Summary& x = r->summary;
+  EXPECT_GT(x.span_s, 0.040);
+  EXPECT_DOUBLE_EQ(x.read.mb_s, x.read.bytes / 1e6 / 0.006);
+  EXPECT_DOUBLE_EQ(x.span_s, 0.043);
+  EXPECT_NEAR(x.write.mb_s, x.write.bytes / 1e6 / x.span_s, x.write.mb_s * 0.1);
+}
+
 class FailingReader final : public TraceReader {
  public:
   absl::StatusOr<bool> Next(TraceRecord* out) override {
@@ -365,6 +453,10 @@ TEST(ReplayTest, RejectsBadOptions) {
             absl::StatusCode::kInvalidArgument);
   opt.depth = 1;
   opt.time_scale = 0;
+  EXPECT_EQ(Replay(reader, *elevator, *disk, opt).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  opt.time_scale = 1;
+  opt.closed_async_writes = (1u << 20) + 1;
   EXPECT_EQ(Replay(reader, *elevator, *disk, opt).status().code(),
             absl::StatusCode::kInvalidArgument);
 }

@@ -12,7 +12,13 @@
 //   wait     = issue time of the member's unit − arrival of the member
 //   service  = completion − issue time
 //   latency  = completion − arrival (= wait + service)
-//   span     = last completion − first arrival; iops and MB/s are over it.
+//   span     = last completion − first arrival; the overall iops and MB/s
+//              are over it.
+//   op span  = last completion of a read (write) − first arrival of a read
+//              (write); read_* and write_* iops and MB/s are over it, so a
+//              schedule that lets the readers finish early shows their real
+//              throughput instead of one diluted by a writer that ran on.
+//   stream span = the same for one stream (StreamSummary::mb_s, fairness).
 //
 // Memory: bounded per op (two histograms) plus one small record per stream.
 // Thread-safety: none (driven by the dispatcher's thread).
@@ -87,6 +93,7 @@ class RunMetrics : public DispatchObserver {
     uint64_t count = 0, bytes = 0;
     LatencyHistogram latency;
     unsigned __int128 wait_sum = 0, service_sum = 0;
+    Time first{kTimeNever.count()}, last{0};  // first arrival, last completion
   };
   struct PerStream {
     uint64_t count = 0, bytes = 0;

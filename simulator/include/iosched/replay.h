@@ -31,6 +31,20 @@
 //           record read late arrives no earlier than the time it is read.
 //           With one stream (or closed_window = 1) this is exactly "one
 //           look-ahead record".
+//           Async writes (closed_async_writes > 0): an application's write()
+//           returns once the data is in the page cache, and writeback
+//           reaches the disk as async requests; the writer blocks only when
+//           the request queue is congested (the kernel's nr_requests, 128).
+//           With closed_async_writes = N, a write does not hold its stream:
+//           the stream's next record arrives think time after the write
+//           *arrived*, as long as fewer than N of the stream's writes are
+//           outstanding; at N the stream waits for one to complete. Reads
+//           always wait. 0 (the default) is the strict closed loop above,
+//           where a streaming writer has one write outstanding and cannot
+//           flood the queue.
+//           Records without a stream id replay as stream 0: the whole trace
+//           is then one closed-loop stream (ReplayResult::records_without_stream
+//           says how many).
 //   batch   every record is submitted at t = 0, in trace order (the
 //           user-space sorting scenario). This needs every request in memory
 //           at once: batch mode is NOT bounded in memory.
@@ -99,6 +113,9 @@ struct ReplayOptions {
   Duration think_cap{1'000'000'000};
   // Closed mode: records read ahead but not yet submitted (>= 1).
   uint32_t closed_window = 4096;
+  // Closed mode: async writes a stream may have outstanding before it waits
+  // (see "Async writes" above); 0 = writes wait like reads. At most 1 << 20.
+  uint32_t closed_async_writes = 0;
   // Issued units whose (time, sector) are kept for head-position plots.
   size_t head_trace_limit = 20000;
   // Optional progress hook: called with the number of records read so far,
@@ -114,12 +131,13 @@ struct ReplayResult {
   Duration seek_time_total{0};  // summed mechanical positioning time
   uint64_t cache_hits = 0;
   // Added by the v1 simulator:
-  uint64_t records = 0;             // trace records replayed
-  uint64_t clamped_arrivals = 0;    // open mode: timestamps that went backwards
-  uint64_t forced_drains = 0;       // Drain() calls on a dry event queue
-  Duration rotation_time_total{0};  // summed rotational waits
-  Duration transfer_time_total{0};  // summed media/bus transfer time
-  uint64_t events = 0;              // engine events run
+  uint64_t records = 0;                 // trace records replayed
+  uint64_t clamped_arrivals = 0;        // open mode: timestamps that went backwards
+  uint64_t forced_drains = 0;           // Drain() calls on a dry event queue
+  Duration rotation_time_total{0};      // summed rotational waits
+  Duration transfer_time_total{0};      // summed media/bus transfer time
+  uint64_t events = 0;                  // engine events run
+  uint64_t records_without_stream = 0;  // replayed as stream 0
   // Latency (completion − arrival) histograms, indexed by Op (read, write).
   LatencyHistogram latency[2];
   // (issue time, start sector) of the first head_trace_limit issued units.

