@@ -248,6 +248,13 @@ std::string FormatCompareJson(const CompareResult& r) {
     w.Field("errors", x.errors);
     w.Field("out_of_range", run.result.out_of_range);
     w.Field("cache_hits", run.result.cache_hits);
+    // The headline elevator counters, also at the top level of the result
+    // (only for elevators that count them; every counter is in "counters").
+    for (const char* key : {"antic_hits", "antic_timeouts", "expired_served"}) {
+      for (const auto& [k, v] : x.elevator_counters) {
+        if (k == key) w.Field(k, v);
+      }
+    }
     w.Key("streams");
     w.BeginArray();
     for (const StreamSummary& st : x.streams) {

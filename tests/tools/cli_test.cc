@@ -152,6 +152,33 @@ TEST(Cli, CompareJsonIsWellFormed) {
   }
 }
 
+TEST(Cli, AsyncWritesNeedClosedMode) {
+  CliRun r = Iosched("compare " + kMsr + " --fit scale --async-writes 16");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--async-writes applies to --mode closed only"));
+}
+
+TEST(Cli, ClosedModeWithoutStreamIdsSaysSo) {
+  // MSR records carry no process id: the whole trace is one closed loop.
+  CliRun r = Iosched("compare " + kMsr + " --fit scale --mode closed --elevators noop");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("warning: closed mode: 1000 of 1000 records carry no stream id"));
+}
+
+TEST(Cli, ClosedLoopScenarioJsonCarriesHeadlineCounters) {
+  const std::string trace = WriteTemp("drw.csv", "");
+  ASSERT_EQ(Iosched("generate dependent-readers-vs-writer --requests 600 -o " + trace).code, 0);
+  CliRun r = Iosched("compare " + trace +
+                     " --mode closed --async-writes 64 --elevators noop,deadline,as --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string error;
+  EXPECT_TRUE(testing_util::IsValidJson(r.out, &error)) << error;
+  for (const char* key : {"\"mode\":\"closed\"", "\"antic_hits\":", "\"antic_timeouts\":",
+                          "\"expired_served\":", "\"read_mb_s\":", "\"fairness\":"}) {
+    EXPECT_THAT(r.out, HasSubstr(key));
+  }
+}
+
 TEST(Cli, ListsElevatorsDisksAndFormats) {
   CliRun e = Iosched("elevators");
   EXPECT_EQ(e.code, 0);
