@@ -189,14 +189,15 @@ PhysicalSector ZonedLayout::Map(uint64_t lbn) const {
   return p;
 }
 
-double ZonedLayout::StartAngle(const PhysicalSector& p) const {
+ZonedLayout::TrackOrigin ZonedLayout::TrackStart(const PhysicalSector& p) const {
   const Zone& zone = zones_[p.zone];
   const HddZone& z = zone.z;
   const uint32_t c = p.cylinder - z.first_cylinder;
   const uint32_t h = Surface(zone, p.cylinder, p.head);
   const double track_switches = static_cast<double>(h) + (heads_ - 1.0) * c;
-  double sectors = z.first_block_offset + track_switches * z.track_skew +
-                   static_cast<double>(c) * z.cylinder_skew + static_cast<double>(p.sector);
+  TrackOrigin t;
+  t.skew_sectors = z.first_block_offset + track_switches * z.track_skew +
+                   static_cast<double>(c) * z.cylinder_skew;
   // DiskSim g1_map_pbn_skew: under sector sparing, slips before this
   // cylinder (or track) push the skew forward by one sector each.
   if (SectorsPerCylinder(sparing_) || sparing_ == HddSparing::kSectorsPerTrack) {
@@ -204,10 +205,17 @@ double ZonedLayout::StartAngle(const PhysicalSector& p) const {
     if (sparing_ == HddSparing::kSectorsPerTrack) tracks += p.head;
     const uint64_t cutoff = tracks * z.sectors_per_track;
     for (uint32_t slip : z.slips) {
-      if (slip < cutoff) sectors += 1;
+      if (slip < cutoff) ++t.slips;
     }
   }
-  const double spt = static_cast<double>(z.sectors_per_track);
+  return t;
+}
+
+double ZonedLayout::AngleOnTrack(const TrackOrigin& t, uint32_t sector,
+                                 uint32_t sectors_per_track) {
+  double sectors = t.skew_sectors + static_cast<double>(sector);
+  sectors += static_cast<double>(t.slips);
+  const double spt = static_cast<double>(sectors_per_track);
   double a = std::fmod(sectors, spt) / spt;
   if (a < 0) a += 1.0;
   if (a >= 1.0) a -= 1.0;

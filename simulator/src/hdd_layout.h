@@ -61,7 +61,20 @@ class ZonedLayout {
 
   // Where `p` begins on the platter, in revolutions [0, 1), measured from the
   // same index as the spindle angle (time 0 = angle 0).
-  double StartAngle(const PhysicalSector& p) const;
+  double StartAngle(const PhysicalSector& p) const {
+    return AngleOnTrack(TrackStart(p), p.sector, p.sectors_per_track);
+  }
+
+  // StartAngle in two steps, so that a caller walking one track sector by
+  // sector computes the track's part once: where sector 0 of p's track
+  // begins, in sectors (skews and the slips before the track), and the
+  // angle of `sector` from there. Bit-identical to StartAngle.
+  struct TrackOrigin {
+    double skew_sectors = 0;  // first block offset, track and cylinder skews
+    uint32_t slips = 0;       // slips before the track (sector sparing)
+  };
+  TrackOrigin TrackStart(const PhysicalSector& p) const;
+  static double AngleOnTrack(const TrackOrigin& t, uint32_t sector, uint32_t sectors_per_track);
 
  private:
   struct Zone {

@@ -151,9 +151,16 @@ void MediaWalk::Begin(Time begin, Track from, uint64_t lbn, Op op, Duration min_
 void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_positioning) {
   next_ = lbn;
   next_phys_ = layout_->Map(lbn);
-  next_angle_ = layout_->StartAngle(next_phys_);
-  sector_time_ = Duration{
-      std::llround(spindle_->revolution_ns() / static_cast<double>(next_phys_.sectors_per_track))};
+  // Sector by sector along one track, the track's origin and the sector
+  // time stay the same: compute them once per track.
+  if (!origin_valid_ || !next_phys_.SameTrack(origin_track_)) {
+    origin_ = layout_->TrackStart(next_phys_);
+    origin_track_ = next_phys_;
+    origin_valid_ = true;
+    sector_time_ = Duration{std::llround(spindle_->revolution_ns() /
+                                         static_cast<double>(next_phys_.sectors_per_track))};
+  }
+  next_angle_ = ZonedLayout::AngleOnTrack(origin_, next_phys_.sector, next_phys_.sectors_per_track);
   const Track to{next_phys_.cylinder, next_phys_.head};
   repositioning_ = first || !(to == head_);
   if (repositioning_) {

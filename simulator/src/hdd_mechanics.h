@@ -144,6 +144,10 @@ class MediaWalk {
   uint64_t next_ = 0;
   PhysicalSector next_phys_;
   double next_angle_ = 0;
+  // The track of the last Aim and its origin (see ZonedLayout::TrackStart).
+  bool origin_valid_ = false;
+  PhysicalSector origin_track_;
+  ZonedLayout::TrackOrigin origin_;
   bool repositioning_ = false;
   Time seek_start_{0}, seek_end_{0}, earliest_pass_{0};
   Duration sector_time_{0};
