@@ -28,7 +28,9 @@ TEST(LatencyHistogram, BucketsTileTheRangeWithBoundedError) {
     ASSERT_EQ(LatencyHistogram::BucketOf(lo), b);
     ASSERT_EQ(LatencyHistogram::BucketOf(hi), b);
     // Width at most 1/64 of the bucket's low end.
-    if (lo >= 128) ASSERT_LE(hi - lo + 1, lo / 64) << "bucket " << b;
+    if (lo >= 128) {
+      ASSERT_LE(hi - lo + 1, lo / 64) << "bucket " << b;
+    }
     if (hi == UINT64_MAX) break;
     expected_low = hi + 1;
   }
