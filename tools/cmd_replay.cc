@@ -640,6 +640,9 @@ int RunReal(ReplayFlags& f) {
   out.trace = f.trace;
   out.trace_format = scan->format;
   out.time_unit = scan->time_unit;
+  out.bad_lines = (*reader)->bad_lines();
+  out.first_bad_line = std::string((*reader)->first_bad_line());
+  out.trace_stats = (*reader)->stats();
   out.disk = f.target;
   out.disk_capacity_sectors = file.size() / 512;
   out.options.trace = f.trace;
