@@ -255,6 +255,29 @@ TEST_F(TraceCliTest, GenericCsvFromTheCommandLine) {
   EXPECT_THAT(bad.err, HasSubstr("--csv mapping"));
 }
 
+// `replay` takes the same trace options as compare, simulated and against a
+// real file (O_DIRECT on a temporary file; reads only, so nothing is written).
+TEST_F(TraceCliTest, ReplaySharesTheTraceOptions) {
+  TempFile f("0,8,4096,r,0.001\n0,8,4096,x,0.002\n0,16,4096,w,0.003\n0,24,4096,r,0.004\n");
+  CliRun bad = Iosched("replay " + f.path() + " --format json --trace-format spc");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_THAT(bad.err, HasSubstr(f.path() + ":2: expected Opcode r or w"));
+  CliRun sim = Iosched("replay " + f.path() +
+                       " --format json --skip-bad-lines --skip writes --merge " + f.path());
+  ASSERT_EQ(sim.code, 0) << sim.err;
+  EXPECT_THAT(sim.out, HasSubstr("\"bad_lines\":2"));  // once per input
+  EXPECT_THAT(sim.out, HasSubstr("\"requests\":4"));   // 2 reads × 2 inputs
+  EXPECT_EQ(Iosched("replay " + f.path() + " --offset-align 0").code, 2);
+  const std::string target = Tmp("replay_target");
+  CliRun real = Iosched("replay " + f.path() + " --target " + target +
+                        " --create 1M --format json --skip-bad-lines --skip writes");
+  std::remove(target.c_str());
+  ASSERT_EQ(real.code, 0) << real.err;
+  EXPECT_THAT(real.out, HasSubstr("\"requests\":2"));
+  EXPECT_THAT(real.out, HasSubstr("\"bad_lines\":1"));
+  EXPECT_THAT(real.err, HasSubstr("skipped 1 malformed line(s)"));
+}
+
 TEST_F(TraceCliTest, CompareSkipsBadLinesAndAppliesTransforms) {
   TempFile f("0,8,4096,r,0.001\n0,8,4096,x,0.002\n0,16,4096,w,0.003\n");
   CliRun bad =
