@@ -11,6 +11,8 @@
 // checked (a violation aborts, which libFuzzer reports as a crash):
 //   - no crash, hang or sanitizer report on any bytes;
 //   - every record has 0 < length <= 1 TiB and offset + length <= 2^64;
+//   - stream names (blkparse, FIU) are at most kMaxStreamNameLength bytes,
+//     on one line;
 //   - errors are InvalidArgument, DataLoss or FailedPrecondition with a
 //     one-line message;
 //   - records survive a write/read round trip through iosched-bin.
@@ -68,6 +70,10 @@ void ReadOnce(std::string_view trace, const std::string& mapping, bool skip) {
     if (!*more) break;
     Check(rec.length > 0 && rec.length <= iosched::kMaxTraceRecordLength);
     Check(rec.offset <= UINT64_MAX - rec.length);
+    if (rec.stream) {
+      const std::string_view name = (*reader)->stream_name(*rec.stream);
+      Check(name.size() <= iosched::kMaxStreamNameLength && name.find('\n') == name.npos);
+    }
     records.push_back(rec);
   }
   // Round trip through the native binary format.
