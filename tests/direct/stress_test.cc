@@ -4,9 +4,9 @@
 // request completes exactly once, none is lost, none is duplicated. The
 // requests are small reads of a sparse file (holes: the kernel answers
 // without touching the disk), sequential per thread so that they merge, so
-// the test measures the scheduler's bookkeeping, not the disk. Under
-// AddressSanitizer the per-thread count is 20,000 (kSanitized) to keep the
-// sanitizer run short.
+// the test measures the scheduler's bookkeeping, not the disk. The full
+// count runs in every build: about 1.5 s per back end in Release and 10-20 s
+// under AddressSanitizer on two cores.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -30,7 +30,7 @@ namespace {
 using testing_direct::TempPath;
 
 constexpr int kThreads = 8;
-constexpr uint32_t kPerThread = testing_direct::kSanitized ? 20000 : 100000;
+constexpr uint32_t kPerThread = 100000;
 constexpr uint32_t kWindow = 64;  // requests each thread keeps in flight
 
 struct ThreadState {
