@@ -7,6 +7,7 @@ JOBS     ?= $(shell nproc)
 GEN      := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 IOSCHED  := $(BUILD)/bin/iosched
 DEMO_OUT ?= demo-out
+SIM_REQUESTS ?= 1000000
 DEMO_TRACE ?= traces/data/msr_hm0-msr-cambridge1-sample.csv
 
 .PHONY: all deps build demo test sanitize bench clean format fuzz
@@ -43,6 +44,8 @@ sanitize: deps
 bench: build
 	@# direct_bench (iosched vs fio, O_DIRECT) keeps its 1 GiB data file in $(BUILD).
 	@for b in $(BUILD)/bin/*_bench; do [ -x "$$b" ] && IOSCHED_BENCH_DIR=$(BUILD) "$$b" || exit 1; done
+	@echo "== simulator throughput and scale (bench/sim_throughput.sh; SIM_REQUESTS=$(SIM_REQUESTS))"
+	bench/sim_throughput.sh $(BUILD) $(SIM_REQUESTS) 30 20
 
 # libFuzzer targets (fuzz/), built with clang in their own directory and run
 # for FUZZ_SECONDS each (CI: 10 s; longer on demand: make fuzz FUZZ_SECONDS=600).

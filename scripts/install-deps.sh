@@ -12,7 +12,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libgnuplot-iostream-dev gnuplot-nox
   liburing-dev libcli11-dev
-  fio e2fsprogs xz-utils
+  fio e2fsprogs xz-utils time
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets (fuzz/)
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
