@@ -15,7 +15,11 @@ DEMO_TRACE ?= traces/data/msr_hm0-msr-cambridge1-sample.csv
 all: build
 
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh $(DEPS_FLAGS)
+
+# The report rendering test needs a browser: `make test` installs chromium
+# (a target-specific variable, so it reaches the deps prerequisite).
+test: DEPS_FLAGS := --with-browser
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
