@@ -183,6 +183,17 @@ std::string FormatCompareTable(const CompareResult& r) {
     s += absl::StrFormat("skipped %u malformed line(s) (first: %s)\n", r.bad_lines,
                          r.first_bad_line);
   }
+  if (r.trace_stats.out_of_order > 0) {
+    s += absl::StrFormat(
+        "%u record(s) older than an earlier record, replayed unsorted (--sort-window N sorts "
+        "within N records)\n",
+        r.trace_stats.out_of_order);
+  }
+  if (r.trace_stats.late > 0) {
+    s += absl::StrFormat(
+        "%u record(s) out of order beyond the sort window, moved to the last emitted time\n",
+        r.trace_stats.late);
+  }
   s += absl::StrFormat("%-24s %9s %9s %8s %9s %9s %9s %9s %10s %8s\n", "elevator", "requests",
                        "iops", "MB/s", "mean ms", "p50 ms", "p99 ms", "max ms", "seek sect",
                        "merges");

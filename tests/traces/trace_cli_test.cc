@@ -278,6 +278,21 @@ TEST_F(TraceCliTest, ReplaySharesTheTraceOptions) {
   EXPECT_THAT(real.err, HasSubstr("skipped 1 malformed line(s)"));
 }
 
+TEST_F(TraceCliTest, CompareReportsOrSortsOutOfOrderRecords) {
+  TempFile f("0,8,4096,r,0.003\n0,16,4096,r,0.004\n0,24,4096,r,0.001\n0,32,4096,r,0.002\n");
+  CliRun unsorted = Iosched("compare " + f.path() + " --elevators noop");
+  ASSERT_EQ(unsorted.code, 0) << unsorted.err;
+  EXPECT_THAT(unsorted.out,
+              HasSubstr("2 record(s) older than an earlier record, replayed unsorted"));
+  CliRun sorted = Iosched("compare " + f.path() + " --elevators noop --sort-window 2");
+  ASSERT_EQ(sorted.code, 0) << sorted.err;
+  EXPECT_THAT(sorted.out, ::testing::Not(HasSubstr("older than an earlier record")));
+  EXPECT_THAT(sorted.out, ::testing::Not(HasSubstr("beyond the sort window")));
+  CliRun narrow = Iosched("compare " + f.path() + " --elevators noop --sort-window 1");
+  ASSERT_EQ(narrow.code, 0) << narrow.err;
+  EXPECT_THAT(narrow.out, HasSubstr("2 record(s) out of order beyond the sort window"));
+}
+
 TEST_F(TraceCliTest, CompareSkipsBadLinesAndAppliesTransforms) {
   TempFile f("0,8,4096,r,0.001\n0,8,4096,x,0.002\n0,16,4096,w,0.003\n");
   CliRun bad =
