@@ -162,7 +162,16 @@ bool Scheduler::TakeSubmissions() {
     dispatcher_->Submit(*fifo);
     fifo = next;
   }
-  if (!user_plug_.load(std::memory_order_relaxed)) dispatcher_->Unplug();
+  // A Plug() takes effect at once (its flag is set before the requests it
+  // covers are pushed); an Unplug()/Drain() only once the loop has handled
+  // that control call, after taking every request pushed before it, so
+  // that a batch submitted under a plug is sorted and merged as a whole.
+  // A control call not handled yet may be the Unplug/Drain that ends
+  // this batch: the loop handles it next, after taking the rest.
+  if (!loop_plugged_ && !user_plug_.load(std::memory_order_seq_cst) &&
+      control_seq_.load(std::memory_order_seq_cst) == seen_control_) {
+    dispatcher_->Unplug();
+  }
   return true;
 }
 
@@ -195,13 +204,15 @@ void Scheduler::Loop(const BufferPool* register_pool,
     registered->set_value(absl::FailedPreconditionError("no buffer pool was registered"));
   }
   registered.reset();
-  uint64_t seen_control = ~uint64_t{0};
   bool draining = false, stopping = false, cancelling = false;
   while (true) {
     TakeSubmissions();
     const uint64_t ctl = control_seq_.load(std::memory_order_seq_cst);
-    if (ctl != seen_control) {
-      seen_control = ctl;
+    if (ctl != seen_control_) {
+      seen_control_ = ctl;
+      // Requests pushed before the control call belong to the batch it
+      // ends: take them under the plug state that was in force.
+      TakeSubmissions();
       std::lock_guard<std::mutex> lock(mu_);
       draining = drain_waiters_ > 0;
       stopping = stop_requested_;
@@ -209,7 +220,8 @@ void Scheduler::Loop(const BufferPool* register_pool,
         cancelling = true;
         device_->set_cancel_issues(true);
       }
-      if (user_plug_.load(std::memory_order_relaxed)) {
+      loop_plugged_ = user_plug_.load(std::memory_order_seq_cst);
+      if (loop_plugged_) {
         dispatcher_->Plug();
       } else {
         dispatcher_->Unplug();
@@ -242,7 +254,7 @@ void Scheduler::Loop(const BufferPool* register_pool,
     }
     sleeping_.store(true, std::memory_order_seq_cst);
     const bool pending = head_.load(std::memory_order_seq_cst) != nullptr ||
-                         control_seq_.load(std::memory_order_seq_cst) != seen_control;
+                         control_seq_.load(std::memory_order_seq_cst) != seen_control_;
     device_->Poll(/*block=*/!pending);
     sleeping_.store(false, std::memory_order_relaxed);
   }

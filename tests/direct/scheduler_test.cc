@@ -522,6 +522,39 @@ TEST_P(SchedulerTest, RegisteredBuffersAreUsedWhenAvailable) {
   ::unlink(path.c_str());
 }
 
+// Plug(), Submit() × n, Drain() from one thread: the whole batch is in the
+// elevator before the plug is released, however the dispatcher thread
+// interleaves with the submissions, so adjacent requests always become one
+// unit. (Drain/Unplug take effect only after the loop has taken every
+// request pushed before them.)
+TEST_P(SchedulerTest, PluggedBatchMergesAsAWholeEveryTime) {
+  const std::string path = TempPath("plug");
+  WritePatternFile(path, 1 << 20, 17);
+  IOSCHED_OPEN_DIRECT_OR_SKIP(f, path, DirectFile::Options{});
+  const uint32_t block = BlockOf(f);
+  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Open(path, Options("noop", 4));
+  ASSERT_TRUE(s.ok()) << s.status();
+  constexpr int kRounds = 1000, kBatch = 8;
+  absl::StatusOr<AlignedBuffer> buf = AlignedBuffer::Allocate(size_t{kBatch} * block, 4096);
+  ASSERT_TRUE(buf.ok());
+  std::vector<IoRequest> rq(kBatch);
+  std::vector<size_t> order(kBatch);
+  std::iota(order.begin(), order.end(), 0);
+  uint64_t split_rounds = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    const uint64_t units0 = (*s)->device_stats().units;
+    for (int i = 0; i < kBatch; ++i) {
+      rq[i].offset = uint64_t{block} * (kBatch * (round % 64) + i);
+      rq[i].length = block;
+      rq[i].buffer = buf->bytes() + size_t{block} * i;
+    }
+    for (const Outcome& o : RunBatch(**s, rq, order)) ASSERT_TRUE(o.status.ok() && o.calls == 1);
+    split_rounds += (*s)->device_stats().units - units0 != 1;
+  }
+  EXPECT_EQ(split_rounds, 0u) << "a plugged batch was dispatched before it was complete";
+  ::unlink(path.c_str());
+}
+
 // The same through the public API: SchedulerOptions::register_pool.
 TEST_P(SchedulerTest, SchedulerRegistersThePoolOnItsDispatcherThread) {
   const std::string path = TempPath("fixed2");

@@ -223,6 +223,10 @@ class Scheduler {
   std::atomic<bool> accepting_{true};
   std::atomic<int> submitters_{0};  // Submit() calls past the accepting_ check
   std::atomic<bool> user_plug_{false};
+  // Dispatcher thread only: the control_seq_ value and user_plug_ as last
+  // handled by the loop.
+  uint64_t seen_control_ = ~uint64_t{0};
+  bool loop_plugged_ = false;
   std::atomic<uint64_t> submitted_{0}, completed_{0};
 
   // Drain / Shutdown hand-shake with the loop.
