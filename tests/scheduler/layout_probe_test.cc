@@ -164,6 +164,51 @@ TEST(MapFile, FibmapAndFiemapAgreeOnAFragmentedFile) {
   }
 }
 
+TEST(MapFile, FiemapIteratesBatchesUntilTheLastExtent) {
+  // More extents than one FS_IOC_FIEMAP call returns (256): the map must
+  // continue from the end of each batch until an extent says LAST.
+  FakeProbeOs os;
+  FakeProbeOs::File& f = os.Add(3, 1, 10, 700 * 8192);
+  for (uint64_t i = 0; i < 700; ++i) {
+    f.extents.push_back(Extent{i * 8192, (1000 + 3 * i) * 4096, 4096, i == 699 ? kExtentLast : 0});
+  }
+  auto map = MapFile(3, ProbeMethod::kFiemap, false, os);
+  ASSERT_TRUE(map.ok()) << map.status();
+  EXPECT_EQ(map->extents.size(), 700u);
+  EXPECT_EQ(os.fiemap_calls(), 3) << "256 + 256 + 188";
+  EXPECT_EQ(map->extents[699].logical, 699u * 8192);
+  // A map that ends without LAST (nothing more returned) stops too.
+  f.extents.back().flags = 0;
+  auto no_last = MapFile(3, ProbeMethod::kFiemap, false, os);
+  ASSERT_TRUE(no_last.ok()) << no_last.status();
+  EXPECT_EQ(no_last->extents.size(), 700u);
+
+  // The same on a real file with more than 256 extents: 300 written blocks
+  // with a hole after each (allocators keep interleaved writes contiguous,
+  // but a hole always ends an extent).
+  TempDir dir;
+  REQUIRE_FIEMAP(dir.path());
+  Fd real_fd(OpenRw(dir / "holey"));
+  for (uint64_t i = 0; i < 300; ++i) WriteAt(real_fd.get(), i * 8 * kKiB, 4 * kKiB);
+  ASSERT_EQ(::fsync(real_fd.get()), 0);
+  auto real = MapFile(real_fd.get(), ProbeMethod::kFiemap);
+  ASSERT_TRUE(real.ok()) << real.status();
+  ASSERT_EQ(real->extents.size(), 300u);
+  EXPECT_GE(real->ioctl_calls, 3u) << "FIGETBSZ and at least two FIEMAP batches";
+  EXPECT_TRUE(real->extents.back().flags & kExtentLast);
+  for (uint64_t i = 0; i < 300; ++i) {
+    EXPECT_EQ(real->extents[i].logical, i * 8 * kKiB) << i;
+    EXPECT_EQ(real->extents[i].length, 4 * kKiB) << i;
+  }
+  if (!FibmapPermitted(real_fd.get())) return;
+  auto fib = MapFile(real_fd.get(), ProbeMethod::kFibmap);
+  ASSERT_TRUE(fib.ok()) << fib.status();
+  ASSERT_EQ(fib->extents.size(), 300u);
+  for (size_t i = 0; i < 300; ++i) {
+    EXPECT_EQ(real->extents[i].physical, fib->extents[i].physical) << i;
+  }
+}
+
 TEST(MapFile, SparseFileHolesAreGaps) {
   TempDir dir;
   REQUIRE_FIEMAP(dir.path());
