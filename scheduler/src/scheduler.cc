@@ -210,18 +210,25 @@ void Scheduler::Loop(const BufferPool* register_pool,
     const uint64_t ctl = control_seq_.load(std::memory_order_seq_cst);
     if (ctl != seen_control_) {
       seen_control_ = ctl;
-      // Requests pushed before the control call belong to the batch it
-      // ends: take them under the plug state that was in force.
-      TakeSubmissions();
-      std::lock_guard<std::mutex> lock(mu_);
-      draining = drain_waiters_ > 0;
-      stopping = stop_requested_;
-      if (stopping && stop_mode_ == ShutdownMode::kCancel && !cancelling) {
-        cancelling = true;
-        device_->set_cancel_issues(true);
+      bool plug;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        draining = drain_waiters_ > 0;
+        stopping = stop_requested_;
+        plug = user_plug_.load(std::memory_order_seq_cst);
+        if (stopping && stop_mode_ == ShutdownMode::kCancel && !cancelling) {
+          cancelling = true;
+          device_->set_cancel_issues(true);
+        }
       }
-      loop_plugged_ = user_plug_.load(std::memory_order_seq_cst);
-      if (loop_plugged_) {
+      // Every request pushed before the control calls just read belongs to
+      // the batch they end: take them, still plugged, and only then apply
+      // the new state (reading the state first makes those pushes visible
+      // to this exchange).
+      loop_plugged_ = true;
+      TakeSubmissions();
+      loop_plugged_ = plug;
+      if (plug) {
         dispatcher_->Plug();
       } else {
         dispatcher_->Unplug();
