@@ -177,6 +177,10 @@ class Scheduler {
 
   // Holds dispatch back: requests queue in the elevator (and merge) until
   // Unplug() (or Drain/Shutdown). For batch submission. Thread-safe.
+  // Ordering: requests a thread submits after its Plug() are held; every
+  // request submitted before an Unplug()/Drain()/Shutdown() call is in the
+  // elevator before that call releases the plug, so a batch is sorted and
+  // merged as a whole.
   void Plug();
   void Unplug();
 
