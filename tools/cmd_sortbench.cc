@@ -22,7 +22,10 @@
 // FIEMAP in the elevator's Add()), as it would for an application.
 //
 // Output: one row per run (order and repetition) with files, requests, MB,
-// seconds, MB/s and how the keys were found (elevator counters); with
+// seconds, MB/s, how the keys were found (elevator counters) and keys_s:
+// the time to key every request once with a fresh probe, measured in a
+// separate pass after the run (the run's seconds include the same work, less
+// what merging saved: merged requests are not keyed); with
 // --repeat > 1 the table ends with the median and the minimum per order.
 
 #include <sys/resource.h>
@@ -45,6 +48,7 @@
 #include "absl/strings/str_split.h"
 #include "commands.h"
 #include "iosched/direct_file.h"
+#include "iosched/layout_probe.h"
 #include "iosched/scheduler.h"
 #include "iosched/status_macros.h"
 
@@ -125,6 +129,7 @@ struct RunResult {
   uint32_t rep = 0;
   uint64_t requests = 0, bytes = 0, errors = 0;
   double seconds = 0;
+  double key_seconds = -1;  // the separate keying pass; < 0: none (random, path)
   std::vector<std::pair<std::string, int64_t>> counters;
   std::string first_error;
 };
@@ -226,6 +231,25 @@ int RunSortbench(const SortbenchFlags& f) {
         }
       }
       (*s)->Shutdown();
+      if (o.elevator != "noop") {
+        // What the keys cost: every request keyed once more, with a fresh
+        // probe (cold per-file cache), after the timed run so that it
+        // cannot warm anything the run reads.
+        const std::vector<ProbeMethod> chain =
+            o.name == "inode" ? std::vector<ProbeMethod>{ProbeMethod::kInode}
+            : o.name == "fibmap"
+                ? std::vector<ProbeMethod>{ProbeMethod::kFibmap, ProbeMethod::kInode}
+                : DefaultProbeChain();
+        SystemLayoutProbe probe;
+        const auto k0 = std::chrono::steady_clock::now();
+        for (uint32_t fi : list) {
+          for (uint64_t off = 0; off < files[fi].size(); off += req_bytes) {
+            ComputeLayoutKey(probe, chain, files[fi].fd(), off, /*first_block=*/false);
+          }
+        }
+        r.key_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - k0).count();
+      }
       results.push_back(std::move(r));
     }
   }
@@ -233,27 +257,30 @@ int RunSortbench(const SortbenchFlags& f) {
   uint64_t total = 0;
   for (const DirectFile& df : files) total += df.size();
   if (f.format == "csv") {
-    std::cout << "order,elevator,files,requests,bytes,seconds,mb_s,errors,keys,rep\n";
+    std::cout << "order,elevator,files,requests,bytes,seconds,mb_s,errors,keys,rep,keys_s\n";
     for (const RunResult& r : results) {
       std::vector<std::string> keys;
       for (const auto& [k, v] : r.counters) keys.push_back(absl::StrCat(k, "=", v));
-      std::cout << absl::StrFormat("%s,%s,%u,%u,%u,%.6f,%.3f,%u,%s,%u\n", r.order, r.elevator,
+      std::cout << absl::StrFormat("%s,%s,%u,%u,%u,%.6f,%.3f,%u,%s,%u,%s\n", r.order, r.elevator,
                                    files.size(), r.requests, r.bytes, r.seconds,
                                    r.bytes / 1e6 / std::max(r.seconds, 1e-9), r.errors,
-                                   absl::StrJoin(keys, "|"), r.rep);
+                                   absl::StrJoin(keys, "|"), r.rep,
+                                   r.key_seconds < 0 ? "" : absl::StrFormat("%.6f", r.key_seconds));
     }
   } else {
     std::cout << absl::StrFormat(
         "sortbench: %u files (%.1f MB) under %s, %u KiB O_DIRECT reads, depth %u, all queued "
         "at once\n",
         files.size(), total / 1e6, f.dir, req_bytes >> 10, f.depth);
-    std::cout << absl::StrFormat("%-10s %-10s %4s %9s %10s %9s  %s\n", "order", "elevator", "rep",
-                                 "seconds", "MB/s", "errors", "keys");
+    std::cout << absl::StrFormat("%-10s %-10s %4s %9s %10s %9s %7s  %s\n", "order", "elevator",
+                                 "rep", "seconds", "MB/s", "keys_s", "errors", "keys");
     for (const RunResult& r : results) {
       std::vector<std::string> keys;
       for (const auto& [k, v] : r.counters) keys.push_back(absl::StrCat(k, "=", v));
-      std::cout << absl::StrFormat("%-10s %-10s %4u %9.3f %10.1f %9u  %s\n", r.order, r.elevator,
-                                   r.rep, r.seconds, r.bytes / 1e6 / std::max(r.seconds, 1e-9),
+      std::cout << absl::StrFormat("%-10s %-10s %4u %9.3f %10.1f %9s %7u  %s\n", r.order,
+                                   r.elevator, r.rep, r.seconds,
+                                   r.bytes / 1e6 / std::max(r.seconds, 1e-9),
+                                   r.key_seconds < 0 ? "-" : absl::StrFormat("%.3f", r.key_seconds),
                                    r.errors, absl::StrJoin(keys, " "));
     }
     if (f.repeat > 1) {
