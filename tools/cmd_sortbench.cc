@@ -9,6 +9,10 @@
 //   path      files sorted by path, noop
 //   inode     elevator inode (fstat keys)
 //   physical  elevator physical (FIBMAP -> FIEMAP -> inode keys per request)
+//   fibmap    elevator fibmap (FIBMAP -> inode; EPERM without CAP_SYS_RAWIO)
+//
+// inode, physical and fibmap get the files in the random order and sort
+// them themselves, as an application would rely on them to.
 //
 // Every request of a run is queued (plugged) before the first is issued, so
 // the user-space order is the only scheduler in play; the kernel's elevator
