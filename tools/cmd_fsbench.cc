@@ -43,6 +43,7 @@ struct FsbenchFlags {
   uint32_t files = 2000, dirs = 100, fanout = 8;
   uint64_t min_file_kb = 4, max_file_kb = 256;
   uint32_t request_kb = 64, depth = 1;
+  uint32_t jump_groups = 0;
   uint64_t seed = 1;
 };
 
@@ -152,6 +153,7 @@ int RunFsbench(const FsbenchFlags& f) {
   lo.dir_fanout = f.fanout;
   lo.min_file_bytes = f.min_file_kb << 10;
   lo.max_file_bytes = f.max_file_kb << 10;
+  lo.jump_groups = f.jump_groups;
   FsWorkloadOptions wo;
   wo.request_bytes = f.request_kb << 10;
   wo.depth = f.depth;
@@ -184,8 +186,9 @@ int RunFsbench(const FsbenchFlags& f) {
   }
 
   const std::string title = absl::StrFormat(
-      "%u files (%.1f MB) in %u directories on %s, %u KiB reads, every request queued at once",
-      f.files, total_bytes / 1e6, f.dirs, f.disk, f.request_kb);
+      "%u files (%.1f MB) in %u directories on %s, %u KiB reads, every request queued at once%s",
+      f.files, total_bytes / 1e6, f.dirs, f.disk, f.request_kb,
+      f.jump_groups == 0 ? "" : absl::StrFormat(", jumps within %u groups", f.jump_groups));
   if (f.format == "csv") {
     std::cout << "fragmentation,extents_per_file,order,elevator,requests,total_s,seek_s,"
                  "rotation_s,transfer_s,mb_s,seek_mean_sectors,cache_hits\n";
@@ -252,6 +255,11 @@ Command SetupFsbench(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--order,--orders", f->orders,
                   "Comma-separated orders: random, path, inode, physical, physical-first")
+      ->capture_default_str();
+  cmd->add_option("--jump-groups", f->jump_groups,
+                  "A fragmenting allocation lands within this many 32 MiB block groups of where "
+                  "it was (0: anywhere on the disk)")
+      ->check(CLI::Range(0u, 1000000u))
       ->capture_default_str();
   cmd->add_option("--request-kb", f->request_kb, "Read size of the application (KiB)")
       ->check(CLI::Range(1u, 65536u))

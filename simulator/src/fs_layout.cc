@@ -163,7 +163,14 @@ absl::StatusOr<FsLayout> FsLayout::Build(const FsLayoutOptions& o, uint64_t capa
     while (left > 0 && status.ok()) {
       const uint64_t n = std::min<uint64_t>(left, o.chunk_blocks);
       if (o.fragmentation > 0 && unit(rng) < o.fragmentation) {
-        at = any_block(rng);
+        if (o.jump_groups == 0) {
+          at = any_block(rng);
+        } else {
+          const uint64_t span = uint64_t{o.jump_groups} * o.blocks_per_group;
+          const uint64_t lo = at > span ? at - span : 0;
+          const uint64_t hi = std::min(blocks.size() - 1, at + span);
+          at = std::uniform_int_distribution<uint64_t>(lo, hi)(rng);
+        }
         on_cursor = false;
       }
       uint64_t got = 0;

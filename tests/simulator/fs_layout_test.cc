@@ -89,6 +89,33 @@ TEST(FsLayout, FragmentationScattersChunksWithoutOverlap) {
   for (size_t i = 1; i < all.size(); ++i) EXPECT_LE(all[i - 1].second, all[i].first);
 }
 
+// Mean distance between consecutive extents of a file, in bytes.
+double MeanJump(const FsLayout& l) {
+  double sum = 0;
+  uint64_t n = 0;
+  for (const FsFile& f : l.files()) {
+    for (size_t i = 1; i < f.extents.size(); ++i) {
+      const uint64_t a = f.extents[i - 1].physical + f.extents[i - 1].length;
+      const uint64_t b = f.extents[i].physical;
+      sum += static_cast<double>(a > b ? a - b : b - a);
+      ++n;
+    }
+  }
+  return n == 0 ? 0 : sum / static_cast<double>(n);
+}
+
+TEST(FsLayout, JumpGroupsKeepFragmentsNear) {
+  FsLayoutOptions near = Small(0.5);
+  near.jump_groups = 1;
+  auto far = FsLayout::Build(Small(0.5), kCapacity);
+  auto local = FsLayout::Build(near, kCapacity);
+  ASSERT_TRUE(far.ok() && local.ok());
+  EXPECT_GT(local->extents_per_file(), 1.5) << "still fragmented";
+  const double group = 8192.0 * 4096;
+  EXPECT_LT(MeanJump(*local), 1.5 * group);
+  EXPECT_GT(MeanJump(*far), 4 * MeanJump(*local));
+}
+
 TEST(FsLayout, BadOptions) {
   FsLayoutOptions o = Small(1.5);
   EXPECT_EQ(FsLayout::Build(o, kCapacity).status().code(), absl::StatusCode::kInvalidArgument);

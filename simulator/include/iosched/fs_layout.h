@@ -23,8 +23,10 @@
 //   - fragmentation f in [0, 1]: before each chunk (a file's first chunk
 //     too), with probability f the allocator cannot continue where it is and
 //     takes the first free chunk after a uniformly random block of the whole
-//     disk instead. f = 0 gives every file one extent laid out in creation
-//     order; f = 1 scatters every chunk.
+//     disk instead (or, with jump_groups = N > 0, of the N block groups
+//     either side of where it was: a more local allocator). f = 0 gives
+//     every file one extent laid out in creation order; f = 1 scatters every
+//     chunk.
 //   - file sizes are log-uniform in [min_file_bytes, max_file_bytes],
 //     rounded up to whole blocks; names are random, so name order is not
 //     creation order.
@@ -66,6 +68,7 @@ struct FsLayoutOptions {
   uint32_t meta_blocks = 130;        // bitmaps + inode table at each group's start
   uint32_t inodes_per_group = 2048;
   uint32_t chunk_blocks = 4;  // allocation granule for the fragmentation draw (16 KiB)
+  uint32_t jump_groups = 0;   // how far a jump may land, in groups either side; 0: anywhere
 };
 
 struct FsFile {
