@@ -109,7 +109,12 @@ absl::Status WritePlot(const std::string& dir, const std::string& title,
       Gnuplot gp("gnuplot 2>" + errors);
       gp << t.terminal << "\nset output '" << path << "'\n";
       gp << "set grid\nset key outside right top\nset border 3\nset tics nomirror\n";
-      gp << "set title '" << title << "'\n";
+      // Two lines (a long title is clipped): break after the disk name.
+      std::string two_lines = title;
+      if (size_t at = two_lines.find(", "); at != std::string::npos) {
+        two_lines.replace(at, 2, "\\n");
+      }
+      gp << "set title \"" << two_lines << "\"\n";
       gp << "set xlabel 'fragmentation (probability that an allocation jumps)'\n";
       gp << "set ylabel 'total time to read every file (s)'\nset yrange [0:*]\n";
       gp << "plot ";
