@@ -329,8 +329,9 @@ bool FastScaledDecimal(std::string_view s, int scale, int64_t* out) {
   int64_t ip = 0;
   int int_digits = 0;
   while (p < end && static_cast<unsigned>(*p - '0') <= 9) {
-    ip = ip * 10 + (*p++ - '0');
+    // Checked before accumulating: 19 digits would overflow int64.
     if (++int_digits + scale > 18) return false;
+    ip = ip * 10 + (*p++ - '0');
   }
   int64_t fp = 0;
   int frac_digits = 0;
