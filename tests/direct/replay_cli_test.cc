@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_runner.h"
 #include "direct/direct_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -27,28 +28,9 @@ using testing_direct::TempPath;
 
 const std::string kIosched = std::string(IOSCHED_BINARY_DIR) + "/bin/iosched";
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing_util::CliRun;
 
-CliRun Iosched(const std::string& args) {
-  static int calls = 0;
-  const std::string err_file = TempPath("stderr." + std::to_string(++calls));
-  const std::string cmd = kIosched + " " + args + " 2>" + err_file;
-  CliRun r{};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "", "popen failed"};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(in), {});
-  std::remove(err_file.c_str());
-  return r;
-}
+CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
 // An MSR Cambridge trace: `n` requests of 4 KiB, 1 ms apart, every
 // `write_every`-th a write (0: none), offsets stepping by 12 KiB from

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "json_check.h"
@@ -20,33 +21,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int code;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
+using testing_util::CliRun;
 
-CliRun Iosched(const std::string& args) {
-  // ctest runs test cases in parallel processes: one stderr file per process
-  // and call.
-  static int calls = 0;
-  const std::string err_file = ::testing::TempDir() + "/iosched_stderr." +
-                               std::to_string(::getpid()) + "." + std::to_string(++calls);
-  const std::string cmd =
-      std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args + " 2>" + err_file;
-  CliRun r{};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "", "popen failed"};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(in), {});
-  std::remove(err_file.c_str());
-  return r;
-}
+CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
 const std::string kMsr =
     std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -22,27 +23,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct FsbenchRun {
-  int code;
-  std::string out, err;
-};
+using FsbenchRun = testing_util::CliRun;
 
-FsbenchRun Fsbench(const std::string& args) {
-  const std::string err_file = ::testing::TempDir() + "/fsbench_stderr.txt";
-  const std::string cmd =
-      std::string(IOSCHED_BINARY_DIR) + "/bin/iosched fsbench " + args + " 2>" + err_file;
-  FsbenchRun r{};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "", "popen failed"};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(in), {});
-  return r;
-}
+FsbenchRun Fsbench(const std::string& args) { return testing_util::RunIosched("fsbench " + args); }
 
 const char kSmall[] = "--files 150 --dirs 15 --max-file-kb 128 ";
 

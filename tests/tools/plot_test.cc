@@ -17,6 +17,7 @@
 #include <fstream>
 #include <string>
 
+#include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "json_check.h"
@@ -75,26 +76,9 @@ CompareResult RunOn(const std::string& trace, std::vector<std::string> elevators
   return r.ok() ? *std::move(r) : CompareResult{};
 }
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing_util::CliRun;
 
-CliRun Iosched(const std::string& args) {
-  const std::string err_file = ::testing::TempDir() + "/plot_test_stderr.txt";
-  const std::string cmd =
-      std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args + " 2>" + err_file;
-  CliRun r{};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "", "popen failed"};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = ReadAll(err_file);
-  return r;
-}
+CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
 // An elevator's colour as gnuplot's SVG terminal writes it: "rgb( 27, 158, 119)".
 std::string SvgColor(const std::string& elevator) {

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <string>
 
+#include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "json_check.h"
@@ -63,24 +64,9 @@ std::string ThreeStreamTrace() {
   return path;
 }
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing_util::CliRun;
 
-CliRun Shell(const std::string& command) {
-  const std::string err_file = ::testing::TempDir() + "/report_test_stderr.txt";
-  CliRun r{};
-  FILE* p = ::popen((command + " 2>" + err_file).c_str(), "r");
-  if (p == nullptr) return {-1, "", "popen failed"};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = ReadAll(err_file);
-  return r;
-}
+CliRun Shell(const std::string& command) { return testing_util::RunShell(command); }
 
 CliRun Iosched(const std::string& args) {
   return Shell(std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args);

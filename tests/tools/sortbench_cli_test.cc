@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -27,26 +28,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct SortbenchRun {
-  int code;
-  std::string out, err;
-};
+using SortbenchRun = testing_util::CliRun;
 
 SortbenchRun Sortbench(const std::string& args) {
-  const std::string err_file = ::testing::TempDir() + "/sortbench_stderr.txt";
-  const std::string cmd =
-      std::string(IOSCHED_BINARY_DIR) + "/bin/iosched sortbench " + args + " 2>" + err_file;
-  SortbenchRun r{};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "", "popen failed"};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(in), {});
-  return r;
+  return testing_util::RunIosched("sortbench " + args);
 }
 
 // order -> CSV fields

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "json_reader.h"
@@ -22,30 +23,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct CliResult {
-  int code;
-  std::string out, err;
-};
+using testing_util::CliRun;
 
-CliResult Iosched(const std::string& args) {
-  static int calls = 0;
-  const std::string err_file = ::testing::TempDir() + "/validate_cli_stderr." +
-                               std::to_string(::getpid()) + "." + std::to_string(++calls);
-  const std::string cmd =
-      std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args + " 2>" + err_file;
-  CliResult r{};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "", "popen failed"};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(in), {});
-  std::remove(err_file.c_str());
-  return r;
-}
+CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
 const std::string kData = std::string(IOSCHED_SOURCE_DIR) + "/traces/data/";
 const std::string kParv = kData + "disksim-hp_c2247a.parv";
@@ -76,7 +56,7 @@ std::string CopyHp() {
 
 TEST(ValidateCli, JsonHasTheKeysAndReachesTheTarget) {
   if (!HaveFiles()) GTEST_SKIP() << "bundled DiskSim files not available";
-  CliResult r = Iosched("validate --parv " + kParv + " --trace " + kTrace + " --format json");
+  CliRun r = Iosched("validate --parv " + kParv + " --trace " + kTrace + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   absl::StatusOr<JsonValue> doc = ParseJson(r.out, "stdout");
   ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << r.out;
@@ -98,7 +78,7 @@ TEST(ValidateCli, JsonHasTheKeysAndReachesTheTarget) {
 
 TEST(ValidateCli, TableNamesMeansAndRms) {
   if (!HaveFiles()) GTEST_SKIP() << "bundled DiskSim files not available";
-  CliResult r = Iosched("validate --parv " + kParv + " --trace " + kTrace + " --max-requests 500");
+  CliRun r = Iosched("validate --parv " + kParv + " --trace " + kTrace + " --max-requests 500");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("500 requests"));
   EXPECT_THAT(r.out, HasSubstr("mean, all"));
@@ -109,7 +89,7 @@ TEST(ValidateCli, MissingReferencedFileExitsOne) {
   if (!HaveFiles()) GTEST_SKIP() << "bundled DiskSim files not available";
   const std::string dir = CopyHp();
   std::filesystem::remove(dir + "/disksim-hp_c2247a_validate.model");
-  CliResult r = Iosched("validate --parv " + dir + "/disksim-hp_c2247a.parv --trace " + kTrace);
+  CliRun r = Iosched("validate --parv " + dir + "/disksim-hp_c2247a.parv --trace " + kTrace);
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr(dir + "/disksim-hp_c2247a.diskspecs:2: cannot open source file "
                                      "'hp_c2247a_validate.model' (tried "));
@@ -122,7 +102,7 @@ TEST(ValidateCli, UnknownBlockTypeAndMalformedNumberExitOne) {
   std::string parv = ReadAll(dir + "/disksim-hp_c2247a.parv");
   parv.replace(parv.find("disksim_bus BUS0"), 16, "disksim_buss BUS0");
   std::ofstream(dir + "/disksim-hp_c2247a.parv") << parv;
-  CliResult r = Iosched("validate --parv " + dir + "/disksim-hp_c2247a.parv --trace " + kTrace);
+  CliRun r = Iosched("validate --parv " + dir + "/disksim-hp_c2247a.parv --trace " + kTrace);
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("disksim-hp_c2247a.parv:80: unknown block type 'disksim_buss'"));
 
@@ -143,7 +123,7 @@ TEST(ValidateCli, RequestBeyondCapacityExitsOneWithTheLine) {
       ::testing::TempDir() + "/validate_cli_beyond." + std::to_string(::getpid()) + ".trace";
   std::ofstream(trace) << "R Miss 100 8 14095.370 13876.270\n"
                           "W Doub 2054860 8 17221.000 21894.380\n";
-  CliResult r = Iosched("validate --parv " + kParv + " --trace " + trace);
+  CliRun r = Iosched("validate --parv " + kParv + " --trace " + trace);
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr(trace + ":2: request [2054860, +8 sectors) ends beyond the "
                                        "capacity of HP_C2247A_validate (2054864 sectors)"));
@@ -153,7 +133,7 @@ TEST(ValidateCli, RequestBeyondCapacityExitsOneWithTheLine) {
 TEST(ValidateCli, UsageErrorsExitTwo) {
   EXPECT_EQ(Iosched("validate --trace x").code, 2);  // --parv is required
   EXPECT_EQ(Iosched("validate --parv x --trace y --format xml").code, 2);
-  CliResult r = Iosched("validate --parv /nonexistent.parv --trace /nonexistent.trace");
+  CliRun r = Iosched("validate --parv /nonexistent.parv --trace /nonexistent.trace");
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("/nonexistent.parv"));
 }
@@ -162,7 +142,7 @@ TEST(ValidateCli, PlotWritesBothCdfs) {
   if (!HaveFiles()) GTEST_SKIP() << "bundled DiskSim files not available";
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) GTEST_SKIP() << "no gnuplot";
   const std::string dir = ::testing::TempDir() + "/validate_cli_plot." + std::to_string(::getpid());
-  CliResult r = Iosched("validate --parv " + kParv + " --trace " + kTrace +
+  CliRun r = Iosched("validate --parv " + kParv + " --trace " + kTrace +
                         " --max-requests 1000 --plot " + dir);
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string png = ReadAll(dir + "/validate_cdf.png");
@@ -177,7 +157,7 @@ TEST(ValidateCli, PlotWritesBothCdfs) {
 
 TEST(CompareParvCli, UsesTheImportedDrive) {
   if (!HaveFiles()) GTEST_SKIP() << "bundled DiskSim files not available";
-  CliResult r = Iosched("compare " + kTrace + " --parv " + kParv +
+  CliRun r = Iosched("compare " + kTrace + " --parv " + kParv +
                         " --elevators noop --mode closed --max-requests 300 --format json -q");
   ASSERT_EQ(r.code, 0) << r.err;
   absl::StatusOr<JsonValue> doc = ParseJson(r.out, "stdout");

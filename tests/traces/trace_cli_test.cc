@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 
+#include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "traces/test_util.h"
@@ -24,30 +25,12 @@ using ::iosched::testing::ReadResult;
 using ::iosched::testing::TempFile;
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing_util::CliRun;
 
 std::string Binary() { return std::string(IOSCHED_BINARY_DIR) + "/bin/iosched"; }
 
 CliRun Iosched(const std::string& args, const std::string& stdin_file = "") {
-  const std::string err_file =
-      ::testing::TempDir() + "/iosched_trace_cli_err_" + std::to_string(::getpid());
-  std::string cmd = Binary() + " " + args + " 2>" + err_file;
-  if (!stdin_file.empty()) cmd += " <" + stdin_file;
-  CliRun r{};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, "", "popen failed"};
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(in), {});
-  std::remove(err_file.c_str());
-  return r;
+  return testing_util::RunIosched(args, stdin_file);
 }
 
 int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
