@@ -18,41 +18,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "gnuplot_draw.h"
 #include "iosched/status_macros.h"
 
 namespace iosched {
 namespace {
-
-bool HaveGnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
-
-// A gnuplot single-quoted string.
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "''";
-    } else if (c != '\n') {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// A gnuplot double-quoted string: "\n" starts a new line.
-std::string DQuote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // A gnuplot data column: a double-quoted string.
 std::string DataString(const std::string& s) {
@@ -61,18 +31,6 @@ std::string DataString(const std::string& s) {
     if (c != '"' && c != '\n') out += c;
   }
   return out + "\"";
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
 }
 
 // "#rrggbb" as the integer gnuplot's `lc rgb variable` wants.
@@ -90,68 +48,14 @@ std::string Num(double v) {
   return absl::StrFormat("%.2g", v);
 }
 
-constexpr int kWidth = 1280;
-constexpr int kHeight = 800;
-constexpr const char* kFont = "DejaVu Sans,16";
-
-std::string FirstLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.find_first_not_of(" \t^") != std::string::npos) return line;
-  }
-  return "no message";
-}
-
-// True when `path` is a complete PNG (signature and IEND chunk) or SVG
-// (ends with </svg>).
-bool Complete(const std::string& path, bool png) {
-  std::ifstream in(path, std::ios::binary);
-  std::string s((std::istreambuf_iterator<char>(in)), {});
-  if (png) {
-    return s.size() > 8 && s.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0 &&
-           s.find("IEND") != std::string::npos;
-  }
-  const size_t end = s.find_last_not_of(" \r\n\t");
-  return end != std::string::npos && end >= 5 && s.compare(end - 5, 6, "</svg>") == 0;
-}
-
-// Runs the plot body once per terminal (PNG, then SVG), each in its own
-// gnuplot process, and checks both files.
+// Draws the plot as PNG and SVG (gnuplot_draw.h) and lists it in `files`.
 template <typename Body>
 absl::Status Draw(const std::string& dir, const std::string& stem, const std::string& caption,
                   int height, Body body, std::vector<PlotFile>* files) {
-  PlotFile file{stem, caption, dir + "/" + stem + ".png", dir + "/" + stem + ".svg"};
-  const std::string errors = dir + "/.gnuplot-" + stem + ".txt";
-  for (const bool png : {true, false}) {
-    const std::string& path = png ? file.png : file.svg;
-    std::remove(path.c_str());
-    {
-      Gnuplot gp("gnuplot 2>" + ShellQuote(errors));
-      gp << "set encoding utf8\n";
-      if (png) {
-        gp << "set terminal pngcairo size " << kWidth << "," << height << " enhanced font '"
-           << kFont << "' noenhanced linewidth 1.5\n";
-      } else {
-        gp << "set terminal svg size " << kWidth << "," << height << " dynamic font '" << kFont
-           << "' noenhanced linewidth 1.5 background '#ffffff'\n";
-      }
-      gp << "set output " << Quote(path) << "\n";
-      // Point sizes are written "ps (k*PS)": the SVG terminal draws points
-      // about twice as large as pngcairo for the same size.
-      gp << "PS = " << (png ? "1.0" : "0.5") << "\n";
-      gp << "set grid lc rgb '#d8d8d8'\nset border 3 lc rgb '#444444'\nset tics nomirror\n";
-      gp << "set title font ',18'\n";
-      body(gp);
-      gp << "set output\n";
-    }  // pclose waits for gnuplot
-    if (!Complete(path, png)) {
-      return absl::InternalError(absl::StrCat("gnuplot did not write ", path, ": ",
-                                              FirstLine(errors), " (see ", errors, ")"));
-    }
+  RETURN_IF_ERROR(DrawPngAndSvg(dir, stem, height, body));
+  if (files) {
+    files->push_back(PlotFile{stem, caption, dir + "/" + stem + ".png", dir + "/" + stem + ".svg"});
   }
-  std::remove(errors.c_str());
-  if (files) files->push_back(std::move(file));
   return absl::OkStatus();
 }
 
@@ -178,9 +82,10 @@ absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
       "Latency CDF of ", what,
       " per elevator (completion - arrival, log scale); circles mark p50, triangles p99.");
   return Draw(
-      dir, stem, caption, kHeight,
+      dir, stem, caption, kPlotHeight,
       [&](Gnuplot& gp) {
-        gp << "set title " << DQuote(absl::StrCat("Latency CDF, ", what, "\n", Where(d))) << "\n";
+        gp << "set title " << GnuplotDQuote(absl::StrCat("Latency CDF, ", what, "\n", Where(d)))
+           << "\n";
         gp << "set xlabel 'latency (ms, log scale)'\n";
         gp << "set ylabel 'fraction of requests completed within latency'\n";
         gp << "set logscale x\nset format x '%g'\nset mxtics 10\n";
@@ -208,7 +113,7 @@ absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
           const LatencyCdf& c = r.cdf[op];
           const std::string color = ElevatorColor(r.elevator);
           gp << (i ? ", " : "") << "'-' with steps lw 2.5 lc rgb '" << color << "' title "
-             << Quote(absl::StrCat(r.spec, "  ", Num(c.p50_ms), " / ", Num(c.p99_ms)));
+             << GnuplotQuote(absl::StrCat(r.spec, "  ", Num(c.p50_ms), " / ", Num(c.p99_ms)));
           gp << ", '-' using 1:2:3 with points pt variable ps (2.2*PS) lc rgb '" << color
              << "' notitle";
         }
@@ -238,17 +143,19 @@ absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
   const std::string caption =
       "Throughput (MB/s, higher is better) and p99 latency (ms, lower is better) per elevator.";
   return Draw(
-      dir, "throughput_p99", caption, kHeight,
+      dir, "throughput_p99", caption, kPlotHeight,
       [&](Gnuplot& gp) {
         const size_t n = d.runs.size();
         gp << "set multiplot layout 1,2 title "
-           << DQuote(absl::StrCat("Throughput and p99 latency\n", Where(d))) << " font ',18'\n";
+           << GnuplotDQuote(absl::StrCat("Throughput and p99 latency\n", Where(d)))
+           << " font ',18'\n";
         gp << "set style fill solid 0.9 border lc rgb '#333333'\nset boxwidth 0.7\nunset key\n";
         gp << "set xtics rotate by -30 scale 0\nset grid noxtics ytics\n";
         gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
         gp << "set yrange [0:*]\nset offsets 0,0,graph 0.1,0\nset bmargin 6\n";
         auto bars = [&](const char* title, const char* ylabel, auto value) {
-          gp << "set title " << Quote(title) << "\nset ylabel " << Quote(ylabel) << "\n";
+          gp << "set title " << GnuplotQuote(title) << "\nset ylabel " << GnuplotQuote(ylabel)
+             << "\n";
           gp << "plot '-' using 1:2:4:xtic(3) with boxes lc rgb variable, "
                 "'-' using 1:2:3 with labels offset 0,0.8 font "
              << (n > 5 ? "',13'" : "',15'") << "\n";
@@ -295,24 +202,24 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
       "Share of throughput per stream (", nstreams, nstreams == 1 ? " stream" : " streams",
       ") and Jain's fairness index across streams (1 = equal throughput).");
   return Draw(
-      dir, "stream_share", caption, kHeight,
+      dir, "stream_share", caption, kPlotHeight,
       [&](Gnuplot& gp) {
         const size_t n = d.runs.size();
         std::string title = absl::StrCat("Per-stream throughput share and fairness\n", Where(d));
-        gp << "set multiplot title " << DQuote(title) << " font ',18'\n";
+        gp << "set multiplot title " << GnuplotDQuote(title) << " font ',18'\n";
         gp << "set xtics rotate by -30 scale 0\nset grid noxtics ytics\nset bmargin 6\n";
         gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
         gp << "set xtics (";
         for (size_t i = 0; i < n; ++i) {
-          gp << (i ? ", " : "") << Quote(d.runs[i].spec) << " " << i;
+          gp << (i ? ", " : "") << GnuplotQuote(d.runs[i].spec) << " " << i;
         }
         if (n == 0) gp << "'' 0";
         gp << ")\n";
         // Left: stacked shares.
         gp << "set origin 0,0\nset size 0.6,0.9\n";
         gp << "set title "
-           << Quote(nstreams <= 1 ? "Share of throughput (one stream: 100 %)"
-                                  : "Share of throughput per stream")
+           << GnuplotQuote(nstreams <= 1 ? "Share of throughput (one stream: 100 %)"
+                                         : "Share of throughput per stream")
            << "\n";
         gp << "set ylabel 'share of summed stream throughput (%)'\nset yrange [0:100]\n";
         gp << "set key outside right top vertical title 'stream (pid)' box lc rgb '#bbbbbb'\n";
@@ -323,9 +230,10 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
           const bool is_other = k == shown;
           gp << (k ? ", " : "") << "'-' using 1:2:($1-0.35):($1+0.35):3:4 with boxxyerror "
              << "lc rgb '" << (is_other ? "#bab0ac" : kStreamColors[k]) << "' title "
-             << Quote(is_other ? absl::StrCat("other (", order.size() - shown, ")")
-                      : order.size() == 1 && order[k].second == 0 ? std::string("0 (all requests)")
-                                                                  : absl::StrCat(order[k].second));
+             << GnuplotQuote(is_other ? absl::StrCat("other (", order.size() - shown, ")")
+                             : order.size() == 1 && order[k].second == 0
+                                 ? std::string("0 (all requests)")
+                                 : absl::StrCat(order[k].second));
         }
         if (series == 0) gp << "'-' with points ps 0 title 'no streams'";
         gp << "\n";
@@ -430,7 +338,7 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
     absl::StrAppend(&sub, sub.empty() ? "" : "; ", "thinned to ", o.max_head_points,
                     " units per elevator (use --window to zoom)");
   }
-  const int height = std::max(kHeight, 130 + 190 * static_cast<int>(std::max<size_t>(n, 1)));
+  const int height = std::max(kPlotHeight, 130 + 190 * static_cast<int>(std::max<size_t>(n, 1)));
   const std::string caption = absl::StrCat(
       "Head position over simulated time per elevator (start sector of each issued unit): the "
       "sweep pattern of each policy",
@@ -442,7 +350,7 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
         const double top = 1.0 - (sub.empty() ? 95.0 : 120.0) / h;
         gp << "set multiplot layout " << std::max<size_t>(n, 1) << ",1 margins 0.1,0.97,"
            << 80.0 / h << "," << top << " spacing 0," << 24.0 / h << " title "
-           << DQuote(sub.empty() ? title : title + "\n" + sub) << " font ',17'\n";
+           << GnuplotDQuote(sub.empty() ? title : title + "\n" + sub) << " font ',17'\n";
         gp << "unset key\nunset title\n";
         gp << "set xrange [" << x0 << ":" << x1 << "]\n";
         if (d.capacity_sectors > 0) {
@@ -460,12 +368,12 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
         for (size_t i = 0; i < n; ++i) {
           const PlotRun& r = d.runs[i];
           const std::string color = ElevatorColor(r.elevator);
-          gp << "set label 1 " << Quote(r.spec) << " at graph 0.01, graph 0.86 left front tc rgb '"
-             << color << "' font ',16' boxed\n";
+          gp << "set label 1 " << GnuplotQuote(r.spec)
+             << " at graph 0.01, graph 0.86 left front tc rgb '" << color << "' font ',16' boxed\n";
           if (pts[i].empty()) {
             gp << "set label 2 "
-               << Quote(r.has_head ? "no issued units kept in this window"
-                                   : "no head trace in the results")
+               << GnuplotQuote(r.has_head ? "no issued units kept in this window"
+                                          : "no head trace in the results")
                << " at graph 0.5, graph 0.5 center front tc rgb '#888888'\n";
           } else {
             gp << "unset label 2\n";
