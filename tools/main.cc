@@ -23,20 +23,10 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "iosched 0.1.0");
   const std::vector<Command> commands = {
-      SetupCompare(app),
-      SetupReplay(app),
-      SetupElevators(app),
-      SetupDisks(app),
-      SetupFormats(app),
-      SetupConvert(app),
-      SetupInfo(app),
-      SetupGenerate(app),
-      SetupPlot(app),
-      SetupReport(app),
-      SetupBlocks(app),
-      SetupFsbench(app),
-      SetupSortbench(app),
-      SetupValidate(app),
+      SetupCompare(app),   SetupReplay(app),   SetupElevators(app), SetupDisks(app),
+      SetupFormats(app),   SetupConvert(app),  SetupInfo(app),      SetupGenerate(app),
+      SetupPlot(app),      SetupReport(app),   SetupBlocks(app),    SetupFsbench(app),
+      SetupSortbench(app), SetupValidate(app),
   };
   try {
     app.parse(argc, argv);

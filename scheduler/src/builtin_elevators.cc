@@ -8,10 +8,8 @@ std::vector<BuiltinElevator> BuiltinElevators() {
   return {
       {"noop", {}, NewNoopElevator},         {"linus", {}, NewLinusElevator},
       {"deadline", {}, NewDeadlineElevator}, {"anticipatory", {"as"}, NewAnticipatoryElevator},
-      {"cfq", {}, NewCfqElevator},
-      {"inode", {}, NewInodeElevator},
-      {"physical", {}, NewPhysicalElevator},
-      {"fibmap", {}, NewFibmapElevator},
+      {"cfq", {}, NewCfqElevator},           {"inode", {}, NewInodeElevator},
+      {"physical", {}, NewPhysicalElevator}, {"fibmap", {}, NewFibmapElevator},
   };
 }
 

@@ -143,7 +143,7 @@ TEST(ValidateCli, PlotWritesBothCdfs) {
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) GTEST_SKIP() << "no gnuplot";
   const std::string dir = ::testing::TempDir() + "/validate_cli_plot." + std::to_string(::getpid());
   CliRun r = Iosched("validate --parv " + kParv + " --trace " + kTrace +
-                        " --max-requests 1000 --plot " + dir);
+                     " --max-requests 1000 --plot " + dir);
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string png = ReadAll(dir + "/validate_cdf.png");
   const std::string svg = ReadAll(dir + "/validate_cdf.svg");
@@ -158,7 +158,7 @@ TEST(ValidateCli, PlotWritesBothCdfs) {
 TEST(CompareParvCli, UsesTheImportedDrive) {
   if (!HaveFiles()) GTEST_SKIP() << "bundled DiskSim files not available";
   CliRun r = Iosched("compare " + kTrace + " --parv " + kParv +
-                        " --elevators noop --mode closed --max-requests 300 --format json -q");
+                     " --elevators noop --mode closed --max-requests 300 --format json -q");
   ASSERT_EQ(r.code, 0) << r.err;
   absl::StatusOr<JsonValue> doc = ParseJson(r.out, "stdout");
   ASSERT_TRUE(doc.ok()) << doc.status();
