@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "json_check.h"
 #include "json_reader.h"
+#include "plot_test_util.h"
 #include "progress.h"
 #include "xml_check.h"
 
@@ -34,34 +35,17 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing_util::CheckXml;
 
-const std::string kMsr =
-    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";
-
-bool HaveGnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
+const std::string& kMsr = testing_util::kMsrSample;
+using testing_util::HaveGnuplot;
+using testing_util::ReadAll;
 
 std::string FreshDir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "/report_test_" + name;
-  std::filesystem::remove_all(dir);
-  return dir;
+  return testing_util::FreshDir("report_test_" + name);
 }
 
-// Three processes, interleaved, each in its own region of the disk.
+// Three processes reading and writing their own regions: several streams.
 std::string ThreeStreamTrace() {
-  const std::string path = ::testing::TempDir() + "/report_test_three_streams.fiu";
-  std::ofstream out(path);
-  const uint32_t pids[] = {4253, 77, 1200};
-  for (int i = 0; i < 300; ++i) {
-    const int k = i % 3;
-    const uint64_t lba = 100000 + k * 600000 + (i / 3) * 8;
-    out << 1000000000LL + i * 1000000LL << " " << pids[k] << " proc" << k << " " << lba << " 8 "
-        << ((i % 4 == 0) ? "W" : "R") << " 8 0 00000000000000000000000000000000\n";
-  }
-  return path;
+  return testing_util::ThreeStreamTrace("report_test_three_streams", 300, 4);
 }
 
 using testing_util::CliRun;
