@@ -23,11 +23,17 @@
 #include <string>
 
 #include "direct/direct_test_util.h"
+#include "direct/seccomp_util.h"
 #include "iosched/buffer_pool.h"
 #include "iosched/scheduler.h"
 
 namespace iosched {
 namespace {
+
+#if IOSCHED_HAVE_SECCOMP_UTIL
+using testing_direct::FailSyscall;
+using testing_direct::InstallSeccompFilter;
+#endif
 
 using ::testing::HasSubstr;
 using testing_direct::TempPath;
@@ -161,20 +167,11 @@ TEST(DirectFileTest, OpenErrorsNameThePath) {
   EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-#if defined(__x86_64__) || defined(__aarch64__)
+#if IOSCHED_HAVE_SECCOMP_UTIL
 // Makes every openat(2) with O_DIRECT fail with EINVAL, as on a file system
 // without direct I/O (tmpfs before Linux 6.6, vfat).
 bool RefuseODirect() {
-#if defined(__x86_64__)
-  constexpr uint32_t kArch = AUDIT_ARCH_X86_64;
-#else
-  constexpr uint32_t kArch = AUDIT_ARCH_AARCH64;
-#endif
-  struct sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kArch, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+  return InstallSeccompFilter({
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 1, 0),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
       // flags: the low 32 bits of the third argument (little-endian).
@@ -183,11 +180,7 @@ bool RefuseODirect() {
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
-  };
-  struct sock_fprog prog = {static_cast<unsigned short>(sizeof(filter) / sizeof(filter[0])),
-                            filter};
-  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-         ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+  });
 }
 
 TEST(DirectFileTest, FileSystemWithoutODirectIsAClearErrorAndBufferedIsOptIn) {
@@ -214,26 +207,7 @@ TEST(DirectFileTest, FileSystemWithoutODirectIsAClearErrorAndBufferedIsOptIn) {
   ::unlink(path.c_str());
 }
 // Makes statx(2) fail with ENOSYS, as on a kernel older than 4.11.
-bool RefuseStatx() {
-#if defined(__x86_64__)
-  constexpr uint32_t kArch = AUDIT_ARCH_X86_64;
-#else
-  constexpr uint32_t kArch = AUDIT_ARCH_AARCH64;
-#endif
-  struct sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kArch, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_statx, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = {static_cast<unsigned short>(sizeof(filter) / sizeof(filter[0])),
-                            filter};
-  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-         ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
-}
+bool RefuseStatx() { return FailSyscall(__NR_statx, ENOSYS); }
 
 // Without statx the rule for a regular file is the file system's block size
 // (st_blksize), for offsets, lengths and buffers alike: never 512 by default.

@@ -30,12 +30,18 @@
 #include <vector>
 
 #include "direct/direct_test_util.h"
+#include "direct/seccomp_util.h"
 #include "iosched/buffer_pool.h"
 #include "iosched/metrics.h"
 #include "iosched/registry.h"
 
 namespace iosched {
 namespace {
+
+#if IOSCHED_HAVE_SECCOMP_UTIL
+using testing_direct::FailSyscall;
+using testing_direct::InstallSeccompFilter;
+#endif
 
 using ::testing::HasSubstr;
 using testing_direct::CompletionCounter;
@@ -650,28 +656,9 @@ TEST_P(SchedulerTest, PerRequestErrorsReachTheCallback) {
   ::unlink(path.c_str());
 }
 
-#if defined(__x86_64__) || defined(__aarch64__)
+#if IOSCHED_HAVE_SECCOMP_UTIL
 // Blocks io_uring_setup with `err`, as a container seccomp profile does.
-bool BlockIoUring(int err) {
-#if defined(__x86_64__)
-  constexpr uint32_t kArch = AUDIT_ARCH_X86_64;
-#else
-  constexpr uint32_t kArch = AUDIT_ARCH_AARCH64;
-#endif
-  struct sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kArch, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(err) & 0xffff)),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = {static_cast<unsigned short>(sizeof(filter) / sizeof(filter[0])),
-                            filter};
-  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-         ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
-}
+bool BlockIoUring(int err) { return FailSyscall(__NR_io_uring_setup, err); }
 
 class FallbackTest : public ::testing::TestWithParam<int> {};
 
