@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -37,6 +38,17 @@ bool Complete(const std::string& path, bool png) {
 }  // namespace
 
 bool HaveGnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+absl::Status PreparePlotDir(const std::string& dir) {
+  if (!HaveGnuplot()) {
+    return absl::FailedPreconditionError(
+        "gnuplot not found: install the Debian package gnuplot-nox to write plots");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::PermissionDeniedError(absl::StrCat(dir, ": ", ec.message()));
+  return absl::OkStatus();
+}
 
 std::string GnuplotQuote(const std::string& s) {
   std::string out = "'";

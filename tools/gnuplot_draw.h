@@ -30,6 +30,11 @@ inline constexpr const char* kPlotFont = "DejaVu Sans,16";
 // Whether a `gnuplot` program is on PATH.
 bool HaveGnuplot();
 
+// Before drawing into `dir`: FailedPrecondition when gnuplot is not on PATH
+// ("gnuplot not found: install the Debian package gnuplot-nox …"), else
+// creates `dir` (PermissionDenied naming it when that fails).
+absl::Status PreparePlotDir(const std::string& dir);
+
 // A gnuplot single-quoted string (no escapes; newlines dropped).
 std::string GnuplotQuote(const std::string& s);
 // A gnuplot double-quoted string: "\n" starts a new line.

@@ -693,13 +693,7 @@ void WritePlotJson(const ReplayResult& result, JsonWriter& w) {
 
 absl::Status WritePlots(const PlotData& d, const PlotOptions& o, const std::string& dir,
                         std::vector<PlotFile>* files, std::vector<std::string>* notes) {
-  if (!HaveGnuplot()) {
-    return absl::FailedPreconditionError(
-        "gnuplot not found: install the Debian package gnuplot-nox to write plots");
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::PermissionDeniedError(absl::StrCat(dir, ": ", ec.message()));
+  RETURN_IF_ERROR(PreparePlotDir(dir));
   const auto note = [&](std::string s) {
     if (notes) notes->push_back(std::move(s));
   };

@@ -44,12 +44,7 @@ std::vector<std::pair<double, double>> Cdf(std::vector<Duration> v) {
 
 absl::Status WriteValidatePlot(const ValidationResult& r, const ValidatePlotInfo& info,
                                const std::string& dir, std::vector<std::string>* written) {
-  if (!HaveGnuplot()) {
-    return absl::FailedPreconditionError("gnuplot is not installed; cannot write plots");
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
+  RETURN_IF_ERROR(PreparePlotDir(dir));
   const auto sim = Cdf(r.simulated);
   const auto real = Cdf(r.measured);
   const std::string title = absl::StrFormat(
