@@ -48,17 +48,36 @@ absl::StatusOr<std::vector<ProbeMethod>> ParseProbeChain(std::string_view list) 
   std::vector<ProbeMethod> chain;
   for (absl::string_view piece : absl::StrSplit(Sv(list), ',')) {
     ASSIGN_OR_RETURN(ProbeMethod m, ParseProbeMethod(StdSv(piece)));
-    if (m == ProbeMethod::kPath) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "probe chain '", Sv(list), "': 'path' has no numeric key; use inode, fibmap, fiemap"));
-    }
-    if (std::find(chain.begin(), chain.end(), m) != chain.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("probe chain '", Sv(list), "': '",
-                                                     Sv(ProbeMethodName(m)), "' appears twice"));
-    }
     chain.push_back(m);
   }
+  RETURN_IF_ERROR(CheckProbeChain(chain));
   return chain;
+}
+
+std::string ProbeChainName(const std::vector<ProbeMethod>& chain) {
+  std::string out;
+  for (ProbeMethod m : chain) absl::StrAppend(&out, out.empty() ? "" : ",", Sv(ProbeMethodName(m)));
+  return out;
+}
+
+absl::Status CheckProbeChain(const std::vector<ProbeMethod>& chain) {
+  const std::string name = ProbeChainName(chain);
+  if (chain.empty()) return absl::InvalidArgumentError("probe chain is empty");
+  if (chain.size() > kMaxProbeChain) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("probe chain '", name, "': more than ", kMaxProbeChain, " steps"));
+  }
+  for (size_t i = 0; i < chain.size(); ++i) {
+    if (chain[i] == ProbeMethod::kPath) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "probe chain '", name, "': 'path' has no numeric key; use inode, fibmap, fiemap"));
+    }
+    if (std::find(chain.begin(), chain.begin() + i, chain[i]) != chain.begin() + i) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "probe chain '", name, "': '", Sv(ProbeMethodName(chain[i])), "' appears twice"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::vector<ProbeMethod> DefaultProbeChain() {

@@ -60,6 +60,18 @@ absl::Status Scheduler::Start(const SchedulerOptions& options) {
   env.rotational =
       options.rotational.value_or(target_ != nullptr ? target_->rotational().value_or(true) : true);
   ASSIGN_OR_RETURN(elevator_, MakeElevator(options.elevator, env));
+  if (options.layout_probe != nullptr) {
+    if (absl::Status st = SetElevatorLayoutProbe(*elevator_, options.layout_probe); !st.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SchedulerOptions::layout_probe: ", st.message()));
+    }
+  }
+  if (!options.probe_chain.empty()) {
+    if (absl::Status st = SetElevatorProbeChain(*elevator_, options.probe_chain); !st.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SchedulerOptions::probe_chain: ", st.message()));
+    }
+  }
   DirectDevice::Options dev;
   dev.backend = options.backend;
   dev.depth = options.depth;

@@ -37,6 +37,7 @@ UserSortElevator::UserSortElevator(const ElevatorEnv& env, UserSortPolicy policy
 UserSortElevator::~UserSortElevator() { tree_.clear(); }
 
 const std::vector<ProbeMethod>& UserSortElevator::chain() {
+  if (!custom_chain_.empty()) return custom_chain_;
   const int64_t want = fibmap_ * 2 + fiemap_;
   if (want != chain_for_) {
     chain_.clear();
@@ -134,14 +135,46 @@ std::vector<std::pair<std::string, int64_t>> UserSortElevator::Counters() const 
   return out;
 }
 
-absl::Status SetElevatorLayoutProbe(Elevator& elevator, std::shared_ptr<LayoutProbe> probe) {
+namespace {
+
+// The elevator as a UserSortElevator, or InvalidArgument saying what `what`
+// needs.
+absl::StatusOr<UserSortElevator*> AsUserSort(Elevator& elevator, std::string_view what) {
   auto* e = dynamic_cast<UserSortElevator*>(&elevator);
   if (e == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("elevator '", Sv(elevator.Name()),
-                     "' does not sort file requests; use inode, physical or fibmap"));
+    return absl::InvalidArgumentError(absl::StrCat("elevator '", Sv(elevator.Name()),
+                                                   "' does not sort file requests and takes no ",
+                                                   Sv(what), "; use inode, physical or fibmap"));
   }
+  return e;
+}
+
+}  // namespace
+
+absl::Status SetElevatorLayoutProbe(Elevator& elevator, std::shared_ptr<LayoutProbe> probe) {
+  ASSIGN_OR_RETURN(UserSortElevator * e, AsUserSort(elevator, "layout probe"));
   e->set_probe(std::move(probe));
+  return absl::OkStatus();
+}
+
+absl::Status SetElevatorProbeChain(Elevator& elevator, std::vector<ProbeMethod> chain) {
+  ASSIGN_OR_RETURN(UserSortElevator * e, AsUserSort(elevator, "probe chain"));
+  if (!chain.empty()) {
+    RETURN_IF_ERROR(CheckProbeChain(chain));
+    const UserSortPolicy& p = e->policy();
+    const std::string name = ProbeChainName(chain);
+    if (!p.position_keys && chain != std::vector<ProbeMethod>{ProbeMethod::kInode}) {
+      return absl::InvalidArgumentError(absl::StrCat("elevator '", p.name,
+                                                     "' keys by inode only; probe chain '", name,
+                                                     "' needs physical (fibmap and fiemap steps)"));
+    }
+    if (p.fibmap_forced && chain.front() != ProbeMethod::kFibmap) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("elevator '", p.name, "' always tries FIBMAP first; probe chain '", name,
+                       "' does not start with fibmap (use physical)"));
+    }
+  }
+  e->set_chain(std::move(chain));
   return absl::OkStatus();
 }
 

@@ -21,7 +21,9 @@
 // Probing happens in Add(), on the dispatcher's thread: one fstat per
 // request plus, on first contact with a file or block, the ioctls (cached by
 // the probe). Applications that want no syscalls there attach a warmed or
-// model probe with SetElevatorLayoutProbe().
+// model probe with SetElevatorLayoutProbe() (SchedulerOptions::layout_probe);
+// SetElevatorProbeChain() (SchedulerOptions::probe_chain) replaces the chain
+// the tunables give.
 //
 // Dispatch: a one-way sweep (C-LOOK) over that order: the next unit is the
 // first one after the last dispatched key; past the end, the sweep wraps to
@@ -72,7 +74,12 @@ class UserSortElevator final : public ElvCore {
   // made on the first file request).
   void set_probe(std::shared_ptr<LayoutProbe> probe) { probe_ = std::move(probe); }
 
-  // The fallback chain in use, from the tunables.
+  // Replaces the chain the tunables give (SetElevatorProbeChain checks it);
+  // empty restores the tunables' chain.
+  void set_chain(std::vector<ProbeMethod> chain) { custom_chain_ = std::move(chain); }
+  const UserSortPolicy& policy() const { return policy_; }
+
+  // The fallback chain in use: set_chain's, else from the tunables.
   const std::vector<ProbeMethod>& chain();
 
  protected:
@@ -118,6 +125,7 @@ class UserSortElevator final : public ElvCore {
   // The chain built for (fibmap_, fiemap_); rebuilt when they change.
   std::vector<ProbeMethod> chain_;
   int64_t chain_for_ = -1;
+  std::vector<ProbeMethod> custom_chain_;  // set_chain(); wins when not empty
 
   // Counters.
   int64_t keyed_[3] = {0, 0, 0};  // by KeyClass, file requests

@@ -7,7 +7,10 @@
 // every byte read is the file's. FIBMAP is exercised both permitted (root
 // with CAP_SYS_RAWIO) and not permitted (a scheduler started from a thread
 // that dropped CAP_SYS_RAWIO from its effective set: its dispatcher thread
-// inherits that, FIBMAP says EPERM and the chain falls back).
+// inherits that, FIBMAP says EPERM and the chain falls back). And an
+// application's own probe and fallback chain (SchedulerOptions::layout_probe,
+// probe_chain): consulted for every request, on the dispatcher thread only,
+// its keys deciding the order; refused for elevators that take none.
 
 #include <fcntl.h>
 #include <gmock/gmock.h>
@@ -18,12 +21,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -179,7 +185,9 @@ class UserSortScheduler : public ::testing::Test {
 
   // Submits every request with the scheduler plugged, waits until all are
   // in the elevator, unplugs, drains; checks every byte read.
-  Result Run(const std::string& elevator, bool drop_rawio = false) {
+  // `tweak` may change the options (a probe, a chain) before Create().
+  Result Run(const std::string& elevator, bool drop_rawio = false,
+             const std::function<void(SchedulerOptions&)>& tweak = nullptr) {
     Result result;
     OrderObserver observer;
     std::unique_ptr<Scheduler> sched;
@@ -191,6 +199,7 @@ class UserSortScheduler : public ::testing::Test {
       o.elevator = elevator;
       o.depth = 1;
       o.observers = {&observer};
+      if (tweak) tweak(o);
       absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
       EXPECT_TRUE(s.ok()) << s.status();
       if (s.ok()) sched = *std::move(s);
@@ -310,6 +319,140 @@ TEST_F(UserSortScheduler, FibmapNotPermittedFallsBackAndSaysWhy) {
             Expected([&](const Rq& q) { return std::pair(Position(q.file, q.offset), q.offset); }));
   EXPECT_EQ(phys.counters["keyed_position"], static_cast<int64_t>(rqs_.size()));
   EXPECT_EQ(phys.counters["fallback_eperm"], static_cast<int64_t>(rqs_.size()));
+}
+
+// An application's own layout probe (SchedulerOptions::layout_probe): it
+// keys every file request, counting the calls and the threads they come
+// from. Its keys put the files in the reverse of their index and each file
+// back to front, an order no filesystem gives, so the issue order shows
+// that its answers, not the filesystem's, were used. FIBMAP is refused
+// (EPERM) to exercise the chain.
+class CountingProbe final : public LayoutProbe {
+ public:
+  explicit CountingProbe(std::map<int, int> index_of_fd) : index_of_fd_(std::move(index_of_fd)) {}
+
+  ProbeAnswer Query(int fd, uint64_t offset, ProbeMethod method, bool) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_[method];
+    threads_.insert(std::this_thread::get_id());
+    ProbeAnswer a;
+    a.dev = 1;
+    auto it = index_of_fd_.find(fd);
+    if (it == index_of_fd_.end()) {
+      a.failure = ProbeFailure::kNoFile;
+      ++unknown_fds_;
+      return a;
+    }
+    if (method == ProbeMethod::kFibmap) {
+      a.failure = ProbeFailure::kPermission;
+      a.error = EPERM;
+      return a;
+    }
+    a.cls = method == ProbeMethod::kInode ? KeyClass::kInode : KeyClass::kPosition;
+    a.value = Key(it->second, offset);
+    return a;
+  }
+  static uint64_t Key(int file, uint64_t offset) {
+    return (uint64_t{100} - file) * kFileBytes + (kFileBytes - offset);
+  }
+  int calls(ProbeMethod m) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_[m];
+  }
+  std::set<std::thread::id> threads() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return threads_;
+  }
+  int unknown_fds() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return unknown_fds_;
+  }
+
+ private:
+  const std::map<int, int> index_of_fd_;
+  std::mutex mu_;
+  std::map<ProbeMethod, int> calls_;
+  std::set<std::thread::id> threads_;
+  int unknown_fds_ = 0;
+};
+
+TEST_F(UserSortScheduler, CustomProbeKeysEveryRequestOnTheDispatcherThread) {
+  std::map<int, int> index_of_fd;
+  for (int f = 0; f < static_cast<int>(files_.size()); ++f) index_of_fd[files_[f]->fd()] = f;
+  const auto want = Expected([&](const Rq& q) { return CountingProbe::Key(q.file, q.offset); });
+  const int n = static_cast<int>(rqs_.size());
+  {
+    // The elevator's default chain: FIBMAP (refused by the probe), then
+    // FIEMAP, which the probe answers.
+    auto probe = std::make_shared<CountingProbe>(index_of_fd);
+    Result r =
+        Run("physical:nomerges=1", false, [&](SchedulerOptions& o) { o.layout_probe = probe; });
+    EXPECT_EQ(r.issued, want);  // Run() checked every request completed once, bytes intact
+    EXPECT_EQ(probe->calls(ProbeMethod::kFibmap), n);
+    EXPECT_EQ(probe->calls(ProbeMethod::kFiemap), n);
+    EXPECT_EQ(probe->calls(ProbeMethod::kInode), 0);
+    EXPECT_EQ(probe->unknown_fds(), 0);
+    EXPECT_EQ(r.counters["keyed_position"], n);
+    EXPECT_EQ(r.counters["fallback_eperm"], n);
+    const std::set<std::thread::id> threads = probe->threads();
+    ASSERT_EQ(threads.size(), 1u) << "the probe is called on one thread, the dispatcher's";
+    EXPECT_NE(*threads.begin(), std::this_thread::get_id());
+  }
+  {
+    // An explicit chain (SchedulerOptions::probe_chain): FIEMAP only; FIBMAP
+    // is never asked.
+    auto probe = std::make_shared<CountingProbe>(index_of_fd);
+    Result r = Run("physical:nomerges=1", false, [&](SchedulerOptions& o) {
+      o.layout_probe = probe;
+      o.probe_chain = {ProbeMethod::kFiemap};
+    });
+    EXPECT_EQ(r.issued, want);
+    EXPECT_EQ(probe->calls(ProbeMethod::kFibmap), 0);
+    EXPECT_EQ(probe->calls(ProbeMethod::kFiemap), n);
+    EXPECT_EQ(r.counters["fallback_eperm"], 0);
+  }
+  {
+    // `inode` asks the probe too (for st_ino).
+    auto probe = std::make_shared<CountingProbe>(index_of_fd);
+    Result r = Run("inode:nomerges=1", false, [&](SchedulerOptions& o) { o.layout_probe = probe; });
+    EXPECT_EQ(r.issued, want);
+    EXPECT_EQ(probe->calls(ProbeMethod::kInode), n);
+    EXPECT_EQ(r.counters["keyed_inode"], n);
+  }
+}
+
+TEST_F(UserSortScheduler, ProbeOrChainForAnElevatorThatTakesNoneIsRejected) {
+  auto probe = std::make_shared<CountingProbe>(std::map<int, int>{});
+  for (const std::string elevator : {"noop", "deadline", "cfq"}) {
+    SchedulerOptions o;
+    o.elevator = elevator;
+    o.layout_probe = probe;
+    absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
+    ASSERT_FALSE(s.ok()) << elevator;
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(s.status().message()),
+                ::testing::AllOf(::testing::HasSubstr("layout_probe"),
+                                 ::testing::HasSubstr("'" + elevator + "'")));
+    // Open() checks the same, after opening its target.
+    s = Scheduler::Open(paths_[2], o);
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << elevator;
+  }
+  EXPECT_EQ(probe->threads().size(), 0u) << "a rejected probe is never called";
+  // A chain the elevator does not take.
+  const std::pair<std::string, std::vector<ProbeMethod>> bad_chains[] = {
+      {"noop", {ProbeMethod::kInode}},
+      {"inode", {ProbeMethod::kFiemap, ProbeMethod::kInode}},
+      {"fibmap", {ProbeMethod::kFiemap}},
+      {"physical", {ProbeMethod::kPath}},
+  };
+  for (const auto& [elevator, chain] : bad_chains) {
+    SchedulerOptions o;
+    o.elevator = elevator;
+    o.probe_chain = chain;
+    absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << elevator;
+    EXPECT_THAT(std::string(s.status().message()), ::testing::HasSubstr("probe_chain"));
+  }
 }
 
 TEST_F(UserSortScheduler, MergedUnitsStillReadEveryByte) {

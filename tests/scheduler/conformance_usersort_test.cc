@@ -193,6 +193,70 @@ TEST(UserSort, U3_PhysicalTriesFiemapBeforeTheInode) {
   EXPECT_EQ(u.Counter("fallback_unknown_extent"), 1);
 }
 
+// ---- An explicit fallback chain (SetElevatorProbeChain) -------------------
+
+TEST(UserSort, ExplicitProbeChainWinsOverTheTunables) {
+  FakeProbeOs os;
+  // FIBMAP and FIEMAP disagree: FIBMAP puts 60 first, FIEMAP puts 61 first.
+  FakeProbeOs::File& a = os.Add(60, 1, 1);
+  a.blocks[0] = 100;
+  a.extents = {{0, 4096 * 900, 1 << 20, kExtentLast}};
+  FakeProbeOs::File& b = os.Add(61, 1, 2);
+  b.blocks[0] = 800;
+  b.extents = {{0, 4096 * 50, 1 << 20, kExtentLast}};
+  {
+    UserSortHarness u("physical", &os);  // the tunables: fibmap -> fiemap -> inode
+    const uint64_t x = u.File(60, 0).id, y = u.File(61, 0).id;
+    EXPECT_THAT(u.Run(), ElementsAre(x, y));
+  }
+  {
+    UserSortHarness u("physical", &os);
+    ASSERT_TRUE(SetElevatorProbeChain(u.h().elevator(), {ProbeMethod::kFiemap, ProbeMethod::kFibmap,
+                                                         ProbeMethod::kInode})
+                    .ok());
+    const size_t fibmaps = os.fibmap_calls().size();
+    const uint64_t x = u.File(60, 0).id, y = u.File(61, 0).id;
+    EXPECT_THAT(u.Run(), ElementsAre(y, x));
+    EXPECT_EQ(os.fibmap_calls().size(), fibmaps) << "FIEMAP answered; FIBMAP was not needed";
+    EXPECT_EQ(u.Counter("keyed_position"), 2);
+  }
+  {
+    // Just the inode, although the tunables ask for FIBMAP and FIEMAP.
+    UserSortHarness u("physical:fibmap=1,fiemap=1", &os);
+    ASSERT_TRUE(SetElevatorProbeChain(u.h().elevator(), {ProbeMethod::kInode}).ok());
+    const uint64_t y = u.File(61, 0).id, x = u.File(60, 0).id;
+    EXPECT_THAT(u.Run(), ElementsAre(x, y));  // inodes 1, 2
+    EXPECT_EQ(u.Counter("keyed_inode"), 2);
+  }
+}
+
+TEST(UserSort, ExplicitProbeChainErrors) {
+  using M = ProbeMethod;
+  auto code = [](const std::string& spec, std::vector<ProbeMethod> chain) {
+    auto e = MakeElevator(spec);
+    EXPECT_TRUE(e.ok()) << e.status();
+    return SetElevatorProbeChain(**e, std::move(chain)).code();
+  };
+  constexpr auto kOk = absl::StatusCode::kOk;
+  constexpr auto kBad = absl::StatusCode::kInvalidArgument;
+  EXPECT_EQ(code("noop", {M::kInode}), kBad);
+  EXPECT_EQ(code("deadline", {}), kBad);
+  EXPECT_EQ(code("inode", {M::kInode}), kOk);
+  EXPECT_EQ(code("inode", {M::kFiemap, M::kInode}), kBad);  // that is `physical`
+  EXPECT_EQ(code("fibmap", {M::kFibmap, M::kFiemap, M::kInode}), kOk);
+  EXPECT_EQ(code("fibmap", {M::kFiemap, M::kInode}), kBad);  // FIBMAP is forced there
+  EXPECT_EQ(code("physical", {M::kFiemap}), kOk);
+  EXPECT_EQ(code("physical", {}), kOk);  // back to the tunables' chain
+  EXPECT_EQ(code("physical", {M::kPath, M::kInode}), kBad);
+  EXPECT_EQ(code("physical", {M::kInode, M::kFiemap, M::kInode}), kBad);
+  auto e = MakeElevator("inode");
+  const absl::Status st = SetElevatorProbeChain(**e, {M::kFibmap, M::kInode});
+  EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("'fibmap,inode'"));
+  EXPECT_TRUE(CheckProbeChain(DefaultProbeChain()).ok());
+  EXPECT_FALSE(CheckProbeChain({}).ok());
+  EXPECT_EQ(ProbeChainName(DefaultProbeChain()), "fibmap,fiemap,inode");
+}
+
 // ---- U4 multi-device -----------------------------------------------------
 
 TEST(UserSort, U4_GroupedByDeviceFirst) {

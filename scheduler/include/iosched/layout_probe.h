@@ -75,6 +75,14 @@ inline constexpr size_t kMaxProbeChain = 4;
 // at most once. InvalidArgument names the offending entry.
 absl::StatusOr<std::vector<ProbeMethod>> ParseProbeChain(std::string_view list);
 
+// The same rules for a chain given as a list: not empty, at most
+// kMaxProbeChain steps, no `path`, no method twice. InvalidArgument names
+// the chain and the offending entry.
+absl::Status CheckProbeChain(const std::vector<ProbeMethod>& chain);
+
+// "fibmap,fiemap,inode".
+std::string ProbeChainName(const std::vector<ProbeMethod>& chain);
+
 // The default chain: fibmap -> fiemap -> inode.
 std::vector<ProbeMethod> DefaultProbeChain();
 
@@ -332,6 +340,19 @@ class SystemLayoutProbe final : public LayoutProbe {
 // elevator calls the probe from Add(), i.e. on the dispatcher's thread.
 // InvalidArgument if `elevator` does not sort file requests.
 absl::Status SetElevatorLayoutProbe(Elevator& elevator, std::shared_ptr<LayoutProbe> probe);
+
+// Replaces the fallback chain an `inode`, `physical` or `fibmap` elevator
+// walks for each file request; by default the chain comes from its spec's
+// tunables (physical: fibmap -> fiemap -> inode, `physical:fibmap=0`:
+// fiemap -> inode; fibmap: fibmap -> inode; inode: inode), and a chain set
+// here wins over those tunables from then on. An empty chain restores the
+// tunables' chain. Use it for orders the tunables cannot express, e.g.
+// fiemap -> fibmap -> inode. Call before the elevator takes requests.
+// InvalidArgument (the message names the elevator and the chain) if
+// `elevator` does not sort file requests, if CheckProbeChain fails, if it is
+// `inode` and the chain is not just inode, or if it is `fibmap` and the
+// chain does not start with fibmap.
+absl::Status SetElevatorProbeChain(Elevator& elevator, std::vector<ProbeMethod> chain);
 
 }  // namespace iosched
 

@@ -81,6 +81,7 @@
 #include "iosched/direct_file.h"
 #include "iosched/dispatcher.h"
 #include "iosched/elevator.h"
+#include "iosched/layout_probe.h"
 #include "iosched/request.h"
 
 namespace iosched {
@@ -140,6 +141,28 @@ struct SchedulerOptions {
   // Called on the dispatcher thread when a file is seen for the first time
   // (a Recorder's AddFile, for example). Optional.
   std::function<void(const DirectFile&)> on_new_file;
+  // The layout probe of the elevators that sort file requests (inode,
+  // physical, fibmap; layout_probe.h), e.g. a warmed SystemLayoutProbe
+  // shared by several schedulers, or a model. Null: the elevator makes its
+  // own SystemLayoutProbe on the first file request.
+  //   Ownership: shared; the scheduler's elevator holds a reference until
+  //   the scheduler is destroyed.
+  //   Threading: the elevator calls Query() from Add(), i.e. only on this
+  //   scheduler's dispatcher thread, one call at a time, with the fd of the
+  //   request's DirectFile and its byte offset. A probe shared with other
+  //   threads or schedulers must be thread-safe itself (SystemLayoutProbe
+  //   is); Query() should be quick, as dispatch waits for it.
+  // Create()/Open() fail with InvalidArgument when a probe is given and the
+  // elevator does not sort file requests (noop, deadline, …).
+  std::shared_ptr<LayoutProbe> layout_probe;
+  // The fallback chain those elevators walk for each file request (see
+  // SetElevatorProbeChain in layout_probe.h), e.g. {kFiemap, kFibmap,
+  // kInode}; ParseProbeChain("fiemap,fibmap,inode") makes one from text.
+  // Empty: the chain of the elevator spec's tunables (`physical`: fibmap ->
+  // fiemap -> inode; `physical:fibmap=0`: fiemap -> inode; `fibmap`: fibmap
+  // -> inode; `inode`: inode). Create()/Open() fail with InvalidArgument
+  // when the chain is invalid or the elevator does not take it.
+  std::vector<ProbeMethod> probe_chain;
 };
 
 class Scheduler {
