@@ -20,6 +20,20 @@ bool SectorsPerCylinder(HddSparing s) {
          s == HddSparing::kSectorsPerCylinderAtFrontSlipToEnd;
 }
 
+// std::fmod(x, m) for an integer m >= 1, without the library call: fmod is
+// exact, and so is x - q·m for 0 <= x < 2^52 (both are multiples of x's
+// unit in the last place and the result is smaller than x), so the two are
+// bit-identical. Other x go to std::fmod.
+double ExactFmod(double x, double m) {
+  if (!(x >= 0 && x < 4503599627370496.0)) return std::fmod(x, m);
+  if (x < m) return x;
+  double r = x - static_cast<double>(static_cast<int64_t>(x / m)) * m;
+  // x / m may round up across an integer: one step back.
+  if (r < 0) r += m;
+  if (r >= m) r -= m;
+  return r;
+}
+
 }  // namespace
 
 ZonedLayout::ZonedLayout(const HddParams& params)
@@ -45,7 +59,7 @@ uint32_t ZonedLayout::Surface(const Zone& zone, uint32_t cylinder, uint32_t head
   return head;
 }
 
-PhysicalSector ZonedLayout::Map(uint64_t lbn) const {
+PhysicalSector ZonedLayout::Map(uint64_t lbn, uint32_t* run) const {
   assert(lbn < capacity_);
   const size_t zi =
       static_cast<size_t>(std::upper_bound(first_lbns_.begin(), first_lbns_.end(), lbn) -
@@ -186,7 +200,29 @@ PhysicalSector ZonedLayout::Map(uint64_t lbn) const {
   p.cylinder = z.first_cylinder + static_cast<uint32_t>(cyl);
   p.head = Surface(zone, p.cylinder, p.head);
   p.sectors_per_track = z.sectors_per_track;
+  if (run != nullptr) {
+    *run = 1;
+    if (by_track && sparing_ != HddSparing::kSectorsPerTrack) {
+      // The LBNs left on this logical track, within the zone.
+      const uint64_t left_in_zone = zone.first_lbn + zone.lbns - lbn;
+      *run = static_cast<uint32_t>(std::min<uint64_t>(spt - sector, left_in_zone));
+    }
+  }
   return p;
+}
+
+uint64_t ZonedLayout::TrackEnd(uint64_t lbn) const {
+  uint32_t run = 1;
+  const PhysicalSector p = Map(lbn, &run);
+  uint64_t end = lbn + run;
+  // A run ends at the track's end or where sector sparing breaks it: go on
+  // while the LBNs stay on the track.
+  while (end < capacity_) {
+    const PhysicalSector q = Map(end, &run);
+    if (!q.SameTrack(p)) break;
+    end += run;
+  }
+  return end;
 }
 
 ZonedLayout::TrackOrigin ZonedLayout::TrackStart(const PhysicalSector& p) const {
@@ -216,7 +252,7 @@ double ZonedLayout::AngleOnTrack(const TrackOrigin& t, uint32_t sector,
   double sectors = t.skew_sectors + static_cast<double>(sector);
   sectors += static_cast<double>(t.slips);
   const double spt = static_cast<double>(sectors_per_track);
-  double a = std::fmod(sectors, spt) / spt;
+  double a = ExactFmod(sectors, spt) / spt;
   if (a < 0) a += 1.0;
   if (a >= 1.0) a -= 1.0;
   return a;

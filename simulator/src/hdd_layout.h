@@ -25,7 +25,8 @@
 // The angle of (c, h, s) is given in hdd_params.h (HddZone::track_skew).
 //
 // Cost: Map is a binary search over zones plus a walk over the zone's slips
-// and defects. Thread-safety: immutable after construction.
+// and defects; a caller walking LBNs in order maps once per run of
+// consecutive sectors (Map's `run`). Thread-safety: immutable after construction.
 
 #ifndef IOSCHED_SIMULATOR_HDD_LAYOUT_H_
 #define IOSCHED_SIMULATOR_HDD_LAYOUT_H_
@@ -57,7 +58,17 @@ class ZonedLayout {
   uint64_t zone_first_lbn(size_t zone) const { return zones_[zone].first_lbn; }
 
   // REQUIRES: lbn < capacity_sectors().
-  PhysicalSector Map(uint64_t lbn) const;
+  PhysicalSector Map(uint64_t lbn) const { return Map(lbn, nullptr); }
+  // Map, and through `run` (if not null) how many LBNs from `lbn` on (at
+  // least 1) lie on the following physical sectors of the same track: for
+  // i < *run, lbn + i maps to sector p.sector + i of p's track. Exact under
+  // sparing none and track sparing (slips and defects move whole tracks);
+  // 1 under sector sparing, where slips and spares break runs and callers
+  // map sector by sector.
+  PhysicalSector Map(uint64_t lbn, uint32_t* run) const;
+  // The first LBN after `lbn` that is not on lbn's track (capacity at the
+  // end of the disk).
+  uint64_t TrackEnd(uint64_t lbn) const;
 
   // Where `p` begins on the platter, in revolutions [0, 1), measured from the
   // same index as the spindle angle (time 0 = angle 0).

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <numeric>
 
 namespace iosched::sim {
 namespace {
@@ -108,9 +110,22 @@ Duration SeekModel::Positioning(uint32_t c1, uint32_t h1, uint32_t c2, uint32_t 
   return t;
 }
 
-Spindle::Spindle(double rpm) : milli_rpm_(std::llround(rpm * 1000)), revolution_ns_(60e9 / rpm) {}
+Spindle::Spindle(double rpm) : milli_rpm_(std::llround(rpm * 1000)), revolution_ns_(60e9 / rpm) {
+  // (t · r) mod M depends only on t mod M / gcd(r, M).
+  const int64_t m = static_cast<int64_t>(kMinuteNsMilli);
+  if (milli_rpm_ > 0) {
+    const int64_t period = m / std::gcd(milli_rpm_, m);
+    if (period <= std::numeric_limits<int64_t>::max() / milli_rpm_) period_ns_ = period;
+  }
+}
 
 double Spindle::AngleAt(Time t) const {
+  if (period_ns_ > 0 && t.count() >= 0) {
+    // The same phase as below, in 64-bit arithmetic.
+    const int64_t phase =
+        (t.count() % period_ns_) * milli_rpm_ % static_cast<int64_t>(kMinuteNsMilli);
+    return static_cast<double>(phase) / static_cast<double>(kMinuteNsMilli);
+  }
   const __int128 phase = (static_cast<__int128>(t.count()) * milli_rpm_) % kMinuteNsMilli;
   double a = static_cast<double>(phase) / static_cast<double>(kMinuteNsMilli);
   if (a < 0) a += 1.0;
@@ -119,14 +134,32 @@ double Spindle::AngleAt(Time t) const {
 
 double Spindle::WaitNs(double from, double target) const {
   double w = target - from;
-  w -= std::floor(w);  // [0, 1)
+  // w - floor(w), in [0, 1); both angles are in [0, 1), so w is in (-1, 1).
+  if (w < 0) {
+    w = w >= -1.0 ? w + 1.0 : w - std::floor(w);
+  } else if (w >= 1.0) {
+    w -= std::floor(w);
+  }
   // Arriving a hair after the target (rounding) is arriving on time.
   if ((1.0 - w) * revolution_ns_ < 0.5) w = 0;
   return w * revolution_ns_;
 }
 
+namespace {
+
+// std::llround for the non-negative waits of a spindle, inline: truncation
+// is floor for x >= 0, x - floor(x) is exact, and halfway rounds up (away
+// from zero), as llround does.
+int64_t RoundWait(double x) {
+  if (!(x >= 0 && x < 9.0e18)) return std::llround(x);
+  const int64_t i = static_cast<int64_t>(x);
+  return x - static_cast<double>(i) >= 0.5 ? i + 1 : i;
+}
+
+}  // namespace
+
 Duration Spindle::WaitFor(Time t, double target) const {
-  return Duration{std::llround(WaitNs(AngleAt(t), target))};
+  return Duration{RoundWait(WaitNs(AngleAt(t), target))};
 }
 
 Time Spindle::NextPass(Time earliest, double target, Duration slack) const {
@@ -134,7 +167,7 @@ Time Spindle::NextPass(Time earliest, double target, Duration slack) const {
   // (rounded) time of the angle, which keeps consecutive sectors from
   // drifting by their rounded durations.
   const Time t = earliest - slack;
-  return t + Duration{std::llround(WaitNs(AngleAt(t), target))};
+  return t + Duration{RoundWait(WaitNs(AngleAt(t), target))};
 }
 
 MediaWalk::MediaWalk(const ZonedLayout* layout, const SeekModel* seek, const Spindle* spindle)
@@ -149,8 +182,16 @@ void MediaWalk::Begin(Time begin, Track from, uint64_t lbn, Op op, Duration min_
 }
 
 void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_positioning) {
+  if (!first && run_left_ > 0 && lbn == next_ + 1) {
+    // The next sector of the same track.
+    ++next_phys_.sector;
+    --run_left_;
+  } else {
+    uint32_t run = 1;
+    next_phys_ = layout_->Map(lbn, &run);
+    run_left_ = run - 1;
+  }
   next_ = lbn;
-  next_phys_ = layout_->Map(lbn);
   // Sector by sector along one track, the track's origin and the sector
   // time stay the same: compute them once per track.
   if (!origin_valid_ || !next_phys_.SameTrack(origin_track_)) {

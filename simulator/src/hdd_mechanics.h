@@ -87,6 +87,10 @@ class Spindle {
  private:
   int64_t milli_rpm_;     // rpm × 1000, so the angle is exact integer math
   double revolution_ns_;  // 60e9 / rpm
+  // The phase t·milli_rpm mod (60 s · 1000) repeats every period_ns_; when
+  // period_ns_ · milli_rpm_ fits in 64 bits, AngleAt reduces t by the
+  // period first and needs no 128-bit division (0: it does not fit).
+  int64_t period_ns_ = 0;
 };
 
 struct Track {
@@ -143,6 +147,9 @@ class MediaWalk {
   bool active_ = false;
   uint64_t next_ = 0;
   PhysicalSector next_phys_;
+  // LBNs after next_ that lie on the following sectors of its track
+  // (ZonedLayout::Map's run): the walk maps once per run.
+  uint32_t run_left_ = 0;
   double next_angle_ = 0;
   // The track of the last Aim and its origin (see ZonedLayout::TrackStart).
   bool origin_valid_ = false;

@@ -237,13 +237,7 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
   uint64_t max_ra = end;
   if (si >= 0) {
     max_ra = cache_.MaxReadAhead(
-        si, lbn, n,
-        [this](uint64_t x) {
-          const PhysicalSector p = layout_.Map(x);
-          uint64_t y = x + 1;
-          while (y < capacity_sectors() && layout_.Map(y).SameTrack(p)) ++y;
-          return y;
-        },
+        si, lbn, n, [this](uint64_t x) { return layout_.TrackEnd(x); },
         [this](uint64_t x) { return uint64_t{layout_.Map(x).sectors_per_track}; });
   }
   seg.max_read_ahead = std::max(seg.max_read_ahead, max_ra);
