@@ -117,13 +117,27 @@ Spindle::Spindle(double rpm) : milli_rpm_(std::llround(rpm * 1000)), revolution_
     const int64_t period = m / std::gcd(milli_rpm_, m);
     if (period <= std::numeric_limits<int64_t>::max() / milli_rpm_) period_ns_ = period;
   }
+  if (period_ns_ > 0) {
+    mod_period_ = ModBy{static_cast<uint64_t>(period_ns_), UINT64_MAX / period_ns_};
+    mod_minute_ = ModBy{static_cast<uint64_t>(m), UINT64_MAX / static_cast<uint64_t>(m)};
+  }
+}
+
+// With inv = floor((2^64 - 1) / d), q = floor(x · inv / 2^64) is floor(x / d)
+// or one less (x · inv / 2^64 > x / d - x / 2^64 > x / d - 1), so one
+// correction gives the exact remainder.
+uint64_t Spindle::ModBy::operator()(uint64_t x) const {
+  const uint64_t q = static_cast<uint64_t>((static_cast<unsigned __int128>(x) * inv) >> 64);
+  uint64_t r = x - q * d;
+  if (r >= d) r -= d;
+  return r;
 }
 
 double Spindle::AngleAt(Time t) const {
   if (period_ns_ > 0 && t.count() >= 0) {
     // The same phase as below, in 64-bit arithmetic.
-    const int64_t phase =
-        (t.count() % period_ns_) * milli_rpm_ % static_cast<int64_t>(kMinuteNsMilli);
+    const uint64_t phase = mod_minute_(mod_period_(static_cast<uint64_t>(t.count())) *
+                                       static_cast<uint64_t>(milli_rpm_));
     return static_cast<double>(phase) / static_cast<double>(kMinuteNsMilli);
   }
   const __int128 phase = (static_cast<__int128>(t.count()) * milli_rpm_) % kMinuteNsMilli;

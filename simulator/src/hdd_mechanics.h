@@ -91,6 +91,12 @@ class Spindle {
   // period_ns_ · milli_rpm_ fits in 64 bits, AngleAt reduces t by the
   // period first and needs no 128-bit division (0: it does not fit).
   int64_t period_ns_ = 0;
+  // x mod d for a fixed d by multiplication (exact; see hdd_mechanics.cc).
+  struct ModBy {
+    uint64_t d = 1, inv = 0;
+    uint64_t operator()(uint64_t x) const;
+  };
+  ModBy mod_period_, mod_minute_;
 };
 
 struct Track {
