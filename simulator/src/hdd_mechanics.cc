@@ -196,7 +196,8 @@ void MediaWalk::Begin(Time begin, Track from, uint64_t lbn, Op op, Duration min_
 }
 
 void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_positioning) {
-  if (!first && run_left_ > 0 && lbn == next_ + 1) {
+  const bool in_run = !first && run_left_ > 0 && lbn == next_ + 1;
+  if (in_run) {
     // The next sector of the same track.
     ++next_phys_.sector;
     --run_left_;
@@ -212,13 +213,15 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
     origin_ = layout_->TrackStart(next_phys_);
     origin_track_ = next_phys_;
     origin_valid_ = true;
-    sector_time_ = Duration{std::llround(spindle_->revolution_ns() /
-                                         static_cast<double>(next_phys_.sectors_per_track))};
+    exact_sector_ns_ =
+        spindle_->revolution_ns() / static_cast<double>(next_phys_.sectors_per_track);
+    sector_time_ = Duration{std::llround(exact_sector_ns_)};
   }
-  next_angle_ = ZonedLayout::AngleOnTrack(origin_, next_phys_.sector, next_phys_.sectors_per_track);
+  angle_valid_ = false;
   const Track to{next_phys_.cylinder, next_phys_.head};
   repositioning_ = first || !(to == head_);
   if (repositioning_) {
+    anchored_ = false;
     Duration pos = seek_->Positioning(head_.cylinder, head_.head, to.cylinder, to.head, op_);
     if (first) {
       pos = std::max(pos, min_positioning);
@@ -228,22 +231,50 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
     }
     seek_start_ = from_time;
     seek_end_ = from_time + pos;
-    earliest_pass_ = spindle_->NextPass(seek_end_, next_angle_, Duration{0});
-  } else {
-    seek_start_ = seek_end_ = from_time;
-    earliest_pass_ = spindle_->NextPass(from_time, next_angle_);
+    earliest_pass_ = spindle_->NextPass(seek_end_, NextAngle(), Duration{0});
+    return;
   }
+  seek_start_ = seek_end_ = from_time;
+  constexpr Duration kSlack{20};  // Spindle::NextPass's default
+  constexpr double kTieNs = 1e-6;
+  if (in_run && on_schedule_ && anchored_) {
+    const double wait = anchor_wait_ + static_cast<double>(++anchor_steps_) * exact_sector_ns_;
+    const int64_t whole = static_cast<int64_t>(wait);
+    const double frac = wait - static_cast<double>(whole);
+    if (wait > 1 && wait < spindle_->revolution_ns() - 1 && std::fabs(frac - 0.5) > kTieNs) {
+      earliest_pass_ = anchor_ + Duration{whole + (frac >= 0.5 ? 1 : 0)};
+      return;
+    }
+  }
+  // Anchor here: the exact NextPass.
+  anchor_ = from_time - kSlack;
+  anchor_wait_ = spindle_->WaitNsFrom(anchor_, NextAngle());
+  anchor_steps_ = 0;
+  anchored_ = in_run || run_left_ > 0;
+  earliest_pass_ = spindle_->NextPass(from_time, NextAngle(), kSlack);
+}
+
+double MediaWalk::NextAngle() const {
+  if (!angle_valid_) {
+    // Computed on demand: along a run the pass times do without it.
+    auto* self = const_cast<MediaWalk*>(this);
+    self->next_angle_ =
+        ZonedLayout::AngleOnTrack(origin_, next_phys_.sector, next_phys_.sectors_per_track);
+    self->angle_valid_ = true;
+  }
+  return next_angle_;
 }
 
 Time MediaWalk::PassAtOrAfter(Time ready) const {
   if (ready <= earliest_pass_) return earliest_pass_;
-  return spindle_->NextPass(ready, next_angle_, Duration{0});
+  return spindle_->NextPass(ready, NextAngle(), Duration{0});
 }
 
 Time MediaWalk::Transfer(Time pass_start) {
   const Time end = pass_start + sector_time_;
   head_ = Track{next_phys_.cylinder, next_phys_.head};
   last_end_ = end;
+  on_schedule_ = pass_start == earliest_pass_;
   if (next_ + 1 >= layout_->capacity_sectors()) {
     active_ = false;
   } else {

@@ -78,6 +78,8 @@ class Spindle {
   Duration WaitFor(Time t, double target) const;
   // The same from a known angle rather than a time, in nanoseconds.
   double WaitNs(double from_angle, double target) const;
+  // WaitNs from time `t` (before rounding).
+  double WaitNsFrom(Time t, double target) const { return WaitNs(AngleAt(t), target); }
   // The first time at or after `earliest` − `slack` at which angle `target`
   // is under the head. The slack absorbs rounding: a sector that follows
   // another on the track starts at its own angle, not at the previous one's
@@ -156,7 +158,23 @@ class MediaWalk {
   // LBNs after next_ that lie on the following sectors of its track
   // (ZonedLayout::Map's run): the walk maps once per run.
   uint32_t run_left_ = 0;
-  double next_angle_ = 0;
+  // Sector by sector along a run, each sector's pass is the previous one's
+  // end minus the slack plus a rounded wait (Spindle::NextPass), a chain of
+  // divisions. Relative to one anchor time T the unrounded waits grow by
+  // the exact sector time: the wait of the i-th sector after the anchor is
+  // anchor_wait_ + i · exact_sector_ns_, within 1e-8 ns of what NextPass
+  // computes. So NextPass's result is T + that wait rounded, except within
+  // kTieNs of a half nanosecond, where NextPass itself is asked (and the
+  // anchor moves there). Bit-identical to NextPass sector by sector.
+  bool anchored_ = false;
+  Time anchor_{0};
+  double anchor_wait_ = 0;
+  uint32_t anchor_steps_ = 0;
+  double exact_sector_ns_ = 0;
+  bool on_schedule_ = false;  // the last Transfer used earliest_pass()
+  double next_angle_ = 0;  // valid while angle_valid_
+  bool angle_valid_ = false;
+  double NextAngle() const;
   // The track of the last Aim and its origin (see ZonedLayout::TrackStart).
   bool origin_valid_ = false;
   PhysicalSector origin_track_;
