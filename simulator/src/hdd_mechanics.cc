@@ -235,23 +235,70 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
     return;
   }
   seek_start_ = seek_end_ = from_time;
-  constexpr Duration kSlack{20};  // Spindle::NextPass's default
-  constexpr double kTieNs = 1e-6;
   if (in_run && on_schedule_ && anchored_) {
-    const double wait = anchor_wait_ + static_cast<double>(++anchor_steps_) * exact_sector_ns_;
-    const int64_t whole = static_cast<int64_t>(wait);
-    const double frac = wait - static_cast<double>(whole);
-    if (wait > 1 && wait < spindle_->revolution_ns() - 1 && std::fabs(frac - 0.5) > kTieNs) {
-      earliest_pass_ = anchor_ + Duration{whole + (frac >= 0.5 ? 1 : 0)};
-      return;
-    }
+    ++anchor_steps_;
+    if (LinearPass(0, &earliest_pass_)) return;
   }
   // Anchor here: the exact NextPass.
+  constexpr Duration kSlack{20};  // Spindle::NextPass's default
   anchor_ = from_time - kSlack;
   anchor_wait_ = spindle_->WaitNsFrom(anchor_, NextAngle());
   anchor_steps_ = 0;
   anchored_ = in_run || run_left_ > 0;
   earliest_pass_ = spindle_->NextPass(from_time, NextAngle(), kSlack);
+}
+
+bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
+  constexpr double kTieNs = 1e-6;
+  const double wait = anchor_wait_ + static_cast<double>(anchor_steps_ + i) * exact_sector_ns_;
+  const int64_t whole = static_cast<int64_t>(wait);
+  const double frac = wait - static_cast<double>(whole);
+  if (!(wait > 1 && wait < spindle_->revolution_ns() - 1) || std::fabs(frac - 0.5) <= kTieNs) {
+    return false;
+  }
+  *pass = anchor_ + Duration{whole + (frac >= 0.5 ? 1 : 0)};
+  return true;
+}
+
+uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline) {
+  uint32_t done = 0;
+  while (done < max && active_ && earliest_pass_ + sector_time_ <= deadline) {
+    if (done > 0 && repositioning_) break;  // the run ends here
+    // Along the anchored run, skip to the last sector that ends in time
+    // (k sectors on), with exactly the state the walk would have there.
+    const uint32_t ahead = std::min(run_left_, max - done - 1);
+    if (anchored_ && on_schedule_ && ahead > 0 && !repositioning_) {
+      const double room = static_cast<double>((deadline - sector_time_ - anchor_).count());
+      const double steps = (room - anchor_wait_) / exact_sector_ns_ - anchor_steps_;
+      uint32_t k = steps <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(steps, ahead));
+      Time pass{0};
+      // The estimate is within a step of the truth: check the real ends.
+      while (k > 0 && !(LinearPass(k, &pass) && pass + sector_time_ <= deadline)) --k;
+      if (k > 0) {
+        Time prev_pass{0};
+        if (k == 1) {
+          prev_pass = earliest_pass_;
+        } else if (!LinearPass(k - 1, &prev_pass)) {
+          prev_pass = kTimeNever;  // a tie: walk instead
+        }
+        if (prev_pass != kTimeNever) {
+          // Sectors next_ .. next_ + k − 1 pass as predicted; next_ + k is
+          // aimed at from the previous one's end.
+          next_ += k;
+          next_phys_.sector += k;
+          run_left_ -= k;
+          anchor_steps_ += k;
+          angle_valid_ = false;
+          seek_start_ = seek_end_ = prev_pass + sector_time_;
+          earliest_pass_ = pass;
+          done += k;
+        }
+      }
+    }
+    Transfer(earliest_pass_);
+    ++done;
+  }
+  return done;
 }
 
 double MediaWalk::NextAngle() const {

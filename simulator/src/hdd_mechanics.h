@@ -137,6 +137,14 @@ class MediaWalk {
   // PassAtOrAfter) and moves on to the following LBN. Returns the pass end.
   Time Transfer(Time pass_start);
 
+  // Transfers up to `max` LBNs from next_lbn() on, each in its first pass
+  // (no readiness constraint: Transfer(earliest_pass()) in a loop), as long
+  // as each ends by `deadline`, and stops before a sector that needs a
+  // positioning (other than the first); returns how many. Along a run of
+  // sectors it jumps to the last one that ends in time instead of walking
+  // there.
+  uint32_t TransferWhileBefore(uint32_t max, Time deadline);
+
   // Track the head is on after the last transfer (or `from` before any).
   Track head() const { return head_; }
   // End of the last transferred sector (Begin's `begin` before any).
@@ -175,6 +183,9 @@ class MediaWalk {
   double next_angle_ = 0;  // valid while angle_valid_
   bool angle_valid_ = false;
   double NextAngle() const;
+  // Pass of the i-th sector after next_ along the anchored run, if it is
+  // not within kTieNs of a half nanosecond (else false).
+  bool LinearPass(uint32_t i, Time* pass) const;
   // The track of the last Aim and its origin (see ZonedLayout::TrackStart).
   bool origin_valid_ = false;
   PhysicalSector origin_track_;

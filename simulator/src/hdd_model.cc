@@ -82,6 +82,21 @@ void HddModel::AdvanceBackground(Time t) {
       const Track h = walk_.head();
       if (p.cylinder != h.cylinder || (contread == 1 && p.head != h.head)) break;
     }
+    // Sectors that fit in the buffer now are read in their first passes, in
+    // one step along a track.
+    const uint64_t free_until =
+        size == 0 ? bg_target_ : std::min(bg_target_, owner_first_ + size);
+    if (k < free_until) {
+      const uint32_t max = static_cast<uint32_t>(std::min<uint64_t>(free_until - k, UINT32_MAX));
+      const uint32_t done = walk_.TransferWhileBefore(max, t);
+      if (done == 0) return;
+      if (bg_seg_ >= 0) {
+        CacheSegment& s = cache_.seg(bg_seg_);
+        s.end = k + done;
+        if (size > 0 && s.end - s.start > size) s.start = s.end - size;
+      }
+      continue;
+    }
     const Time pass = walk_.PassAtOrAfter(RoomTime(k));
     if (pass + walk_.sector_time() > t) return;
     walk_.Transfer(pass);
