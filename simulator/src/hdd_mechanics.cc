@@ -260,7 +260,7 @@ bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
   return true;
 }
 
-uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline) {
+uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends) {
   uint32_t done = 0;
   while (done < max && active_ && earliest_pass_ + sector_time_ <= deadline) {
     if (done > 0 && repositioning_) break;  // the run ends here
@@ -281,6 +281,18 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline) {
         } else if (!LinearPass(k - 1, &prev_pass)) {
           prev_pass = kTimeNever;  // a tie: walk instead
         }
+        if (prev_pass != kTimeNever && ends != nullptr) {
+          // Every sector's end: the line, or NextPass at a tie.
+          Time p = earliest_pass_;
+          for (uint32_t i = 0; i < k; ++i) {
+            if (i > 0 && !LinearPass(i, &p)) {
+              p = spindle_->NextPass(ends[done + i - 1],
+                                     ZonedLayout::AngleOnTrack(origin_, next_phys_.sector + i,
+                                                               next_phys_.sectors_per_track));
+            }
+            ends[done + i] = p + sector_time_;
+          }
+        }
         if (prev_pass != kTimeNever) {
           // Sectors next_ .. next_ + k − 1 pass as predicted; next_ + k is
           // aimed at from the previous one's end.
@@ -295,7 +307,8 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline) {
         }
       }
     }
-    Transfer(earliest_pass_);
+    const Time end = Transfer(earliest_pass_);
+    if (ends != nullptr) ends[done] = end;
     ++done;
   }
   return done;

@@ -143,7 +143,8 @@ class MediaWalk {
   // positioning (other than the first); returns how many. Along a run of
   // sectors it jumps to the last one that ends in time instead of walking
   // there.
-  uint32_t TransferWhileBefore(uint32_t max, Time deadline);
+  // With `ends`, ends[i] is set to the end of the i-th sector transferred.
+  uint32_t TransferWhileBefore(uint32_t max, Time deadline, Time* ends = nullptr);
 
   // Track the head is on after the last transfer (or `from` before any).
   Track head() const { return head_; }
@@ -180,7 +181,7 @@ class MediaWalk {
   uint32_t anchor_steps_ = 0;
   double exact_sector_ns_ = 0;
   bool on_schedule_ = false;  // the last Transfer used earliest_pass()
-  double next_angle_ = 0;  // valid while angle_valid_
+  double next_angle_ = 0;     // valid while angle_valid_
   bool angle_valid_ = false;
   double NextAngle() const;
   // Pass of the i-th sector after next_ along the anchored run, if it is

@@ -84,8 +84,7 @@ void HddModel::AdvanceBackground(Time t) {
     }
     // Sectors that fit in the buffer now are read in their first passes, in
     // one step along a track.
-    const uint64_t free_until =
-        size == 0 ? bg_target_ : std::min(bg_target_, owner_first_ + size);
+    const uint64_t free_until = size == 0 ? bg_target_ : std::min(bg_target_, owner_first_ + size);
     if (k < free_until) {
       const uint32_t max = static_cast<uint32_t>(std::min<uint64_t>(free_until - k, UINT32_MAX));
       const uint32_t done = walk_.TransferWhileBefore(max, t);
@@ -290,12 +289,17 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
   // The media reads the rest of the request (no buffer-room limit: the
   // request fits in a segment, or its own sectors are exempt).
   Duration rotation{0};
-  for (uint64_t k = have; k < end; ++k) {
-    assert(walk_.active() && walk_.next_lbn() == k);
-    const Time pass = walk_.PassAtOrAfter(Time{0});
-    if (own_positioning && k == have) rotation = pass - walk_.seek_end();
-    avail_[k - lbn] = walk_.Transfer(pass);
-    seg.end = k + 1;
+  if (have < end) {
+    assert(walk_.active() && walk_.next_lbn() == have);
+    if (own_positioning) rotation = walk_.earliest_pass() - walk_.seek_end();
+    for (uint64_t k = have; k < end;) {
+      const uint32_t done =
+          walk_.TransferWhileBefore(static_cast<uint32_t>(end - k), kTimeNever, &avail_[k - lbn]);
+      assert(done > 0);
+      if (done == 0) break;
+      k += done;
+    }
+    seg.end = end;
     const uint64_t size = cache_.segment_sectors();
     if (size > 0 && seg.end - seg.start > size) seg.start = seg.end - size;
   }
@@ -428,13 +432,26 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   if (o.extra_write_disconnect) threshold = n < 45 ? std::min<uint32_t>(n, 10) : 15;
   Duration rotation{0};
   Time media_end = begin;
-  for (uint32_t j = 0; j < n; ++j) {
+  for (uint32_t j = 0; j < n;) {
     const int64_t need = std::max<int64_t>(j + 1, threshold);
-    const Time pass = walk_.PassAtOrAfter(data_start + need * blk);
+    const Time ready = data_start + need * blk;
+    if (j > 0 && ready <= walk_.earliest_pass() && blk + Duration{1} <= walk_.sector_time()) {
+      // The data is ahead of the head and stays ahead along the run (it
+      // arrives at most blk after the previous sector, the next sector
+      // passes at least sector time − 1 ns later): first passes.
+      const uint32_t done = walk_.TransferWhileBefore(n - j, kTimeNever);
+      assert(done > 0);
+      if (done == 0) break;
+      j += done;
+      media_end = walk_.last_end();
+      continue;
+    }
+    const Time pass = walk_.PassAtOrAfter(ready);
     if (j == 0) rotation = pass - walk_.seek_end();
     media_end = walk_.Transfer(pass);
-    seg.end = lbn + j + 1;
+    ++j;
   }
+  seg.end = lbn + n;
   const Duration seek_time = walk_.first_positioning();
   const uint32_t seek_cylinders = walk_.first_seek_cylinders();
   head_ = walk_.head();
