@@ -159,18 +159,13 @@ double Spindle::WaitNs(double from, double target) const {
   return w * revolution_ns_;
 }
 
-namespace {
-
-// std::llround for the non-negative waits of a spindle, inline: truncation
-// is floor for x >= 0, x - floor(x) is exact, and halfway rounds up (away
-// from zero), as llround does.
-int64_t RoundWait(double x) {
+// std::llround, inline: truncation is floor for x >= 0, x - floor(x) is
+// exact, and halfway rounds up (away from zero), as llround does.
+int64_t Spindle::RoundWait(double x) {
   if (!(x >= 0 && x < 9.0e18)) return std::llround(x);
   const int64_t i = static_cast<int64_t>(x);
   return x - static_cast<double>(i) >= 0.5 ? i + 1 : i;
 }
-
-}  // namespace
 
 Duration Spindle::WaitFor(Time t, double target) const {
   return Duration{RoundWait(WaitNs(AngleAt(t), target))};
@@ -245,7 +240,8 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
   anchor_wait_ = spindle_->WaitNsFrom(anchor_, NextAngle());
   anchor_steps_ = 0;
   anchored_ = in_run || run_left_ > 0;
-  earliest_pass_ = spindle_->NextPass(from_time, NextAngle(), kSlack);
+  // = spindle_->NextPass(from_time, NextAngle(), kSlack)
+  earliest_pass_ = anchor_ + Duration{Spindle::RoundWait(anchor_wait_)};
 }
 
 bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {

@@ -80,6 +80,9 @@ class Spindle {
   double WaitNs(double from_angle, double target) const;
   // WaitNs from time `t` (before rounding).
   double WaitNsFrom(Time t, double target) const { return WaitNs(AngleAt(t), target); }
+  // A wait rounded as NextPass rounds it (std::llround, inline for the
+  // non-negative waits a spindle gives).
+  static int64_t RoundWait(double ns);
   // The first time at or after `earliest` − `slack` at which angle `target`
   // is under the head. The slack absorbs rounding: a sector that follows
   // another on the track starts at its own angle, not at the previous one's
