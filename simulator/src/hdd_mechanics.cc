@@ -256,28 +256,46 @@ bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
   return true;
 }
 
-uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends) {
+uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
+                                        const ReadyLine& ready) {
   uint32_t done = 0;
-  while (done < max && active_ && earliest_pass_ + sector_time_ <= deadline) {
+  while (done < max && active_) {
     if (done > 0 && repositioning_) break;  // the run ends here
-    // Along the anchored run, skip to the last sector that ends in time
-    // (k sectors on), with exactly the state the walk would have there.
+    // Along the anchored run, when this sector goes in its first pass, jump
+    // over the k sectors (this one included) that pass on the anchor's line
+    // in their first passes and end in time, to the state the walk would
+    // have at the (k+1)-th.
     const uint32_t ahead = std::min(run_left_, max - done - 1);
-    if (anchored_ && on_schedule_ && ahead > 0 && !repositioning_) {
-      const double room = static_cast<double>((deadline - sector_time_ - anchor_).count());
-      const double steps = (room - anchor_wait_) / exact_sector_ns_ - anchor_steps_;
-      uint32_t k = steps <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(steps, ahead));
-      Time pass{0};
-      // The estimate is within a step of the truth: check the real ends.
-      while (k > 0 && !(LinearPass(k, &pass) && pass + sector_time_ <= deadline)) --k;
-      if (k > 0) {
-        Time prev_pass{0};
+    if (anchored_ && ahead > 0 && !repositioning_ && ready.At(done) <= earliest_pass_) {
+      uint32_t k = ahead;
+      if (deadline != kTimeNever) {
+        // Sector k − 1 must end by the deadline: estimate k, then check.
+        const double room = static_cast<double>((deadline - sector_time_ - anchor_).count());
+        const double steps = (room - anchor_wait_) / exact_sector_ns_ - anchor_steps_ + 1;
+        k = steps <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(steps, ahead));
+      }
+      if (ready.step > Duration{0}) {
+        // The data may fall behind the head: every sector is checked.
+        for (uint32_t i = 1; i < k; ++i) {
+          Time p{0};
+          if (!LinearPass(i, &p) || p < ready.At(done + i)) {
+            k = i;
+            break;
+          }
+        }
+      }
+      Time pass{0}, prev_pass{0};
+      for (; k > 0; --k) {
+        if (!LinearPass(k, &pass)) continue;  // a tie: stop earlier
         if (k == 1) {
           prev_pass = earliest_pass_;
         } else if (!LinearPass(k - 1, &prev_pass)) {
-          prev_pass = kTimeNever;  // a tie: walk instead
+          continue;
         }
-        if (prev_pass != kTimeNever && ends != nullptr) {
+        if (prev_pass + sector_time_ <= deadline) break;
+      }
+      if (k > 0) {
+        if (ends != nullptr) {
           // Every sector's end: the line, or NextPass at a tie.
           Time p = earliest_pass_;
           for (uint32_t i = 0; i < k; ++i) {
@@ -289,21 +307,25 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends)
             ends[done + i] = p + sector_time_;
           }
         }
-        if (prev_pass != kTimeNever) {
-          // Sectors next_ .. next_ + k − 1 pass as predicted; next_ + k is
-          // aimed at from the previous one's end.
-          next_ += k;
-          next_phys_.sector += k;
-          run_left_ -= k;
-          anchor_steps_ += k;
-          angle_valid_ = false;
-          seek_start_ = seek_end_ = prev_pass + sector_time_;
-          earliest_pass_ = pass;
-          done += k;
-        }
+        // Sectors next_ .. next_ + k − 1 pass as predicted; next_ + k is
+        // aimed at from the previous one's end.
+        next_ += k;
+        next_phys_.sector += k;
+        run_left_ -= k;
+        anchor_steps_ += k;
+        angle_valid_ = false;
+        head_ = Track{next_phys_.cylinder, next_phys_.head};
+        last_end_ = prev_pass + sector_time_;
+        seek_start_ = seek_end_ = last_end_;
+        on_schedule_ = true;
+        earliest_pass_ = pass;
+        done += k;
+        if (done == max) break;
       }
     }
-    const Time end = Transfer(earliest_pass_);
+    const Time pass = PassAtOrAfter(ready.At(done));
+    if (pass + sector_time_ > deadline) break;
+    const Time end = Transfer(pass);
     if (ends != nullptr) ends[done] = end;
     ++done;
   }

@@ -30,6 +30,7 @@
 #ifndef IOSCHED_SIMULATOR_HDD_MECHANICS_H_
 #define IOSCHED_SIMULATOR_HDD_MECHANICS_H_
 
+#include <algorithm>
 #include <cstdint>
 
 #include "hdd_layout.h"
@@ -110,6 +111,16 @@ struct Track {
   friend bool operator==(const Track&, const Track&) = default;
 };
 
+// When the sectors of a media access have their data (MediaWalk::
+// TransferWhileBefore): the i-th is ready at max(floor, base + i · step).
+// The default: always.
+struct ReadyLine {
+  Time floor{INT64_MIN};
+  Time base{INT64_MIN};
+  Duration step{0};
+  Time At(uint32_t i) const { return std::max(floor, base + static_cast<int64_t>(i) * step); }
+};
+
 class MediaWalk {
  public:
   // None of the pointers is owned; they must outlive the walk.
@@ -147,7 +158,10 @@ class MediaWalk {
   // sectors it jumps to the last one that ends in time instead of walking
   // there.
   // With `ends`, ends[i] is set to the end of the i-th sector transferred.
-  uint32_t TransferWhileBefore(uint32_t max, Time deadline, Time* ends = nullptr);
+  // With `ready`, the i-th sector goes in its first pass at or after
+  // ready.At(i) (a write's data arriving over the bus).
+  uint32_t TransferWhileBefore(uint32_t max, Time deadline, Time* ends = nullptr,
+                               const ReadyLine& ready = ReadyLine{});
 
   // Track the head is on after the last transfer (or `from` before any).
   Track head() const { return head_; }

@@ -432,25 +432,19 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   if (o.extra_write_disconnect) threshold = n < 45 ? std::min<uint32_t>(n, 10) : 15;
   Duration rotation{0};
   Time media_end = begin;
+  // Sector j's data is buffered at data_start + max(j + 1, threshold) · blk.
+  ReadyLine ready;
+  ready.floor = data_start + static_cast<int64_t>(threshold) * blk;
+  ready.step = blk;
   for (uint32_t j = 0; j < n;) {
-    const int64_t need = std::max<int64_t>(j + 1, threshold);
-    const Time ready = data_start + need * blk;
-    if (j > 0 && ready <= walk_.earliest_pass() && blk + Duration{1} <= walk_.sector_time()) {
-      // The data is ahead of the head and stays ahead along the run (it
-      // arrives at most blk after the previous sector, the next sector
-      // passes at least sector time − 1 ns later): first passes.
-      const uint32_t done = walk_.TransferWhileBefore(n - j, kTimeNever);
-      assert(done > 0);
-      if (done == 0) break;
-      j += done;
-      media_end = walk_.last_end();
-      continue;
-    }
-    const Time pass = walk_.PassAtOrAfter(ready);
-    if (j == 0) rotation = pass - walk_.seek_end();
-    media_end = walk_.Transfer(pass);
-    ++j;
+    ready.base = data_start + static_cast<int64_t>(j + 1) * blk;
+    if (j == 0) rotation = walk_.PassAtOrAfter(ready.At(0)) - walk_.seek_end();
+    const uint32_t done = walk_.TransferWhileBefore(n - j, kTimeNever, nullptr, ready);
+    assert(done > 0);
+    if (done == 0) break;
+    j += done;
   }
+  media_end = walk_.last_end();
   seg.end = lbn + n;
   const Duration seek_time = walk_.first_positioning();
   const uint32_t seek_cylinders = walk_.first_seek_cylinders();
