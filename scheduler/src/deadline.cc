@@ -123,6 +123,13 @@ class DeadlineElevator final : public ElvCore {
   Request* FindRequestLegacy(int dir);
 
   SortTree sort_list_[2];
+  // Where the last ElvMerge lookup ended in sort_list_[hint_dir_], the
+  // likely insertion point of the request it was asked about: the insertion
+  // starts there instead of walking the tree again. Cleared on every erase
+  // (the iterator could dangle); inserts keep it valid.
+  SortTree::iterator hint_;
+  int hint_dir_ = 0;
+  bool hint_valid_ = false;
   FifoList fifo_list_[2];
   Request* next_rq_[2] = {nullptr, nullptr};
   int64_t batching_ = 0;  // requests dispatched in the current batch
@@ -178,10 +185,24 @@ Request* DeadlineElevator::ElvFormer(Request& rq) {
 }
 
 void DeadlineElevator::AddRqRb(Request& rq) {
-  SortTree& tree = sort_list_[DataDir(rq)];
+  const int dir = DataDir(rq);
+  SortTree& tree = sort_list_[dir];
   while (true) {
-    auto [it, inserted] = tree.insert(rq);
-    if (inserted) return;
+    SortTree::insert_commit_data commit;
+    std::pair<SortTree::iterator, bool> check;
+    if (hint_valid_ && hint_dir_ == dir) {
+      // Where ElvMerge's lookup ended: right in the common case (no request
+      // starts inside the new one); boost checks the hint and walks if not.
+      check = tree.insert_unique_check(hint_, rq.start(), commit);
+    } else {
+      check = tree.insert_unique_check(rq.start(), commit);
+    }
+    hint_valid_ = false;
+    if (check.second) {
+      tree.insert_unique_commit(rq, commit);
+      return;
+    }
+    auto it = check.first;
     // An alias: the existing request goes straight to the dispatch list,
     // through the normal move (next_rq and last_sector reset, batching kept).
     ++alias_dispatches_;
@@ -191,6 +212,7 @@ void DeadlineElevator::AddRqRb(Request& rq) {
 
 void DeadlineElevator::DelRqRb(Request& rq) {
   const int dir = DataDir(rq);
+  hint_valid_ = false;
   if (next_rq_[dir] == &rq) next_rq_[dir] = Latter(rq);
   sort_list_[dir].erase(sort_list_[dir].iterator_to(rq));
 }
@@ -220,15 +242,23 @@ void DeadlineElevator::ElvAddRequest(Request& rq, Time now) {
 
 Request* DeadlineElevator::ElvMerge(const Request& bio) {
   if (!front_merges_) return nullptr;
-  SortTree& tree = sort_list_[DataDir(bio)];
-  auto it = tree.find(bio.sector + bio.sectors);
-  return it == tree.end() ? nullptr : &*it;
+  const int dir = DataDir(bio);
+  SortTree& tree = sort_list_[dir];
+  const uint64_t end = bio.sector + bio.sectors;
+  auto it = tree.lower_bound(end);
+  if (it != tree.end() && it->start() == end) return &*it;
+  // No front merge: `bio` will most likely be inserted right before `it`.
+  hint_ = it;
+  hint_dir_ = dir;
+  hint_valid_ = true;
+  return nullptr;
 }
 
 void DeadlineElevator::ElvMerged(Request& rq, MergeType type) {
   if (type != MergeType::kFront) return;
   // The start sector moved: re-sort (which may meet an alias).
   SortTree& tree = sort_list_[DataDir(rq)];
+  hint_valid_ = false;
   tree.erase(tree.iterator_to(rq));
   AddRqRb(rq);
 }
