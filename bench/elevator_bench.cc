@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "iosched/registry.h"
+#include "ratio_reporter.h"
 #include "request_pool.h"  // simulator/src: the replay's per-request slot
 
 namespace {
@@ -175,41 +176,28 @@ void BM_NaiveBaseline(benchmark::State& state) {
       done ? static_cast<double>(g_allocs.load() - allocs_before) / done : 0.0;
 }
 
-// Collects ns/request per benchmark name to print ratios at the end.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.iterations > 0) ns_[r.benchmark_name()] = r.GetAdjustedRealTime();
-    }
-    ConsoleReporter::ReportRuns(runs);
+// Ratios of the naive baseline's time to each elevator's, then memory.
+void PrintRatios(const RatioReporter::Times& times) {
+  std::printf(
+      "\nRatio of the naive baseline's time to each elevator's (same N, pattern; "
+      ">1 means faster than the baseline):\n");
+  for (const auto& [name, ns] : times) {
+    if (name.rfind("BM_NaiveBaseline", 0) == 0) continue;
+    const std::string args = name.substr(name.find('/'));
+    auto base = times.find("BM_NaiveBaseline" + args);
+    if (base == times.end() || ns <= 0) continue;
+    std::printf("  %-40s %8.1f ns/req  baseline %8.1f ns/req  ratio %5.2fx\n", name.c_str(), ns,
+                base->second, base->second / ns);
   }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    std::printf(
-        "\nRatio of the naive baseline's time to each elevator's (same N, pattern; "
-        ">1 means faster than the baseline):\n");
-    for (const auto& [name, ns] : ns_) {
-      if (name.rfind("BM_NaiveBaseline", 0) == 0) continue;
-      const std::string args = name.substr(name.find('/'));
-      auto base = ns_.find("BM_NaiveBaseline" + args);
-      if (base == ns_.end() || ns <= 0) continue;
-      std::printf("  %-40s %8.1f ns/req  baseline %8.1f ns/req  ratio %5.2fx\n", name.c_str(), ns,
-                  base->second, base->second / ns);
-    }
-    // Every container is intrusive: a pending request costs its own struct
-    // and nothing else (allocs_per_req above is 0 in steady state), plus the
-    // end-sector hash's bucket array (8 bytes per bucket, buckets <= 2 x
-    // pending).
-    std::printf(
-        "\nMemory per pending request: sizeof(Request) = %zu bytes; in a simulated replay "
-        "sizeof(RequestSlot) = %zu bytes; + <= 16 bytes of hash buckets\n",
-        sizeof(Request), sizeof(sim::RequestSlot));
-  }
-
- private:
-  std::map<std::string, double> ns_;
-};
+  // Every container is intrusive: a pending request costs its own struct
+  // and nothing else (allocs_per_req above is 0 in steady state), plus the
+  // end-sector hash's bucket array (8 bytes per bucket, buckets <= 2 x
+  // pending).
+  std::printf(
+      "\nMemory per pending request: sizeof(Request) = %zu bytes; in a simulated replay "
+      "sizeof(RequestSlot) = %zu bytes; + <= 16 bytes of hash buckets\n",
+      sizeof(Request), sizeof(sim::RequestSlot));
+}
 
 }  // namespace
 }  // namespace iosched
@@ -224,7 +212,7 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_NaiveBaseline", iosched::BM_NaiveBaseline)
       ->ArgsProduct({{16, 256, 4096}, {iosched::kRandom, iosched::kSequential}})
       ->ArgNames({"pending", "seq"});
-  iosched::RatioReporter reporter;
+  iosched::RatioReporter reporter(iosched::PrintRatios);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

@@ -32,6 +32,7 @@
 #include "hdd_mechanics.h"
 #include "iosched/disk_model.h"
 #include "iosched/hdd_params.h"
+#include "ratio_reporter.h"
 
 namespace iosched {
 namespace {
@@ -193,31 +194,18 @@ void BM_Walk(benchmark::State& state, const HddParams& params, bool by_run) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kSectors));
 }
 
-// Prints by_sector / by_run after the table: the speed-up of the run-based
-// walk over the reference, measured in the same process.
-class WalkRatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.iterations > 0) ns_[r.benchmark_name()] = r.GetAdjustedRealTime();
-    }
-    ConsoleReporter::ReportRuns(runs);
+// by_sector / by_run: the speed-up of the run-based walk over the
+// reference, measured in the same process.
+void PrintWalkRatios(const RatioReporter::Times& times) {
+  for (const auto& [name, ns] : times) {
+    const size_t at = name.rfind("/by_run");
+    if (at == std::string::npos || ns <= 0) continue;
+    auto base = times.find(name.substr(0, at) + "/by_sector");
+    if (base == times.end()) continue;
+    std::printf("  %-28s by_sector %7.1f ns  by_run %7.1f ns  ratio %5.2fx\n",
+                name.substr(0, at).c_str(), base->second, ns, base->second / ns);
   }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    for (const auto& [name, ns] : ns_) {
-      const size_t at = name.rfind("/by_run");
-      if (at == std::string::npos || ns <= 0) continue;
-      auto base = ns_.find(name.substr(0, at) + "/by_sector");
-      if (base == ns_.end()) continue;
-      std::printf("  %-28s by_sector %7.1f ns  by_run %7.1f ns  ratio %5.2fx\n",
-                  name.substr(0, at).c_str(), base->second, ns, base->second / ns);
-    }
-  }
-
- private:
-  std::map<std::string, double> ns_;
-};
+}
 
 }  // namespace
 }  // namespace iosched
@@ -241,7 +229,7 @@ int main(int argc, char** argv) {
                                  iosched::BM_Walk, p, true);
   }
   benchmark::Initialize(&argc, argv);
-  iosched::WalkRatioReporter reporter;
+  iosched::RatioReporter reporter(iosched::PrintWalkRatios);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
