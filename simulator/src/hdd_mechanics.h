@@ -25,6 +25,13 @@
 // its pass begins (a write whose data has not arrived, a read with no room
 // in the buffer) waits whole revolutions: the caller says when it is ready.
 //
+// Cost: the results are per sector, the work is not. The layout is mapped
+// once per run of consecutive sectors on a track; along a run the passes
+// follow from one anchor (see the members) and TransferWhileBefore jumps to
+// the last sector a caller's deadline and ready times allow. Every result is
+// the one the sector-by-sector walk gives, to the nanosecond
+// (tests/simulator/media_walk_test.cc; bench/hdd_model_bench's fingerprints).
+//
 // Thread-safety: immutable after construction (MediaWalk: one owner).
 
 #ifndef IOSCHED_SIMULATOR_HDD_MECHANICS_H_
