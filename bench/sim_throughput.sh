@@ -9,7 +9,7 @@
 # Prints, per gap, simulated requests per second of wall time for linus (the
 # elevator of the reference numbers) and, as the baseline measured in the
 # same run, noop (engine and disk model without sorting), with their ratio.
-# Then scale: linus at the first gap with N/10 and N requests — cost per
+# Then scale: linus at the first gap with N and 10 N requests — cost per
 # request at both sizes (linear growth gives a ratio near 1) and peak RSS.
 #
 # Usage: bench/sim_throughput.sh [BUILD_DIR] [REQUESTS] [GAP_MS...]
@@ -72,13 +72,17 @@ for gap in "${gaps[@]}"; do
       'BEGIN { printf "gap %3s ms  linus/noop throughput ratio %.2f\n", g, a / b }'
 done
 
-# Scale: the same workload at N/10 and N requests.
-small=$((n / 10))
+# Scale: the same workload at N and 10 N requests (the trace of 10 N is
+# written to the temporary directory: about 40 bytes per request).
+small=$n
+big=$((n * 10))
 make_trace "$small" "${gaps[0]}" "$tmp/small.ascii"
 run "$tmp/small.ascii" linus
 small_secs=$secs small_rss=$rss_kb
-make_trace "$n" "${gaps[0]}" "$tmp/trace.ascii"
-run "$tmp/trace.ascii" linus
+rm -f "$tmp/small.ascii"
+make_trace "$big" "${gaps[0]}" "$tmp/big.ascii"
+run "$tmp/big.ascii" linus
+n=$big
 awk -v n1="$small" -v s1="$small_secs" -v r1="$small_rss" -v n2="$n" -v s2="$secs" -v r2="$rss_kb" \
     'BEGIN {
        printf "scale  linus %9d requests: %8.1f ns/request, peak RSS %s KB\n", n1, s1 / n1 * 1e9, r1
