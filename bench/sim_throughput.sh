@@ -39,6 +39,8 @@ make_trace() {  # make_trace N GAP FILE
       printf "%.6f 0 %d %d %d\n", t, b, s, (rand() < 0.7) ? 1 : 0
     }
   }' > "$3"
+  # Write the file back now, not during the timed run that follows.
+  sync "$3" 2>/dev/null || sync
 }
 
 # run TRACE ELEVATOR: sets secs, rss_kb (peak RSS, or "?" without GNU time).
@@ -64,6 +66,9 @@ for gap in "${gaps[@]}"; do
     run "$tmp/trace.ascii" "$elevator"
     rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
     eval "rate_$elevator=$rate"
+    if [ "$elevator" = linus ] && [ -z "${small_secs:-}" ]; then
+      small_secs=$secs small_rss=$rss_kb  # the scale's N point (first gap, linus)
+    fi
     lat=$(grep -o '"lat_mean_ms":[0-9.e+-]*' "$tmp/out.json" | head -1 | cut -d: -f2)
     printf "gap %3s ms  %-6s %9d requests in %8.3f s = %9d requests/s  (mean latency %s ms, peak RSS %s KB)\n" \
         "$gap" "$elevator" "$n" "$secs" "$rate" "$lat" "$rss_kb"
@@ -72,14 +77,12 @@ for gap in "${gaps[@]}"; do
       'BEGIN { printf "gap %3s ms  linus/noop throughput ratio %.2f\n", g, a / b }'
 done
 
-# Scale: the same workload at N and 10 N requests (the trace of 10 N is
-# written to the temporary directory: about 40 bytes per request).
+# Scale: the same workload at N (the first gap's linus run above: the same
+# trace, elevator and disk) and 10 N requests (its trace is written to the
+# temporary directory, about 40 bytes per request).
 small=$n
 big=$((n * 10))
-make_trace "$small" "${gaps[0]}" "$tmp/small.ascii"
-run "$tmp/small.ascii" linus
-small_secs=$secs small_rss=$rss_kb
-rm -f "$tmp/small.ascii"
+rm -f "$tmp/trace.ascii"
 make_trace "$big" "${gaps[0]}" "$tmp/big.ascii"
 run "$tmp/big.ascii" linus
 n=$big
