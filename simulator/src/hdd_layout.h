@@ -62,9 +62,10 @@ class ZonedLayout {
   // Map, and through `run` (if not null) how many LBNs from `lbn` on (at
   // least 1) lie on the following physical sectors of the same track: for
   // i < *run, lbn + i maps to sector p.sector + i of p's track. Exact under
-  // sparing none and track sparing (slips and defects move whole tracks);
-  // 1 under sector sparing, where slips and spares break runs and callers
-  // map sector by sector.
+  // sparing none and track sparing (slips and defects move whole tracks), and
+  // under sector sparing found by bisection (a slip or a spare ends a run);
+  // 1 in a zone with remapped sectors and under per-track sector sparing,
+  // where callers map sector by sector.
   PhysicalSector Map(uint64_t lbn, uint32_t* run) const;
   // The first LBN after `lbn` that is not on lbn's track (capacity at the
   // end of the disk).
@@ -94,6 +95,8 @@ class ZonedLayout {
     uint64_t lbns = 0;
   };
   uint32_t Surface(const Zone& zone, uint32_t cylinder, uint32_t head) const;
+  // Map's run under sector sparing (at most `bound`), by bisection.
+  uint32_t SectorRun(uint64_t lbn, const PhysicalSector& p, uint32_t bound) const;
 
   uint32_t heads_;
   HddSparing sparing_;

@@ -1,5 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
+// ZonedLayout::Map says how long a run of consecutive sectors is, and
 // MediaWalk::TransferWhileBefore jumps along a run of sectors instead of
 // walking it. These tests walk the same accesses both ways — the jump, and
 // the sector-by-sector reference (PassAtOrAfter + Transfer) — on every
@@ -41,11 +42,15 @@ std::vector<Layout> Layouts() {
   defects.zones[0].defects = {{100, 7266}};  // track 100 moves to a spare track
   defects.expected_capacity_sectors = 0;
   defects.zones[0].spares += 1;
+  // Sector sparing per zone, with surfaces in reverse order on odd cylinders.
+  HddParams reversed = WithSparing(HpC2247AParams(), HddSparing::kSectorsPerZone, 400);
+  reversed.mapping = 1;
   return {
       {"hp-c2247a", HpC2247AParams()},
       {"hp-c2247a-defect", defects},
       {"sect-per-cyl", WithSparing(HpC2247AParams(), HddSparing::kSectorsPerCylinder, 20)},
       {"sect-per-track", WithSparing(HpC2247AParams(), HddSparing::kSectorsPerTrack, 2)},
+      {"sect-per-zone-reversed", reversed},
       {"sata-7200", Sata7200Params()},
   };
 }
@@ -170,7 +175,7 @@ TEST(MediaWalkTest, JumpingAlongRunsMatchesSectorBySectorToTheNanosecond) {
   }
 }
 
-TEST(MediaWalkTest, RunsFollowTheTrackUnderTrackSparing) {
+TEST(MediaWalkTest, RunsFollowTheTrack) {
   // Map's run: every LBN of a run maps to the next sector of the same track.
   for (const Layout& layout : Layouts()) {
     const ZonedLayout l(layout.params);
