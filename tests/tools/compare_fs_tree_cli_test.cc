@@ -32,8 +32,7 @@ using ::testing::StartsWith;
 using testing_util::CliRun;
 
 const char kTree[] = "compare --fs-tree --files 200 --dirs 20 --max-file-kb 128 ";
-const std::string kMsr =
-    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";
+const std::string& kMsr = testing_util::kMsrSample;
 
 CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
