@@ -431,7 +431,6 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   uint32_t threshold = 0;
   if (o.extra_write_disconnect) threshold = n < 45 ? std::min<uint32_t>(n, 10) : 15;
   Duration rotation{0};
-  Time media_end = begin;
   // Sector j's data is buffered at data_start + max(j + 1, threshold) · blk.
   ReadyLine ready;
   ready.floor = data_start + static_cast<int64_t>(threshold) * blk;
@@ -444,7 +443,7 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
     if (done == 0) break;
     j += done;
   }
-  media_end = walk_.last_end();
+  const Time media_end = walk_.last_end();
   seg.end = lbn + n;
   const Duration seek_time = walk_.first_positioning();
   const uint32_t seek_cylinders = walk_.first_seek_cylinders();
