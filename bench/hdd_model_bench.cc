@@ -30,6 +30,7 @@
 
 #include "hdd_layout.h"
 #include "hdd_mechanics.h"
+#include "hdd_params_variants.h"
 #include "iosched/disk_model.h"
 #include "iosched/hdd_params.h"
 #include "ratio_reporter.h"
@@ -75,19 +76,6 @@ std::vector<Cmd> SequentialWorkload(uint64_t capacity, size_t n) {
   return cmds;
 }
 
-HddParams WithSparing(HddParams p, HddSparing sparing, uint32_t spares) {
-  p.name += "/sparing" + std::to_string(static_cast<int>(sparing));
-  p.sparing = sparing;
-  p.expected_capacity_sectors = 0;
-  for (HddZone& z : p.zones) {
-    z.spares = spares;
-    // Keep the slips valid in the new scheme's unit (sectors, not tracks).
-    for (uint32_t& slip : z.slips) slip = slip * 7 + 3;
-    z.defects.clear();
-  }
-  return p;
-}
-
 struct Model {
   std::string name;
   HddParams params;
@@ -97,9 +85,9 @@ std::vector<Model> Models() {
   const HddParams hp = HpC2247AParams();
   return {
       {"hp-c2247a", hp},
-      {"hp-c2247a/sect-per-cyl", WithSparing(hp, HddSparing::kSectorsPerCylinder, 20)},
-      {"hp-c2247a/sect-per-track", WithSparing(hp, HddSparing::kSectorsPerTrack, 2)},
-      {"hp-c2247a/sect-per-zone", WithSparing(hp, HddSparing::kSectorsPerZone, 400)},
+      {"hp-c2247a/sect-per-cyl", sim::WithSparing(hp, HddSparing::kSectorsPerCylinder, 20)},
+      {"hp-c2247a/sect-per-track", sim::WithSparing(hp, HddSparing::kSectorsPerTrack, 2)},
+      {"hp-c2247a/sect-per-zone", sim::WithSparing(hp, HddSparing::kSectorsPerZone, 400)},
       {"sata-7200", Sata7200Params()},
   };
 }

@@ -16,21 +16,11 @@
 
 #include "hdd_layout.h"
 #include "hdd_mechanics.h"
+#include "hdd_params_variants.h"
 #include "iosched/hdd_params.h"
 
 namespace iosched::sim {
 namespace {
-
-HddParams WithSparing(HddParams p, HddSparing sparing, uint32_t spares) {
-  p.sparing = sparing;
-  p.expected_capacity_sectors = 0;
-  for (HddZone& z : p.zones) {
-    z.spares = spares;
-    for (uint32_t& slip : z.slips) slip = slip * 7 + 3;  // sectors, not tracks
-    z.defects.clear();
-  }
-  return p;
-}
 
 struct Layout {
   std::string name;
