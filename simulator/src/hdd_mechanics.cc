@@ -319,8 +319,7 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
         seek_start_ = seek_end_ = last_end_;
         on_schedule_ = true;
         earliest_pass_ = pass;
-        done += k;
-        if (done == max) break;
+        done += k;  // k < max − done: the (k+1)-th goes below
       }
     }
     const Time pass = PassAtOrAfter(ready.At(done));
@@ -335,10 +334,9 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
 double MediaWalk::NextAngle() const {
   if (!angle_valid_) {
     // Computed on demand: along a run the pass times do without it.
-    auto* self = const_cast<MediaWalk*>(this);
-    self->next_angle_ =
+    next_angle_ =
         ZonedLayout::AngleOnTrack(origin_, next_phys_.sector, next_phys_.sectors_per_track);
-    self->angle_valid_ = true;
+    angle_valid_ = true;
   }
   return next_angle_;
 }

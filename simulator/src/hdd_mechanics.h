@@ -205,8 +205,9 @@ class MediaWalk {
   uint32_t anchor_steps_ = 0;
   double exact_sector_ns_ = 0;
   bool on_schedule_ = false;  // the last Transfer used earliest_pass()
-  double next_angle_ = 0;     // valid while angle_valid_
-  bool angle_valid_ = false;
+  // A cache, filled by NextAngle (logically const).
+  mutable double next_angle_ = 0;  // valid while angle_valid_
+  mutable bool angle_valid_ = false;
   double NextAngle() const;
   // Pass of the i-th sector after next_ along the anchored run, if it is
   // not within kTieNs of a half nanosecond (else false).
