@@ -33,7 +33,37 @@ HddModel::HddModel(const HddParams& params)
                                  params.disk_bulk_sector_ms}))),
       controller_message_(MsToDuration(params.controller_message_ms)),
       arbitration_(MsToDuration(params.bus_arbitration_ms)),
+      ovh_(params),
       walk_(&layout_, &seek_, &spindle_) {}
+
+HddModel::OverheadNs::OverheadNs(const HddParams& params) {
+  const HddOverheads& o = params.overheads;
+  const auto scaled = [&](double ms) { return MsToDuration(ms * params.overhead_scale); };
+  per_request = scaled(o.per_request_ms);
+  read_miss[0] = scaled(o.read_miss_after_write_ms);
+  read_miss[1] = scaled(o.read_miss_after_read_ms);
+  read_hit[0] = scaled(o.read_hit_after_write_ms);
+  read_hit[1] = scaled(o.read_hit_after_read_ms);
+  read_disconnect[0] = scaled(o.read_disconnect_after_write_ms);
+  read_disconnect[1] = scaled(o.read_disconnect_after_read_ms);
+  write_hit[0] = scaled(o.write_hit_after_write_ms);
+  write_hit[1] = scaled(o.write_hit_after_read_ms);
+  write_miss[0] = scaled(o.write_miss_after_write_ms);
+  write_miss[1] = scaled(o.write_miss_after_read_ms);
+  data_prep = scaled(o.data_prep_ms);
+  reselect_first_and_prep = scaled(o.reselect_first_ms + o.data_prep_ms);
+  reselect_first = scaled(o.reselect_first_ms);
+  reselect_other = scaled(o.reselect_other_ms);
+  read_completion = scaled(o.read_completion_ms);
+  write_completion = scaled(o.write_completion_ms);
+  write_disconnect = scaled(o.write_disconnect_ms);
+  extradisc_command = scaled(o.extradisc_command_ms);
+  extradisc_command_and_seek_delta = scaled(o.extradisc_command_ms + o.extradisc_seek_delta_ms);
+  extradisc_command_and_disconnect = scaled(o.extradisc_command_ms + o.extradisc_disconnect_ms);
+  extradisc_second_disconnect = scaled(o.extradisc_second_disconnect_ms);
+  extradisc_inter_disconnect = MsToDuration(o.extradisc_inter_disconnect_ms);
+  minimum_seek_delay = MsToDuration(o.minimum_seek_delay_ms);
+}
 
 void HddModel::SetHeadPosition(uint32_t cylinder, uint32_t head) {
   if (bg_active_) FinishBackground();
@@ -181,7 +211,7 @@ Time HddModel::MediaStart(Time t0, Time overhead_done, Time seek_stop, Time medi
 ServiceInfo HddModel::Serve(Op op, uint64_t sector, uint32_t sectors, Time now) {
   assert(sectors > 0 && sector + sectors <= capacity_sectors());
   const Time start = std::max(now, busy_until_);
-  const Time t0 = start + Scaled(params_.overheads.per_request_ms) + controller_message_;
+  const Time t0 = start + ovh_.per_request + controller_message_;
   last_ = LastCommand{};
   ServiceInfo info = op == Op::kRead ? ServeRead(sector, sectors, start, t0)
                                      : ServeWrite(sector, sectors, start, t0);
@@ -190,13 +220,10 @@ ServiceInfo HddModel::Serve(Op op, uint64_t sector, uint32_t sectors, Time now) 
 }
 
 ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
-  const HddOverheads& o = params_.overheads;
   const HddCacheParams& cp = params_.cache;
   const bool after_read = last_op_ == Op::kRead;
-  const Duration miss_ovh =
-      Scaled(after_read ? o.read_miss_after_read_ms : o.read_miss_after_write_ms);
-  const Duration hit_ovh =
-      Scaled(after_read ? o.read_hit_after_read_ms : o.read_hit_after_write_ms);
+  const Duration miss_ovh = ovh_.read_miss[after_read];
+  const Duration hit_ovh = ovh_.read_hit[after_read];
   const Duration two_hops = 2 * controller_message_;
   const Time overhead_done = t0 + miss_ovh;
   const uint64_t end = lbn + n;
@@ -307,12 +334,11 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
   // The bus.
   const Duration blk = host_read_;
   const uint32_t wm = std::max<uint32_t>(1, cache_.WaterMark(true, n));
-  const Duration disconnect =
-      Scaled(after_read ? o.read_disconnect_after_read_ms : o.read_disconnect_after_write_ms);
-  const Duration reconnect = Scaled(o.reselect_first_ms + o.data_prep_ms) + arbitration_ + two_hops;
+  const Duration disconnect = ovh_.read_disconnect[after_read];
+  const Duration reconnect = ovh_.reselect_first_and_prep + arbitration_ + two_hops;
   Time cur;
   if (at_once) {
-    cur = t0 + (hit == HitType::kNoMatch ? miss_ovh : hit_ovh) + Scaled(o.data_prep_ms) + two_hops;
+    cur = t0 + (hit == HitType::kNoMatch ? miss_ovh : hit_ovh) + ovh_.data_prep + two_hops;
   } else {
     const Time disconnected = t0 + miss_ovh + disconnect + two_hops;
     cur = std::max(disconnected, avail_[std::min(wm, n) - 1]) + reconnect;
@@ -333,7 +359,7 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
   }
   owner_first_ = lbn;
   owner_done_ = cur;
-  const Duration completion = Scaled(o.read_completion_ms);
+  const Duration completion = ovh_.read_completion;
   ServiceInfo info;
   info.start = start;
   info.complete = cur + completion + controller_message_;
@@ -367,9 +393,7 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   const HddCacheParams& cp = params_.cache;
   const bool after_read = last_op_ == Op::kRead;
   const bool write_back = cp.fast_write_level > 0;
-  const Duration command =
-      write_back ? Scaled(after_read ? o.write_hit_after_read_ms : o.write_hit_after_write_ms)
-                 : Scaled(after_read ? o.write_miss_after_read_ms : o.write_miss_after_write_ms);
+  const Duration command = write_back ? ovh_.write_hit[after_read] : ovh_.write_miss[after_read];
   const Duration two_hops = 2 * controller_message_;
 
   AdvanceBackground(t0);
@@ -411,21 +435,20 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   // The data phase.
   Time overhead_done, data_start;
   if (extra) {
-    overhead_done = t0 + Scaled(o.extradisc_command_ms + o.extradisc_seek_delta_ms);
-    const Time disconnected =
-        t0 + Scaled(o.extradisc_command_ms + o.extradisc_disconnect_ms) + two_hops;
-    data_start = disconnected + MsToDuration(o.extradisc_inter_disconnect_ms) +
-                 Scaled(o.reselect_first_ms + o.data_prep_ms) + arbitration_ + two_hops;
+    overhead_done = t0 + ovh_.extradisc_command_and_seek_delta;
+    const Time disconnected = t0 + ovh_.extradisc_command_and_disconnect + two_hops;
+    data_start = disconnected + ovh_.extradisc_inter_disconnect + ovh_.reselect_first_and_prep +
+                 arbitration_ + two_hops;
   } else {
     overhead_done = t0 + command;
-    data_start = t0 + command + Scaled(o.data_prep_ms) + two_hops;
+    data_start = t0 + command + ovh_.data_prep + two_hops;
   }
   const Duration blk = host_write_;
   const Time data_end = data_start + static_cast<int64_t>(n) * blk;
 
   // The media write.
   const Time begin = MediaStart(t0, overhead_done, seek_stop, media_free);
-  walk_.Begin(begin, head_, lbn, Op::kWrite, MsToDuration(o.minimum_seek_delay_ms));
+  walk_.Begin(begin, head_, lbn, Op::kWrite, ovh_.minimum_seek_delay);
   // With "Extra write disconnect" DiskSim writes nothing until
   // min(size, 10) (15 for 45+ sectors) sectors are buffered.
   uint32_t threshold = 0;
@@ -451,7 +474,7 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   walk_.Stop();
   bg_active_ = false;
 
-  const Duration completion = Scaled(o.write_completion_ms);
+  const Duration completion = ovh_.write_completion;
   ServiceInfo info;
   info.start = start;
   if (write_back) {
@@ -464,10 +487,9 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
     }
   } else {
     const Time disconnected =
-        data_end + Scaled(extra ? o.extradisc_second_disconnect_ms : o.write_disconnect_ms) +
-        two_hops;
+        data_end + (extra ? ovh_.extradisc_second_disconnect : ovh_.write_disconnect) + two_hops;
     const Time reselect_at = std::max(media_end, disconnected);
-    info.complete = reselect_at + Scaled(extra ? o.reselect_other_ms : o.reselect_first_ms) +
+    info.complete = reselect_at + (extra ? ovh_.reselect_other : ovh_.reselect_first) +
                     arbitration_ + two_hops + completion + controller_message_;
   }
   if (!(write_back && flush_seg_ == si)) {
@@ -476,8 +498,8 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   }
   last_op_ = Op::kWrite;
 
-  info.overhead = (t0 - start) + (extra ? Scaled(o.extradisc_command_ms) : command) + completion +
-                  controller_message_;
+  info.overhead =
+      (t0 - start) + (extra ? ovh_.extradisc_command : command) + completion + controller_message_;
   info.seek = seek_time;
   info.seek_cylinders = seek_cylinders;
   info.rotation = rotation;

@@ -126,8 +126,20 @@ class HddModel final : public DiskModel {
  private:
   explicit HddModel(const HddParams& params);
 
-  // Scaled overhead (× overhead_scale) to nanoseconds.
-  Duration Scaled(double ms) const { return MsToDuration(ms * params_.overhead_scale); }
+  // The overheads in nanoseconds, each scaled (× overhead_scale) and
+  // rounded once here rather than per command. Pairs are indexed by
+  // "the previous command was a read" ([0]: after a write, [1]: after a read).
+  struct OverheadNs {
+    explicit OverheadNs(const HddParams& params);
+    Duration per_request;
+    Duration read_miss[2], read_hit[2], read_disconnect[2];
+    Duration write_hit[2], write_miss[2];
+    Duration data_prep, reselect_first_and_prep, reselect_first, reselect_other;
+    Duration read_completion, write_completion, write_disconnect;
+    Duration extradisc_command, extradisc_command_and_seek_delta, extradisc_command_and_disconnect,
+        extradisc_second_disconnect;
+    Duration extradisc_inter_disconnect, minimum_seek_delay;  // not scaled
+  };
 
   ServiceInfo ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0);
   ServiceInfo ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0);
@@ -157,6 +169,7 @@ class HddModel final : public DiskModel {
   SegmentCache cache_;
   Duration host_read_, host_write_;
   Duration controller_message_, arbitration_;
+  OverheadNs ovh_;
 
   Track head_;  // valid while no background activity runs
   Op last_op_ = Op::kRead;
