@@ -27,7 +27,12 @@ SeekModel::SeekModel(const HddParams& params)
     : curve_(params.seek),
       cylinders_(params.cylinders),
       head_switch_(MsToDuration(params.head_switch_ms)),
-      write_settle_(MsToDuration(params.write_settle_ms)) {}
+      write_settle_(MsToDuration(params.write_settle_ms)) {
+  if (cylinders_ <= kMaxTabled) {
+    table_.resize(cylinders_);
+    for (uint32_t d = 0; d < cylinders_; ++d) table_[d] = Duration{std::llround(CurveNs(d))};
+  }
+}
 
 double SeekModel::CurveNs(uint32_t d) const {
   if (d == 0) return 0;
@@ -100,7 +105,9 @@ double SeekModel::CurveNs(uint32_t d) const {
   return std::max(0.0, ms) * kNsPerMs;
 }
 
-Duration SeekModel::Curve(uint32_t d) const { return Duration{std::llround(CurveNs(d))}; }
+Duration SeekModel::Curve(uint32_t d) const {
+  return d < table_.size() ? table_[d] : Duration{std::llround(CurveNs(d))};
+}
 
 Duration SeekModel::Positioning(uint32_t c1, uint32_t h1, uint32_t c2, uint32_t h2, Op op) const {
   if (c1 == c2 && h1 == h2) return Duration{0};
@@ -208,9 +215,7 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
     origin_ = layout_->TrackStart(next_phys_);
     origin_track_ = next_phys_;
     origin_valid_ = true;
-    exact_sector_ns_ =
-        spindle_->revolution_ns() / static_cast<double>(next_phys_.sectors_per_track);
-    sector_time_ = Duration{std::llround(exact_sector_ns_)};
+    if (next_phys_.sectors_per_track != spt_) SetSectorsPerTrack(next_phys_.sectors_per_track);
   }
   angle_valid_ = false;
   const Track to{next_phys_.cylinder, next_phys_.head};
@@ -256,6 +261,56 @@ bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
   return true;
 }
 
+void MediaWalk::SetSectorsPerTrack(uint32_t spt) {
+  spt_ = spt;
+  exact_sector_ns_ = spindle_->revolution_ns() / static_cast<double>(spt);
+  sector_time_ = Duration{std::llround(exact_sector_ns_)};
+  // The fixed-point line: waits below 2^26 ns keep the double line's own
+  // rounding error under 2^-26 ns, and 4096 steps of a step rounded to
+  // 2^-33 ns add at most 4.8e-7 ns.
+  constexpr double kOne = 4294967296.0;  // 2^32
+  fixed_ok_ = spindle_->revolution_ns() < static_cast<double>(int64_t{1} << 26) && spt <= 4096;
+  if (fixed_ok_) {
+    fixed_sector_ = std::llround(exact_sector_ns_ * kOne);
+    fixed_lo_ = static_cast<int64_t>((1.0 + 1e-5) * kOne);
+    fixed_hi_ = static_cast<int64_t>((spindle_->revolution_ns() - 1.0 - 1e-5) * kOne);
+  }
+}
+
+MediaWalk::FixedLine MediaWalk::LineAt(uint32_t i) const {
+  FixedLine line;
+  line.wait = static_cast<int64_t>(anchor_wait_ * 4294967296.0) +
+              static_cast<int64_t>(anchor_steps_ + i) * fixed_sector_;
+  line.step = fixed_sector_;
+  line.lo = fixed_lo_;
+  line.hi = fixed_hi_;
+  line.anchor = anchor_;
+  return line;
+}
+
+bool MediaWalk::FixedLine::Pass(Time* pass) const {
+  if (wait <= lo || wait >= hi) return false;
+  const uint64_t r = static_cast<uint64_t>(wait + kHalf);
+  if (((r + kBand) & kMask) < 2 * kBand) return false;
+  *pass = anchor + Duration{static_cast<int64_t>(r >> 32)};
+  return true;
+}
+
+uint32_t MediaWalk::FixedLine::Fill(uint32_t i, uint32_t k, Duration add, Time* out) const {
+  if (wait <= lo || wait >= hi) return i;
+  // The waits grow: all of them up to the last below hi are in range.
+  const uint64_t in_range = static_cast<uint64_t>((hi - 1 - wait) / step) + 1;
+  const uint32_t to = static_cast<uint32_t>(std::min<uint64_t>(k, i + in_range));
+  int64_t w = wait + kHalf;
+  const Time base = anchor + add;
+  for (uint32_t j = i; j < to; ++j, w += step) {
+    const uint64_t r = static_cast<uint64_t>(w);
+    if (((r + kBand) & kMask) < 2 * kBand) return j;
+    out[j] = base + Duration{static_cast<int64_t>(r >> 32)};
+  }
+  return to;
+}
+
 uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
                                         const ReadyLine& ready) {
   uint32_t done = 0;
@@ -276,12 +331,16 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
       }
       if (ready.step > Duration{0}) {
         // The data may fall behind the head: every sector is checked.
+        FixedLine line;
+        if (fixed_ok_) line = LineAt(1);
         for (uint32_t i = 1; i < k; ++i) {
           Time p{0};
-          if (!LinearPass(i, &p) || p < ready.At(done + i)) {
+          const bool on_line = fixed_ok_ ? line.Pass(&p) || LinearPass(i, &p) : LinearPass(i, &p);
+          if (!on_line || p < ready.At(done + i)) {
             k = i;
             break;
           }
+          line.wait += line.step;
         }
       }
       Time pass{0}, prev_pass{0};
@@ -297,14 +356,27 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
       if (k > 0) {
         if (ends != nullptr) {
           // Every sector's end: the line, or NextPass at a tie.
-          Time p = earliest_pass_;
-          for (uint32_t i = 0; i < k; ++i) {
-            if (i > 0 && !LinearPass(i, &p)) {
-              p = spindle_->NextPass(ends[done + i - 1],
+          Time* out = ends + done;
+          out[0] = earliest_pass_ + sector_time_;
+          FixedLine line;
+          if (fixed_ok_) line = LineAt(1);
+          for (uint32_t i = 1; i < k;) {
+            // The fixed line fills what it can; the sector it stops at
+            // (a tie) is timed by LinearPass, or NextPass.
+            if (fixed_ok_) {
+              const uint32_t to = line.Fill(i, k, sector_time_, out);
+              if (to == k) break;
+              line.wait += static_cast<int64_t>(to - i + 1) * line.step;
+              i = to;
+            }
+            Time p{0};
+            if (!LinearPass(i, &p)) {
+              p = spindle_->NextPass(out[i - 1],
                                      ZonedLayout::AngleOnTrack(origin_, next_phys_.sector + i,
                                                                next_phys_.sectors_per_track));
             }
-            ends[done + i] = p + sector_time_;
+            out[i] = p + sector_time_;
+            ++i;
           }
         }
         // Sectors next_ .. next_ + k − 1 pass as predicted; next_ + k is

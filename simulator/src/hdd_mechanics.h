@@ -39,6 +39,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "hdd_layout.h"
 #include "iosched/hdd_params.h"
@@ -69,6 +70,10 @@ class SeekModel {
  private:
   HddSeekCurve curve_;
   uint32_t cylinders_;
+  // Curve(d) for every distance d < cylinders_, computed once (empty for a
+  // drive with more than kMaxTabled cylinders: then computed per call).
+  static constexpr uint32_t kMaxTabled = 1u << 18;
+  std::vector<Duration> table_;
   Duration head_switch_;
   Duration write_settle_;
 };
@@ -204,6 +209,39 @@ class MediaWalk {
   double anchor_wait_ = 0;
   uint32_t anchor_steps_ = 0;
   double exact_sector_ns_ = 0;
+  // Sectors per track that exact_sector_ns_, sector_time_ and the fixed
+  // line below were computed for (they depend on nothing else).
+  uint32_t spt_ = 0;
+  void SetSectorsPerTrack(uint32_t spt);
+  // The same line in 32.32 fixed point, for the loops that visit every
+  // sector of a run (FixedLine). Its error over a track stays below
+  // kFixedErrorNs, so away from a half nanosecond it rounds as LinearPass;
+  // near one (or near the ends of the revolution) the caller asks
+  // LinearPass. Off (fixed_ok_ false) for a revolution or a track too long
+  // for that bound.
+  bool fixed_ok_ = false;
+  int64_t fixed_sector_ = 0;             // exact_sector_ns_ · 2^32
+  int64_t fixed_lo_ = 0, fixed_hi_ = 0;  // waits inside LinearPass's range
+  struct FixedLine {
+    int64_t wait = 0;  // of the current sector, ns · 2^32
+    int64_t step = 0;  // ns · 2^32 per sector
+    int64_t lo = 0, hi = 0;
+    Time anchor{0};
+    // The current sector's pass, or false where LinearPass must decide.
+    bool Pass(Time* pass) const;
+    // Sets out[j] = pass of sector j + `add` for j = i, i + 1, ... < k, the
+    // current sector being i, up to the first one LinearPass must decide;
+    // returns where it stopped (k if it did not). Does not move the line.
+    uint32_t Fill(uint32_t i, uint32_t k, Duration add, Time* out) const;
+    // Rounded to the nearest nanosecond, unless the fraction is within
+    // 2e-6 ns (8590 units) of a half: LinearPass's tie zone (1e-6 ns) plus
+    // both lines' errors (< 5e-7 ns).
+    static constexpr int64_t kHalf = int64_t{1} << 31;
+    static constexpr uint64_t kMask = (uint64_t{1} << 32) - 1;
+    static constexpr uint64_t kBand = 8590;
+  };
+  // The line at the i-th sector after next_ (REQUIRES: fixed_ok_).
+  FixedLine LineAt(uint32_t i) const;
   bool on_schedule_ = false;  // the last Transfer used earliest_pass()
   // A cache, filled by NextAngle (logically const).
   mutable double next_angle_ = 0;  // valid while angle_valid_
