@@ -12,6 +12,10 @@
 // At the end the ratio of every format's records/s to the baseline's lines
 // (or records) /s is printed.
 //
+// BM_DiskSimLine/strict and /fast parse the DiskSim file's lines from memory
+// with the strict parser alone and with the reader's one-pass fast path in
+// front of it (disksim_line.h); their ratio is printed too.
+//
 // Targets (issue 7): text formats >= 5 M records/s, iosched-bin >= 30 M.
 
 #include <benchmark/benchmark.h>
@@ -29,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "disksim_line.h"
 #include "iosched/trace.h"
 #include "iosched/trace_writer.h"
 
@@ -226,6 +231,42 @@ void BM_RawRead(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(total));
 }
 
+// The DiskSim file's lines parsed from memory: arg 0 the strict parser
+// alone, arg 1 the fast path with the strict parser behind it (as read).
+void BM_DiskSimLine(benchmark::State& state) {
+  Fixture& fx = GetFixture();
+  std::string text;
+  {
+    std::FILE* f = std::fopen(fx.files.at("disksim").c_str(), "rb");
+    char buf[1 << 16];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+  }
+  std::vector<std::string_view> lines;
+  for (size_t b = 0, e; (e = text.find('\n', b)) != std::string::npos; b = e + 1) {
+    if (e > b && text[b] != '#') lines.emplace_back(text.data() + b, e - b);
+  }
+  const bool fast = state.range(0) == 1;
+  const traces_internal::LineContext ctx{.path = "bench"};
+  uint64_t bytes = 0;
+  for (auto _ : state) {
+    for (std::string_view line : lines) {
+      TraceRecord rec;
+      traces_internal::LineKind kind;
+      if (!(fast && traces_internal::ParseDiskSimLineFast(line, &rec)) &&
+          !traces_internal::ParseDiskSimLineStrict(line, ctx, &rec, &kind).ok()) {
+        state.SkipWithError("a line did not parse");
+        return;
+      }
+      bytes += rec.length;
+    }
+  }
+  benchmark::DoNotOptimize(bytes);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * lines.size()));
+}
+
+BENCHMARK(BM_DiskSimLine)->ArgName("fast")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawLineSplit)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawRead)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Read, msr, "msr")->Unit(benchmark::kMillisecond);
@@ -268,6 +309,12 @@ class RatioReporter : public benchmark::ConsoleReporter {
     }
     std::printf("  baselines: raw line split %.1f M lines/s, raw read %.1f M records/s\n",
                 lines / 1e6, raw / 1e6);
+    const double strict = rate_["BM_DiskSimLine/fast:0"], fast = rate_["BM_DiskSimLine/fast:1"];
+    if (strict > 0 && fast > 0) {
+      std::printf(
+          "  disksim lines from memory: strict parser %.1f M/s, fast path %.1f M/s (%.2fx)\n",
+          strict / 1e6, fast / 1e6, fast / strict);
+    }
   }
 
  private:
