@@ -191,11 +191,11 @@ void PrintRatios(const RatioReporter::Times& times) {
   }
   // Every container is intrusive: a pending request costs its own struct
   // and nothing else (allocs_per_req above is 0 in steady state), plus the
-  // end-sector hash's bucket array (8 bytes per bucket, buckets <= 2 x
-  // pending).
+  // 2.6 core's end-sector hash buckets (8 bytes each: 1024 per elevator,
+  // and 4 to 8 per hashed unit beyond 256).
   std::printf(
       "\nMemory per pending request: sizeof(Request) = %zu bytes; in a simulated replay "
-      "sizeof(RequestSlot) = %zu bytes; + <= 16 bytes of hash buckets\n",
+      "sizeof(RequestSlot) = %zu bytes; + <= 64 bytes of hash buckets\n",
       sizeof(Request), sizeof(sim::RequestSlot));
 }
 

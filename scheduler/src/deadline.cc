@@ -66,6 +66,15 @@ struct StartKey {
   uint64_t operator()(const Request& r) const { return r.start(); }
 };
 
+// `c ? a : b` as a mask, not a branch the compiler might emit: in a tree
+// walk over random positions the condition is a coin toss.
+template <class T>
+T* Select(bool c, T* a, T* b) {
+  const uintptr_t m = -static_cast<uintptr_t>(c);
+  return reinterpret_cast<T*>((reinterpret_cast<uintptr_t>(a) & m) |
+                              (reinterpret_cast<uintptr_t>(b) & ~m));
+}
+
 // Unique keys: the 2.6 rbtree refuses a second request with the same start.
 using SortTree = bi::set<Request, bi::member_hook<Request, SetHook, &Request::sort_hook>,
                          bi::key_of_value<StartKey>, bi::constant_time_size<false>>;
@@ -123,13 +132,14 @@ class DeadlineElevator final : public ElvCore {
   Request* FindRequestLegacy(int dir);
 
   SortTree sort_list_[2];
-  // Where the last ElvMerge lookup ended in sort_list_[hint_dir_], the
-  // likely insertion point of the request it was asked about: the insertion
-  // starts there instead of walking the tree again. Cleared on every erase
-  // (the iterator could dangle); inserts keep it valid.
-  SortTree::iterator hint_;
-  int hint_dir_ = 0;
-  bool hint_valid_ = false;
+  // Where ElvMerge's walk for a request's start sector ended: the link point
+  // that inserting a request starting at commit_key_ into
+  // sort_list_[commit_dir_] would use, so that AddRqRb does not walk the
+  // tree again. Cleared whenever either tree changes.
+  SortTree::insert_commit_data commit_;
+  uint64_t commit_key_ = 0;
+  int commit_dir_ = 0;
+  bool commit_valid_ = false;
   FifoList fifo_list_[2];
   Request* next_rq_[2] = {nullptr, nullptr};
   int64_t batching_ = 0;  // requests dispatched in the current batch
@@ -187,32 +197,30 @@ Request* DeadlineElevator::ElvFormer(Request& rq) {
 void DeadlineElevator::AddRqRb(Request& rq) {
   const int dir = DataDir(rq);
   SortTree& tree = sort_list_[dir];
+  if (commit_valid_ && commit_dir_ == dir && commit_key_ == rq.start()) {
+    // ElvMerge walked the tree for this start sector and found no alias.
+    commit_valid_ = false;
+    tree.insert_unique_commit(rq, commit_);
+    return;
+  }
+  commit_valid_ = false;
   while (true) {
     SortTree::insert_commit_data commit;
-    std::pair<SortTree::iterator, bool> check;
-    if (hint_valid_ && hint_dir_ == dir) {
-      // Where ElvMerge's lookup ended: right in the common case (no request
-      // starts inside the new one); boost checks the hint and walks if not.
-      check = tree.insert_unique_check(hint_, rq.start(), commit);
-    } else {
-      check = tree.insert_unique_check(rq.start(), commit);
-    }
-    hint_valid_ = false;
+    auto check = tree.insert_unique_check(rq.start(), commit);
     if (check.second) {
       tree.insert_unique_commit(rq, commit);
       return;
     }
-    auto it = check.first;
     // An alias: the existing request goes straight to the dispatch list,
     // through the normal move (next_rq and last_sector reset, batching kept).
     ++alias_dispatches_;
-    MoveRequest(*it);
+    MoveRequest(*check.first);
   }
 }
 
 void DeadlineElevator::DelRqRb(Request& rq) {
   const int dir = DataDir(rq);
-  hint_valid_ = false;
+  commit_valid_ = false;
   if (next_rq_[dir] == &rq) next_rq_[dir] = Latter(rq);
   sort_list_[dir].erase(sort_list_[dir].iterator_to(rq));
 }
@@ -244,21 +252,46 @@ Request* DeadlineElevator::ElvMerge(const Request& bio) {
   if (!front_merges_) return nullptr;
   const int dir = DataDir(bio);
   SortTree& tree = sort_list_[dir];
+  const uint64_t start = bio.sector;
   const uint64_t end = bio.sector + bio.sectors;
+  // One walk down the tree for `start` gives both the first request at or
+  // above it (`lb`, lower_bound(start)) and where a request starting there
+  // would be linked. The front-merge candidate (lower_bound(end) if it
+  // starts at `end`) is `lb` unless a queued request starts in [start, end).
+  // The direction is chosen without a branch: it is a coin toss for random
+  // positions.
+  using NodeTraits = SortTree::node_traits;
+  using NodePtr = NodeTraits::node_ptr;
+  const NodePtr header = tree.end().pointed_node();
+  NodePtr parent = header;
+  NodePtr lb = header;
+  bool link_left = true;
+  for (NodePtr x = NodeTraits::get_parent(header); x != nullptr;) {
+    const bool left = SortTree::value_traits::to_value_ptr(x)->start() >= start;
+    parent = x;
+    link_left = left;
+    lb = Select(left, x, lb);
+    x = Select(left, NodeTraits::get_left(x), NodeTraits::get_right(x));
+  }
+  Request* const first = lb == header ? nullptr : SortTree::value_traits::to_value_ptr(lb);
+  // An alias (same start) is moved out by AddRqRb's own walk.
+  commit_valid_ = first == nullptr || first->start() != start;
+  commit_.link_left = link_left;
+  commit_.node = parent;
+  commit_key_ = start;
+  commit_dir_ = dir;
+  if (first == nullptr || first->start() > end) return nullptr;
+  if (first->start() == end) return first;
+  // Rare: something starts inside [start, end); look `end` up on its own.
   auto it = tree.lower_bound(end);
-  if (it != tree.end() && it->start() == end) return &*it;
-  // No front merge: `bio` will most likely be inserted right before `it`.
-  hint_ = it;
-  hint_dir_ = dir;
-  hint_valid_ = true;
-  return nullptr;
+  return it != tree.end() && it->start() == end ? &*it : nullptr;
 }
 
 void DeadlineElevator::ElvMerged(Request& rq, MergeType type) {
   if (type != MergeType::kFront) return;
   // The start sector moved: re-sort (which may meet an alias).
   SortTree& tree = sort_list_[DataDir(rq)];
-  hint_valid_ = false;
+  commit_valid_ = false;
   tree.erase(tree.iterator_to(rq));
   AddRqRb(rq);
 }

@@ -107,7 +107,6 @@ class Request {
 
   // ---- Elevator-private fields -----------------------------------------
   // Only the elevator that holds the request reads or writes these.
-  SetHook sort_hook;          // sector-ordered tree
   ListHook fifo_hook;         // FIFO / arrival list / 2.4 request list
   ListHook list_hook;         // core dispatch list, or a second list
   HashHook hash_hook;         // back-merge hash keyed by end()
@@ -116,6 +115,10 @@ class Request {
   uint64_t sort_key = 0;      // position used by inode/physical sorts
   void* elv_queue = nullptr;  // per-stream queue / context (AS, CFQ)
   uint32_t elv_flags = 0;
+  // Sector-ordered tree. Declared last, just before the unit's start (the
+  // key every tree walk compares), so that a walk touches one cache line per
+  // node more often than two.
+  SetHook sort_hook;
 
   // ---- Merge helpers, used by the core --------------------------------
   // Resets the unit view to this request alone. Called on submit.
