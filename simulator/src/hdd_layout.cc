@@ -24,11 +24,13 @@ bool SectorsPerCylinder(HddSparing s) {
 // exact, and so is x - q·m for 0 <= x < 2^52 (both are multiples of x's
 // unit in the last place and the result is smaller than x), so the two are
 // bit-identical. Other x go to std::fmod.
-double ExactFmod(double x, double m) {
+// `inv_m` is 1 / m rounded: x · inv_m estimates the quotient (a
+// multiplication instead of a division) within one of the truth for these
+// x, and one step either way corrects it.
+double ExactFmod(double x, double m, double inv_m) {
   if (!(x >= 0 && x < 4503599627370496.0)) return std::fmod(x, m);
   if (x < m) return x;
-  double r = x - static_cast<double>(static_cast<int64_t>(x / m)) * m;
-  // x / m may round up across an integer: one step back.
+  double r = x - static_cast<double>(static_cast<int64_t>(x * inv_m)) * m;
   if (r < 0) r += m;
   if (r >= m) r -= m;
   return r;
@@ -46,7 +48,11 @@ ZonedLayout::ZonedLayout(const HddParams& params)
   for (const HddZone& z : params.zones) {
     const int64_t n = HddZoneSectors(params, z);
     const uint64_t lbns = n > 0 ? static_cast<uint64_t>(n) : 0;
-    zones_.push_back(Zone{z, lbn, lbns});
+    Zone zone{z, lbn, lbns, {}};
+    for (size_t k = 0; k < z.slips.size(); ++k) {
+      zone.slip_steps.push_back(z.slips[k] - static_cast<uint32_t>(k));
+    }
+    zones_.push_back(std::move(zone));
     first_lbns_.push_back(lbn);
     lbn += lbns;
   }
@@ -59,12 +65,24 @@ uint32_t ZonedLayout::Surface(const Zone& zone, uint32_t cylinder, uint32_t head
   return head;
 }
 
+size_t ZonedLayout::ZoneOf(uint64_t lbn) const {
+  // The last zone whose first LBN is <= lbn (zones without LBNs share the
+  // next one's first LBN and are passed over). A drive has a few dozen
+  // zones at most: counting them without branches beats a binary search
+  // whose every step is a coin toss for random LBNs.
+  if (first_lbns_.size() > 64) {
+    return static_cast<size_t>(std::upper_bound(first_lbns_.begin(), first_lbns_.end(), lbn) -
+                               first_lbns_.begin()) -
+           1;
+  }
+  size_t count = 0;
+  for (uint64_t first : first_lbns_) count += first <= lbn ? 1 : 0;
+  return count - 1;
+}
+
 PhysicalSector ZonedLayout::Map(uint64_t lbn, uint32_t* run) const {
   assert(lbn < capacity_);
-  const size_t zi =
-      static_cast<size_t>(std::upper_bound(first_lbns_.begin(), first_lbns_.end(), lbn) -
-                          first_lbns_.begin()) -
-      1;
+  const size_t zi = ZoneOf(lbn);
   const Zone& zone = zones_[zi];
   const HddZone& z = zone.z;
   const uint64_t spt = z.sectors_per_track;
@@ -83,9 +101,11 @@ PhysicalSector ZonedLayout::Map(uint64_t lbn, uint32_t* run) const {
     case HddSparing::kTrack: {
       track = l / spt;
       sector = l % spt;
-      for (uint32_t slip : z.slips) {
-        if (slip <= track) ++track;
-      }
+      // = for each slip in order: if (slip <= track) ++track; but with
+      // independent comparisons instead of a chain.
+      uint64_t slipped = 0;
+      for (uint32_t step : zone.slip_steps) slipped += step <= track ? 1 : 0;
+      track += slipped;
       for (const auto& [defect, remap] : z.defects) {
         if (defect == track) {
           track = remap;
@@ -256,6 +276,8 @@ ZonedLayout::TrackOrigin ZonedLayout::TrackStart(const PhysicalSector& p) const 
   const uint32_t h = Surface(zone, p.cylinder, p.head);
   const double track_switches = static_cast<double>(h) + (heads_ - 1.0) * c;
   TrackOrigin t;
+  t.sectors_per_track = z.sectors_per_track;
+  t.inv_sectors_per_track = 1.0 / static_cast<double>(z.sectors_per_track);
   t.skew_sectors = z.first_block_offset + track_switches * z.track_skew +
                    static_cast<double>(c) * z.cylinder_skew;
   // DiskSim g1_map_pbn_skew: under sector sparing, slips before this
@@ -271,12 +293,11 @@ ZonedLayout::TrackOrigin ZonedLayout::TrackStart(const PhysicalSector& p) const 
   return t;
 }
 
-double ZonedLayout::AngleOnTrack(const TrackOrigin& t, uint32_t sector,
-                                 uint32_t sectors_per_track) {
+double ZonedLayout::AngleOnTrack(const TrackOrigin& t, uint32_t sector) {
   double sectors = t.skew_sectors + static_cast<double>(sector);
   sectors += static_cast<double>(t.slips);
-  const double spt = static_cast<double>(sectors_per_track);
-  double a = ExactFmod(sectors, spt) / spt;
+  const double spt = static_cast<double>(t.sectors_per_track);
+  double a = ExactFmod(sectors, spt, t.inv_sectors_per_track) / spt;
   if (a < 0) a += 1.0;
   if (a >= 1.0) a -= 1.0;
   return a;

@@ -73,9 +73,7 @@ class ZonedLayout {
 
   // Where `p` begins on the platter, in revolutions [0, 1), measured from the
   // same index as the spindle angle (time 0 = angle 0).
-  double StartAngle(const PhysicalSector& p) const {
-    return AngleOnTrack(TrackStart(p), p.sector, p.sectors_per_track);
-  }
+  double StartAngle(const PhysicalSector& p) const { return AngleOnTrack(TrackStart(p), p.sector); }
 
   // StartAngle in two steps, so that a caller walking one track sector by
   // sector computes the track's part once: where sector 0 of p's track
@@ -84,16 +82,24 @@ class ZonedLayout {
   struct TrackOrigin {
     double skew_sectors = 0;  // first block offset, track and cylinder skews
     uint32_t slips = 0;       // slips before the track (sector sparing)
+    uint32_t sectors_per_track = 1;
+    double inv_sectors_per_track = 1;  // 1 / sectors_per_track, rounded
   };
   TrackOrigin TrackStart(const PhysicalSector& p) const;
-  static double AngleOnTrack(const TrackOrigin& t, uint32_t sector, uint32_t sectors_per_track);
+  static double AngleOnTrack(const TrackOrigin& t, uint32_t sector);
 
  private:
   struct Zone {
     HddZone z;
     uint64_t first_lbn = 0;
     uint64_t lbns = 0;
+    // slips[k] − k (non-decreasing, as slips strictly increase): under track
+    // sparing, logical track t lands t + #{k : slip_steps[k] <= t} tracks
+    // into the zone, the count the slip-by-slip loop arrives at.
+    std::vector<uint32_t> slip_steps;
   };
+  // The zone holding `lbn` (REQUIRES: lbn < capacity_).
+  size_t ZoneOf(uint64_t lbn) const;
   uint32_t Surface(const Zone& zone, uint32_t cylinder, uint32_t head) const;
   // Map's run under sector sparing (at most `bound`), by bisection.
   uint32_t SectorRun(uint64_t lbn, const PhysicalSector& p, uint32_t bound) const;

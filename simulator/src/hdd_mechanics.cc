@@ -249,7 +249,7 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
   earliest_pass_ = anchor_ + Duration{Spindle::RoundWait(anchor_wait_)};
 }
 
-bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
+inline bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
   constexpr double kTieNs = 1e-6;
   const double wait = anchor_wait_ + static_cast<double>(anchor_steps_ + i) * exact_sector_ns_;
   const int64_t whole = static_cast<int64_t>(wait);
@@ -376,8 +376,7 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
             Time p{0};
             if (!LinearPass(i, &p)) {
               p = spindle_->NextPass(out[i - 1],
-                                     ZonedLayout::AngleOnTrack(origin_, next_phys_.sector + i,
-                                                               next_phys_.sectors_per_track));
+                                     ZonedLayout::AngleOnTrack(origin_, next_phys_.sector + i));
             }
             out[i] = p + sector_time_;
             ++i;
@@ -410,8 +409,7 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
 double MediaWalk::NextAngle() const {
   if (!angle_valid_) {
     // Computed on demand: along a run the pass times do without it.
-    next_angle_ =
-        ZonedLayout::AngleOnTrack(origin_, next_phys_.sector, next_phys_.sectors_per_track);
+    next_angle_ = ZonedLayout::AngleOnTrack(origin_, next_phys_.sector);
     angle_valid_ = true;
   }
   return next_angle_;

@@ -78,7 +78,7 @@ Time HddModel::RoomTime(uint64_t lbn) const {
   const uint64_t size = cache_.segment_sectors();
   if (size == 0 || lbn < owner_first_ + size) return Time{0};
   const uint64_t idx = lbn - owner_first_ - size;  // this many sectors must have left
-  if (idx < owner_bus_end_.size()) return std::min(owner_bus_end_[idx], owner_done_);
+  if (idx < owner_sectors_) return std::min(owner_bus_end_[idx], owner_done_);
   return owner_done_;
 }
 
@@ -344,7 +344,9 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
     cur = std::max(disconnected, avail_[std::min(wm, n) - 1]) + reconnect;
   }
   const bool hold = params_.hold_bus_for_read || params_.never_disconnect;
-  owner_bus_end_.resize(n);
+  // Grown, never shrunk: resizing per command zero-filled it every time.
+  if (owner_bus_end_.size() < n) owner_bus_end_.resize(n);
+  owner_sectors_ = n;
   for (uint32_t j = 0; j < n; ++j) {
     if (avail_[j] > cur) {
       if (hold) {

@@ -186,7 +186,8 @@ class HddModel final : public DiskModel {
   // The read that owns the segment: its first LBN, when each of its sectors
   // left over the bus, and when its completion was sent.
   uint64_t owner_first_ = 0;
-  std::vector<Time> owner_bus_end_;
+  std::vector<Time> owner_bus_end_;  // the first owner_sectors_ are valid
+  uint32_t owner_sectors_ = 0;
   Time owner_done_{0};
   // Write-back: the media is busy writing until flush_until_, segment
   // flush_seg_ is dirty until then.
