@@ -138,6 +138,20 @@ TEST(DiskSimFastPath, CommonLines) {
   EXPECT_FALSE(ParseDiskSimLineFast("1.0000005 0 0 8 1", &r));
   EXPECT_FALSE(ParseDiskSimLineFast("1 0 0 8 0x1", &r));
   EXPECT_FALSE(ParseDiskSimLineFast("1 0 0 0 1", &r));  // length 0: an error there
+  // Digit runs at the fast path's limits.
+  ASSERT_TRUE(ParseDiskSimLineFast("12345678.123456 123456789 12345678 87654321 1", &r));
+  EXPECT_EQ(r.time_ns, 12345678'123456);
+  EXPECT_EQ(r.device, 123456789u);
+  EXPECT_EQ(r.offset, 12345678ull * 512);
+  EXPECT_EQ(r.length, 87654321ull * 512);
+  ASSERT_TRUE(ParseDiskSimLineFast("123456789012.5 0 123456789012345 1 0", &r));
+  EXPECT_EQ(r.time_ns, 123456789012'500000);
+  EXPECT_EQ(r.offset, 123456789012345ull * 512);
+  EXPECT_FALSE(ParseDiskSimLineFast("1 0 1234567890123456 8 1", &r));  // 16 digits
+  EXPECT_FALSE(ParseDiskSimLineFast("1 0 12345678901234567 8 1", &r));
+  EXPECT_FALSE(ParseDiskSimLineFast("1 1234567890 0 8 1", &r));  // ten-digit device
+  // A NUL is left to the strict parser.
+  EXPECT_FALSE(ParseDiskSimLineFast(std::string_view("1 0 0 8 1\0", 10), &r));
 }
 
 }  // namespace
