@@ -197,6 +197,10 @@ void MediaWalk::Begin(Time begin, Track from, uint64_t lbn, Op op, Duration min_
   Aim(begin, lbn, /*first=*/true, min_positioning);
 }
 
+namespace {
+constexpr Duration kAnchorSlack{20};  // Spindle::NextPass's default slack
+}  // namespace
+
 void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_positioning) {
   const bool in_run = !first && run_left_ > 0 && lbn == next_ + 1;
   if (in_run) {
@@ -221,7 +225,6 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
   const Track to{next_phys_.cylinder, next_phys_.head};
   repositioning_ = first || !(to == head_);
   if (repositioning_) {
-    anchored_ = false;
     Duration pos = seek_->Positioning(head_.cylinder, head_.head, to.cylinder, to.head, op_);
     if (first) {
       pos = std::max(pos, min_positioning);
@@ -232,6 +235,15 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
     seek_start_ = from_time;
     seek_end_ = from_time + pos;
     earliest_pass_ = spindle_->NextPass(seek_end_, NextAngle(), Duration{0});
+    // The run's line, anchored just before this sector's pass (its angle is
+    // at hand) rather than before the next one's, which would need that
+    // sector's angle computed: the passes on both lines are the same.
+    anchored_ = run_left_ > 0;
+    if (anchored_) {
+      anchor_ = earliest_pass_ - kAnchorSlack;
+      anchor_wait_ = spindle_->WaitNsFrom(anchor_, NextAngle());
+      anchor_steps_ = 0;
+    }
     return;
   }
   seek_start_ = seek_end_ = from_time;
@@ -240,12 +252,11 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
     if (LinearPass(0, &earliest_pass_)) return;
   }
   // Anchor here: the exact NextPass.
-  constexpr Duration kSlack{20};  // Spindle::NextPass's default
-  anchor_ = from_time - kSlack;
+  anchor_ = from_time - kAnchorSlack;
   anchor_wait_ = spindle_->WaitNsFrom(anchor_, NextAngle());
   anchor_steps_ = 0;
   anchored_ = in_run || run_left_ > 0;
-  // = spindle_->NextPass(from_time, NextAngle(), kSlack)
+  // = spindle_->NextPass(from_time, NextAngle(), kAnchorSlack)
   earliest_pass_ = anchor_ + Duration{Spindle::RoundWait(anchor_wait_)};
 }
 
