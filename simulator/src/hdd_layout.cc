@@ -222,12 +222,13 @@ PhysicalSector ZonedLayout::Map(uint64_t lbn, uint32_t* run) const {
   p.sectors_per_track = z.sectors_per_track;
   if (run != nullptr) {
     // The LBNs left on this logical track, within the zone: the run under
-    // sparing none and track sparing, a bound under sector sparing.
+    // sparing none and track sparing, a bound under sector sparing (where
+    // zones with remapped defects are mapped one LBN at a time).
     const uint64_t left_in_zone = zone.first_lbn + zone.lbns - lbn;
     const auto bound = static_cast<uint32_t>(std::min<uint64_t>(spt - p.sector, left_in_zone));
     if (by_track && sparing_ != HddSparing::kSectorsPerTrack) {
       *run = bound;
-    } else if (sparing_ != HddSparing::kSectorsPerTrack && z.defects.empty()) {
+    } else if (z.defects.empty()) {
       *run = SectorRun(lbn, p, bound);
     } else {
       *run = 1;
@@ -238,10 +239,12 @@ PhysicalSector ZonedLayout::Map(uint64_t lbn, uint32_t* run) const {
 
 uint32_t ZonedLayout::SectorRun(uint64_t lbn, const PhysicalSector& p, uint32_t bound) const {
   // Under sector sparing without remapped defects, LBNs map to a cylinder's
-  // sectors in increasing order, skipping slipped and spare ones: a track's
-  // LBNs are contiguous and their sectors strictly increase. So if lbn + i
-  // is on p's track at sector p.sector + i, so is every LBN before it, and
-  // the run's end can be found by bisection.
+  // (or, per-track sparing, a track's) sectors in increasing order, skipping
+  // slipped and spare ones: a track's LBNs are contiguous and their sectors
+  // increase. So if lbn + i is on p's track at sector p.sector + i, so is
+  // every LBN before it, and the run's end can be found by bisection.
+  // (Per-track sparing with more slips on a track than spares clamps its
+  // last LBNs to the last sector: they fail the test, as they should.)
   uint32_t lo = 1, hi = bound;  // lbn + lo − 1 is in the run; lbn + hi is not
   while (hi - lo > 0) {
     const uint32_t mid = lo + (hi - lo + 1) / 2;  // is lbn + mid − 1 in the run?
