@@ -214,11 +214,11 @@ class MediaWalk {
   uint32_t spt_ = 0;
   void SetSectorsPerTrack(uint32_t spt);
   // The same line in 32.32 fixed point, for the loops that visit every
-  // sector of a run (FixedLine). Its error over a track stays below
-  // kFixedErrorNs, so away from a half nanosecond it rounds as LinearPass;
-  // near one (or near the ends of the revolution) the caller asks
-  // LinearPass. Off (fixed_ok_ false) for a revolution or a track too long
-  // for that bound.
+  // sector of a run (FixedLine). Its error over a track stays below 5e-7 ns
+  // (SetSectorsPerTrack), so away from a half nanosecond it rounds as
+  // LinearPass; near one (or near the ends of the revolution) the caller
+  // asks LinearPass. Off (fixed_ok_ false) for a revolution or a track too
+  // long for that bound.
   bool fixed_ok_ = false;
   int64_t fixed_sector_ = 0;             // exact_sector_ns_ · 2^32
   int64_t fixed_lo_ = 0, fixed_hi_ = 0;  // waits inside LinearPass's range
