@@ -149,8 +149,8 @@ std::string ModeText(const CompareResult& r) {
 }
 
 Section TraceSection(const CompareResult& r) {
-  Section s{"trace", "Trace"};
-  Table t{{"property", "value"}};
+  Section s{"trace", "Trace", {}, {}, {}};
+  Table t{{"property", "value"}, {}};
   const auto add = [&](std::string k, std::string v) {
     t.rows.push_back({Text(std::move(k)), Text(std::move(v))});
   };
@@ -195,8 +195,8 @@ Section TraceSection(const CompareResult& r) {
 }
 
 Section DiskSection(const CompareResult& r) {
-  Section s{"disk", "Disk model"};
-  Table t{{"property", "value"}};
+  Section s{"disk", "Disk model", {}, {}, {}};
+  Table t{{"property", "value"}, {}};
   const auto add = [&](std::string k, std::string v) {
     t.rows.push_back({Text(std::move(k)), Text(std::move(v))});
   };
@@ -229,9 +229,9 @@ Section DiskSection(const CompareResult& r) {
 }
 
 Section SettingsSection(const CompareResult& r) {
-  Section s{"settings", "Replay settings"};
+  Section s{"settings", "Replay settings", {}, {}, {}};
   const ReplayOptions& o = r.options.replay;
-  Table t{{"setting", "value"}};
+  Table t{{"setting", "value"}, {}};
   const auto add = [&](std::string k, std::string v) {
     t.rows.push_back({Text(std::move(k)), Text(std::move(v))});
   };
@@ -247,14 +247,15 @@ Section SettingsSection(const CompareResult& r) {
 }
 
 Section ResultsSection(const CompareResult& r) {
-  Section s{"results", "Results"};
+  Section s{"results", "Results", {}, {}, {}};
   s.intro =
       "One row per elevator, same trace, same disk. Latency is completion minus arrival; "
       "percentiles come from a log-linear histogram (at most 1.6 % bucket error). Throughput is "
       "over the span from the first arrival to the last completion. The best value of each "
       "column is highlighted.";
   Table t{{"elevator", "completed", "IOPS", "MB/s", "mean ms", "p50 ms", "p95 ms", "p99 ms",
-           "max ms", "seek (sectors, mean)", "seek time s", "merges", "units", "fairness"}};
+           "max ms", "seek (sectors, mean)", "seek time s", "merges", "units", "fairness"},
+          {}};
   std::vector<std::vector<double>> col(t.header.size());
   for (const CompareRun& run : r.runs) {
     const Summary& x = run.result.summary;
@@ -288,7 +289,8 @@ Section ResultsSection(const CompareResult& r) {
   s.tables.push_back({"", std::move(t)});
 
   Table ops{{"elevator", "read IOPS", "read MB/s", "read mean ms", "read p99 ms", "read max ms",
-             "write IOPS", "write MB/s", "write mean ms", "write p99 ms", "write max ms"}};
+             "write IOPS", "write MB/s", "write mean ms", "write p99 ms", "write max ms"},
+            {}};
   std::vector<std::vector<double>> ocol(ops.header.size());
   for (const CompareRun& run : r.runs) {
     const Summary& x = run.result.summary;
@@ -312,7 +314,7 @@ Section ResultsSection(const CompareResult& r) {
 }
 
 Section StreamsSection(const CompareResult& r) {
-  Section s{"streams", "Streams"};
+  Section s{"streams", "Streams", {}, {}, {}};
   if (r.runs.empty()) return s;
   // Streams by bytes, largest first; at most 20 rows.
   std::vector<StreamSummary> streams = r.runs[0].result.summary.streams;
@@ -329,7 +331,7 @@ Section StreamsSection(const CompareResult& r) {
       "Throughput of each stream (MB/s over the stream's own first arrival to last completion) "
       "and its mean latency, per elevator. Fairness in the results table is Jain's index over "
       "these throughputs.";
-  Table t{{"stream (pid)", "requests", "bytes"}};
+  Table t{{"stream (pid)", "requests", "bytes"}, {}};
   for (const CompareRun& run : r.runs) t.header.push_back(run.spec + " MB/s");
   for (const CompareRun& run : r.runs) t.header.push_back(run.spec + " mean ms");
   for (const StreamSummary& st : streams) {
@@ -353,7 +355,7 @@ Section StreamsSection(const CompareResult& r) {
 }
 
 Section CountersSection(const CompareResult& r) {
-  Section s{"counters", "Elevator and device counters"};
+  Section s{"counters", "Elevator and device counters", {}, {}, {}};
   s.intro =
       "Policy counters of each elevator (names as in the kernel where it has them) and the "
       "simulated device's time breakdown (sim_*_ns, nanoseconds).";
@@ -364,7 +366,7 @@ Section CountersSection(const CompareResult& r) {
       if (seen.insert(k).second) names.push_back(k);
     }
   }
-  Table t{{"counter"}};
+  Table t{{"counter"}, {}};
   for (const CompareRun& run : r.runs) t.header.push_back(run.spec);
   for (const std::string& name : names) {
     Row row{Text(name)};
@@ -382,7 +384,7 @@ Section CountersSection(const CompareResult& r) {
 }
 
 Section ElevatorSettingsSection(const CompareResult& r) {
-  Section s{"elevators", "Elevator settings"};
+  Section s{"elevators", "Elevator settings", {}, {}, {}};
   s.intro =
       "Every tunable of each elevator as it ran, with the kernel's names and units. Values "
       "that differ from the elevator's default are highlighted, with the default beside them.";
@@ -393,7 +395,7 @@ Section ElevatorSettingsSection(const CompareResult& r) {
   for (const CompareRun& run : r.runs) {
     absl::StatusOr<std::unique_ptr<Elevator>> e = MakeElevator(run.spec, env);
     absl::StatusOr<std::unique_ptr<Elevator>> def = MakeElevator(run.elevator, env);
-    Table t{{"tunable", "value", "unit", "default", "meaning"}};
+    Table t{{"tunable", "value", "unit", "default", "meaning"}, {}};
     if (!e.ok()) {
       t.rows.push_back({Text("(spec does not build)"), Text(std::string(e.status().message())),
                         Text(""), Text(""), Text("")});

@@ -522,8 +522,12 @@ TEST(MapFile, RealFileGrowingWhileMappedIsRetriedThenReported) {
     EXPECT_THAT(std::string(busy.status().message()),
                 HasSubstr("changed (size or mtime) while it was being mapped"));
     // Three attempts (the first and two retries), each disturbed.
-    if (m == ProbeMethod::kFiemap) EXPECT_EQ(always.grown(), 3);
-    if (m == ProbeMethod::kFibmap) EXPECT_GE(always.grown(), 3);
+    if (m == ProbeMethod::kFiemap) {
+      EXPECT_EQ(always.grown(), 3);
+    }
+    if (m == ProbeMethod::kFibmap) {
+      EXPECT_GE(always.grown(), 3);
+    }
   }
 
   // Through the probe and the chain: the step is recorded as "changed" and

@@ -148,7 +148,8 @@ TEST(HpC2247AValidationTest, PresetGivesTheSameRun) {
   ASSERT_TRUE(disk.ok());
   absl::StatusOr<std::unique_ptr<TraceReader>> reader = OpenTrace(trace, "validate");
   ASSERT_TRUE(reader.ok());
-  absl::StatusOr<ValidationResult> r = RunValidation(**reader, **disk, {.max_requests = 2000});
+  absl::StatusOr<ValidationResult> r =
+      RunValidation(**reader, **disk, {.trace_name = trace, .max_requests = 2000});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->requests, 2000u);
   EXPECT_LT(std::abs(r->sim_mean_ms - r->real_mean_ms) / r->real_mean_ms, 0.02);

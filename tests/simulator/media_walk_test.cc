@@ -184,7 +184,9 @@ TEST(MediaWalkTest, RunsFollowTheTrack) {
       const uint64_t end = l.TrackEnd(lbn);
       ASSERT_GT(end, lbn);
       for (uint64_t k = lbn; k < end; ++k) ASSERT_TRUE(l.Map(k).SameTrack(p)) << layout.name;
-      if (end < l.capacity_sectors()) ASSERT_FALSE(l.Map(end).SameTrack(p)) << layout.name;
+      if (end < l.capacity_sectors()) {
+        ASSERT_FALSE(l.Map(end).SameTrack(p)) << layout.name;
+      }
     }
   }
 }

@@ -83,7 +83,9 @@ TEST(GeneratorTest, DependentReadersVsWriterShape) {
       ASSERT_EQ(v[i]->length, 16384u);
       ASSERT_GE(*v[i]->think_ns, 50000);  // think in [50, 150) µs
       ASSERT_LT(*v[i]->think_ns, 150000);
-      if (i > 0) ASSERT_EQ(v[i]->offset, v[i - 1]->offset + v[i - 1]->length);  // sequential
+      if (i > 0) {
+        ASSERT_EQ(v[i]->offset, v[i - 1]->offset + v[i - 1]->length);  // sequential
+      }
     }
   }
   for (const TraceRecord* w : by_stream[4]) {

@@ -145,7 +145,9 @@ TEST(ParseUint64Test, MatchesAReferenceAtEveryLengthAndBadByte) {
     uint64_t v = 0;
     const bool ok = ParseUint64(s, &v);
     ASSERT_EQ(ok, ref <= UINT64_MAX) << s;
-    if (ok) ASSERT_EQ(v, static_cast<uint64_t>(ref)) << s;
+    if (ok) {
+      ASSERT_EQ(v, static_cast<uint64_t>(ref)) << s;
+    }
     // One non-digit anywhere (including bytes just outside '0'..'9').
     std::string bad = s;
     static constexpr char kBad[] = {'/', ':', ' ', '\xff', '\0', 'a', '-', '+', '.'};

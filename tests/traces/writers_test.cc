@@ -127,7 +127,9 @@ TEST_P(WriterRoundTripTest, ReadsBackWhatItWrote) {
     EXPECT_EQ(r.records[i].op, in[i].op);
     EXPECT_EQ(r.records[i].offset, in[i].offset);
     EXPECT_EQ(r.records[i].length, in[i].length);
-    if (p.keeps_stream) EXPECT_EQ(r.records[i].stream, in[i].stream);
+    if (p.keeps_stream) {
+      EXPECT_EQ(r.records[i].stream, in[i].stream);
+    }
     if (p.keeps_device) {
       EXPECT_EQ(r.records[i].device, in[i].device);
     }

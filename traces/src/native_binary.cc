@@ -180,8 +180,8 @@ absl::StatusOr<bool> NativeBinaryReader::Next(TraceRecord* out) {
   if (!error_.ok()) return error_;
   if (done_) return false;
   while (true) {
-    const char* p;
-    size_t partial;
+    const char* p = nullptr;
+    size_t partial = 0;
     absl::StatusOr<bool> more = blocks_.Next(&p, &partial);
     if (!more.ok()) {
       error_ = more.status();
