@@ -74,6 +74,7 @@ struct ReplayFlags {
   std::string mode = "open", format = "table", offsets = "error", create, backend = "auto";
   std::string record, record_fio;
   uint32_t depth = 1;
+  uint32_t submit_batch = 1;
   double time_scale = 1.0;
   uint64_t max_requests = 0;
   bool allow_writes = false;
@@ -585,6 +586,7 @@ int RunReal(ReplayFlags& f) {
   so.elevator = f.elevator;
   so.depth = f.depth;
   so.backend = *backend;
+  so.submit_batch = f.submit_batch;
   so.target.writable = scan->writes > 0;  // read-only unless the trace writes
   RunMetrics metrics;
   so.observers.push_back(&metrics);
@@ -710,6 +712,10 @@ Command SetupReplay(CLI::App& app) {
                   "Create (or extend) the target file to SIZE (e.g. 1G) and fill it with data");
   cmd->add_option("--backend", f->backend, "auto, io_uring or psync")
       ->check(CLI::IsMember({"auto", "io_uring", "psync"}))
+      ->capture_default_str();
+  cmd->add_option("--submit-batch", f->submit_batch,
+                  "io_uring: transfers per io_uring_enter (1: each as it is issued; 0: all "
+                  "issued in one dispatcher turn together; SchedulerOptions::submit_batch)")
       ->capture_default_str();
   cmd->add_option("--record", f->record,
                   "Record the real run as an iosched native trace (with the dispatch_ns, key, "

@@ -49,6 +49,8 @@ class IoBackend {
   // nanoseconds (< 0: no limit) for a completion or a Wake().
   virtual void Poll(int64_t timeout_ns, std::vector<IoEvent>* out) = 0;
   virtual void Wake() = 0;
+  // io_uring_enter calls that handed transfers to the kernel (0 for psync).
+  virtual uint64_t kernel_submits() const { return 0; }
   // Fixed-buffer index covering [p, p + len), or -1.
   virtual int FixedIndex(const void* /*p*/, size_t /*len*/) const { return -1; }
   virtual absl::Status RegisterBuffers(void* region, size_t size) {
@@ -56,9 +58,12 @@ class IoBackend {
   }
 };
 
-// io_uring with a ring of at least `entries` SQEs. On failure *init_errno is
-// the errno of io_uring_queue_init (ENOSYS when built without liburing).
-absl::StatusOr<std::unique_ptr<IoBackend>> NewUringBackend(uint32_t entries, int* init_errno);
+// io_uring with a ring of at least `entries` SQEs, submitting every
+// `submit_batch` queued ops (0: only in Poll; DirectDevice::Options). On
+// failure *init_errno is the errno of io_uring_queue_init (ENOSYS when built
+// without liburing).
+absl::StatusOr<std::unique_ptr<IoBackend>> NewUringBackend(uint32_t entries, uint32_t submit_batch,
+                                                           int* init_errno);
 // `threads` workers, expecting up to `depth` ops at once.
 absl::StatusOr<std::unique_ptr<IoBackend>> NewPsyncBackend(uint32_t threads, uint32_t depth);
 

@@ -67,7 +67,7 @@ absl::StatusOr<std::unique_ptr<DirectDevice>> DirectDevice::Create(const Options
   if (o.backend != IoBackendKind::kPsync) {
     int err = 0;
     absl::StatusOr<std::unique_ptr<internal::IoBackend>> b =
-        internal::NewUringBackend(o.depth, &err);
+        internal::NewUringBackend(o.depth, o.submit_batch, &err);
     if (b.ok()) {
       d->backend_ = std::move(*b);
     } else if (o.backend == IoBackendKind::kIoUring) {
@@ -179,6 +179,7 @@ void DirectDevice::SubmitOp(Slot& s) {
     }
   }
   backend_->Submit(s.op);
+  stats_.kernel_submits = backend_->kernel_submits();
 }
 
 void DirectDevice::OnEvent(Slot& s, int res) {
@@ -282,6 +283,7 @@ void DirectDevice::Poll(bool block) {
   }
   events_.clear();
   backend_->Poll(timeout, &events_);
+  stats_.kernel_submits = backend_->kernel_submits();
   for (const IoEvent& e : events_) OnEvent(*static_cast<Slot*>(e.tag), e.res);
   if (!injected_.empty()) {
     injected_work_.swap(injected_);  // OnEvent may inject again: next Poll

@@ -76,6 +76,7 @@ absl::Status Scheduler::Start(const SchedulerOptions& options) {
   dev.backend = options.backend;
   dev.depth = options.depth;
   dev.psync_threads = options.psync_threads;
+  dev.submit_batch = options.submit_batch;
   dev.max_retries = options.max_retries;
   dev.fault_injector = options.fault_injector;
   ASSIGN_OR_RETURN(device_, DirectDevice::Create(dev, &clock_));

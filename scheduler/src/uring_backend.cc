@@ -28,7 +28,7 @@ constexpr size_t kMaxFixedBuffer = size_t{1} << 30;
 
 class UringBackend final : public IoBackend {
  public:
-  UringBackend() = default;
+  explicit UringBackend(uint32_t submit_batch) : submit_batch_(submit_batch) {}
   ~UringBackend() override {
     if (ring_ok_) io_uring_queue_exit(&ring_);
     if (efd_ >= 0) ::close(efd_);
@@ -98,11 +98,18 @@ class UringBackend final : public IoBackend {
       io_uring_prep_writev(sqe, op.fd, op.iov, op.iovcnt, op.offset);
     }
     io_uring_sqe_set_data(sqe, op.tag);
+    if (submit_batch_ > 0 && io_uring_sq_ready(&ring_) >= submit_batch_) {
+      ++kernel_submits_;
+      Enter(io_uring_submit(&ring_));
+    }
   }
+
+  uint64_t kernel_submits() const override { return kernel_submits_; }
 
   void Poll(int64_t timeout_ns, std::vector<IoEvent>* out) override {
     Enable();
     if (Reap(out) > 0) timeout_ns = 0;
+    if (io_uring_sq_ready(&ring_) > 0) ++kernel_submits_;  // the enter below submits them
     if (timeout_ns == 0) {
       if (defer_taskrun_) {
         // Submits and runs the deferred completions, without waiting.
@@ -182,6 +189,7 @@ class UringBackend final : public IoBackend {
     struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
     while (sqe == nullptr) {
       // The SQ ring is full of prepared entries: hand them to the kernel.
+      ++kernel_submits_;
       Enter(io_uring_submit(&ring_));
       sqe = io_uring_get_sqe(&ring_);
     }
@@ -214,6 +222,8 @@ class UringBackend final : public IoBackend {
   }
 
   struct io_uring ring_;
+  uint32_t submit_batch_ = 1;
+  uint64_t kernel_submits_ = 0;
   bool ring_ok_ = false;
   bool disabled_ = false;       // IORING_SETUP_R_DISABLED until Enable()
   bool defer_taskrun_ = false;  // completions run only on GETEVENTS
@@ -225,9 +235,10 @@ class UringBackend final : public IoBackend {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<IoBackend>> NewUringBackend(uint32_t entries, int* init_errno) {
+absl::StatusOr<std::unique_ptr<IoBackend>> NewUringBackend(uint32_t entries, uint32_t submit_batch,
+                                                           int* init_errno) {
   *init_errno = 0;
-  auto b = std::make_unique<UringBackend>();
+  auto b = std::make_unique<UringBackend>(submit_batch);
   if (absl::Status st = b->Init(entries, init_errno); !st.ok()) return st;
   return std::unique_ptr<IoBackend>(std::move(b));
 }
@@ -238,7 +249,7 @@ absl::StatusOr<std::unique_ptr<IoBackend>> NewUringBackend(uint32_t entries, int
 
 namespace iosched::internal {
 
-absl::StatusOr<std::unique_ptr<IoBackend>> NewUringBackend(uint32_t, int* init_errno) {
+absl::StatusOr<std::unique_ptr<IoBackend>> NewUringBackend(uint32_t, uint32_t, int* init_errno) {
   *init_errno = ENOSYS;
   return absl::UnimplementedError("io_uring: iosched was built without liburing");
 }

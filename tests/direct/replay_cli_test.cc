@@ -69,6 +69,12 @@ TEST_F(ReplayCliTest, ReplaysReadsAgainstACreatedFileAndReportsLikeCompare) {
   ASSERT_EQ(::stat(target.c_str(), &st), 0);
   EXPECT_EQ(st.st_size, 4 << 20);
 
+  // Submissions batched per dispatcher turn: the same requests complete.
+  r = Iosched("replay " + trace + " --target " + target +
+              " --elevator deadline --depth 4 --submit-batch 0 --format json --time-scale 0.01");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"completed\":200"));
+
   for (const char* mode : {"closed", "batch"}) {
     r = Iosched("replay " + trace + " --target " + target + " --mode " + mode +
                 " --elevator cfq --depth 2 --time-scale 0.01");
@@ -198,6 +204,7 @@ TEST_F(ReplayCliTest, UsageErrorsAndSimulatedReplay) {
   EXPECT_EQ(Iosched("replay " + trace + " --target /tmp/x --elevator nosuch").code, 2);
   EXPECT_EQ(Iosched("replay " + trace + " --target /tmp/x --create 12Q").code, 2);
   EXPECT_EQ(Iosched("replay " + trace + " --target /tmp/x --offsets scale").code, 2);
+  EXPECT_EQ(Iosched("replay " + trace + " --target /tmp/x --submit-batch many").code, 2);
   // No --target: the simulator, as `compare` with one elevator.
   CliRun r = Iosched("replay " + trace + " --elevator deadline --disk ssd");
   ASSERT_EQ(r.code, 0) << r.err;

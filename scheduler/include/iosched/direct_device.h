@@ -114,6 +114,16 @@ class DirectDevice final : public Device {
     uint32_t depth = 32;
     // psync worker threads; 0 means min(depth, 64).
     uint32_t psync_threads = 0;
+    // io_uring: how many issued transfers may wait in the submission ring
+    // before one io_uring_enter hands them to the kernel. 1 (the default,
+    // as fio's iodepth_batch_submit=1) submits each as it is issued; 0
+    // waits for the dispatcher's next poll, so that everything issued in
+    // one turn goes in one call. Batches save system calls (CPU per I/O),
+    // but the kernel plugs a batch of three or more, so its first transfer
+    // reaches the disk only with its last: on a virtio disk at depth 32,
+    // 0 gave 0.81-0.87 of fio's IOPS and 1 gave 0.96-0.98
+    // (bench/direct_bench.cc, bench/README.md). Ignored by psync.
+    uint32_t submit_batch = 1;
     // EINTR/EAGAIN resubmissions per unit before the error is reported.
     uint32_t max_retries = 1000;
     // Fault injection, for tests of the error paths. When set, it is called
@@ -133,6 +143,7 @@ class DirectDevice final : public Device {
     uint64_t fixed_buffer_ios = 0;  // transfers that used a registered buffer
     uint64_t cancelled = 0;         // units completed with ECANCELED
     uint64_t injected = 0;          // transfers completed by the fault injector
+    uint64_t kernel_submits = 0;    // io_uring_enter calls that submitted transfers
   };
 
   // `clock` is not owned and must outlive the device.

@@ -118,6 +118,10 @@ struct SchedulerOptions {
   uint32_t depth = 32;
   IoBackendKind backend = IoBackendKind::kAuto;
   uint32_t psync_threads = 0;  // 0: min(depth, 64)
+  // io_uring submission batching (DirectDevice::Options::submit_batch):
+  // 1, the default, submits each transfer as it is issued; 0 submits once
+  // per dispatcher turn; n, every n transfers.
+  uint32_t submit_batch = 1;
   // EINTR/EAGAIN resubmissions of one unit before its requests complete
   // with that errno (DirectDevice::Options::max_retries).
   uint32_t max_retries = 1000;
