@@ -7,9 +7,10 @@
 // back with Dispatcher::Complete(unit) once the transfer is over.
 //
 // Back ends:
-//   io_uring  liburing: submissions are batched (queued SQEs go to the
-//             kernel in one io_uring_enter per loop turn, together with the
-//             wait for completions), completions are reaped in batches.
+//   io_uring  liburing: each transfer goes to the kernel as it is issued
+//             (Options::submit_batch; 0 batches them into the one
+//             io_uring_enter per loop turn that also waits for
+//             completions), completions are reaped in batches.
 //             The ring is set up, when the kernel allows, with
 //             SINGLE_ISSUER | DEFER_TASKRUN (as fio does): completions are
 //             processed only when the dispatcher thread enters the kernel,

@@ -24,7 +24,7 @@
 //   single-threaded by design, an io_uring submission queue has a single
 //   producer, and completions must run Elevator::Complete anyway; a
 //   dedicated thread serialises all of it without lock hand-offs between
-//   submitters and a reaper, batches submissions naturally, and lets a
+//   submitters and a reaper, batches requests into the elevator naturally, and lets a
 //   completion callback resubmit with no wake-up at all (the "fast path":
 //   Submit() from a callback is a push onto the queue the thread is about
 //   to empty).
