@@ -561,6 +561,52 @@ TEST_P(SchedulerTest, PluggedBatchMergesAsAWholeEveryTime) {
   ::unlink(path.c_str());
 }
 
+// The same through the public API: SchedulerOptions::register_pool.
+TEST_P(SchedulerTest, SchedulerRegistersThePoolOnItsDispatcherThread) {
+  const std::string path = TempPath("fixed2");
+  WritePatternFile(path, 1 << 20, 16);
+  IOSCHED_OPEN_DIRECT_OR_SKIP(f, path, DirectFile::Options{});
+  const uint32_t block = BlockOf(f);
+  constexpr int kN = 16;
+  absl::StatusOr<std::unique_ptr<BufferPool>> pool = BufferPool::Create(kN, block, 4096);
+  ASSERT_TRUE(pool.ok());
+  SchedulerOptions o = Options("noop", 4);
+  o.register_pool = pool->get();
+  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Open(path, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  const absl::Status reg = (*s)->registered_buffers();
+  if (GetParam() == IoBackendKind::kPsync) {
+    EXPECT_EQ(reg.code(), absl::StatusCode::kFailedPrecondition) << reg;
+  } else if (!reg.ok()) {
+    GTEST_SKIP() << "kernel refused registered buffers: " << reg;
+  }
+  std::vector<IoRequest> rq(kN);
+  for (int i = 0; i < kN; ++i) {
+    rq[i].offset = uint64_t{block} * (2 * i);  // apart: no merging, one segment each
+    rq[i].length = block;
+    rq[i].buffer = (*pool)->TryAcquire();
+    ASSERT_NE(rq[i].buffer, nullptr);
+  }
+  std::vector<size_t> order(kN);
+  std::iota(order.begin(), order.end(), 0);
+  for (const Outcome& out : RunBatch(**s, rq, order)) {
+    ASSERT_EQ(out.calls, 1);
+    ASSERT_TRUE(out.status.ok()) << out.status;
+    ASSERT_EQ(out.bytes, block);
+  }
+  for (int i = 0; i < kN; ++i) {
+    const auto* p = static_cast<const uint8_t*>(rq[i].buffer);
+    for (uint32_t j = 0; j < block; ++j) ASSERT_EQ(p[j], PatternByte(rq[i].offset + j, 16));
+  }
+  EXPECT_EQ((*s)->device_stats().fixed_buffer_ios,
+            GetParam() == IoBackendKind::kIoUring ? uint64_t{kN} : 0u);
+  // Without a pool, nothing is registered and the status says so.
+  absl::StatusOr<std::unique_ptr<Scheduler>> plain = Scheduler::Open(path, Options("noop", 4));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ((*plain)->registered_buffers().code(), absl::StatusCode::kFailedPrecondition);
+  ::unlink(path.c_str());
+}
+
 // SchedulerOptions::submit_batch: a plugged batch of 16 transfers, issued
 // in one dispatcher turn, reaches the kernel in 16 io_uring_enter calls
 // with 1 (the default), in 4 with 4, and in one with 0. Every request
@@ -606,52 +652,6 @@ TEST_P(SchedulerTest, SubmitBatchSetsTransfersPerKernelCall) {
       EXPECT_EQ(submits, 1u);
     }
   }
-  ::unlink(path.c_str());
-}
-
-// The same through the public API: SchedulerOptions::register_pool.
-TEST_P(SchedulerTest, SchedulerRegistersThePoolOnItsDispatcherThread) {
-  const std::string path = TempPath("fixed2");
-  WritePatternFile(path, 1 << 20, 16);
-  IOSCHED_OPEN_DIRECT_OR_SKIP(f, path, DirectFile::Options{});
-  const uint32_t block = BlockOf(f);
-  constexpr int kN = 16;
-  absl::StatusOr<std::unique_ptr<BufferPool>> pool = BufferPool::Create(kN, block, 4096);
-  ASSERT_TRUE(pool.ok());
-  SchedulerOptions o = Options("noop", 4);
-  o.register_pool = pool->get();
-  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Open(path, o);
-  ASSERT_TRUE(s.ok()) << s.status();
-  const absl::Status reg = (*s)->registered_buffers();
-  if (GetParam() == IoBackendKind::kPsync) {
-    EXPECT_EQ(reg.code(), absl::StatusCode::kFailedPrecondition) << reg;
-  } else if (!reg.ok()) {
-    GTEST_SKIP() << "kernel refused registered buffers: " << reg;
-  }
-  std::vector<IoRequest> rq(kN);
-  for (int i = 0; i < kN; ++i) {
-    rq[i].offset = uint64_t{block} * (2 * i);  // apart: no merging, one segment each
-    rq[i].length = block;
-    rq[i].buffer = (*pool)->TryAcquire();
-    ASSERT_NE(rq[i].buffer, nullptr);
-  }
-  std::vector<size_t> order(kN);
-  std::iota(order.begin(), order.end(), 0);
-  for (const Outcome& out : RunBatch(**s, rq, order)) {
-    ASSERT_EQ(out.calls, 1);
-    ASSERT_TRUE(out.status.ok()) << out.status;
-    ASSERT_EQ(out.bytes, block);
-  }
-  for (int i = 0; i < kN; ++i) {
-    const auto* p = static_cast<const uint8_t*>(rq[i].buffer);
-    for (uint32_t j = 0; j < block; ++j) ASSERT_EQ(p[j], PatternByte(rq[i].offset + j, 16));
-  }
-  EXPECT_EQ((*s)->device_stats().fixed_buffer_ios,
-            GetParam() == IoBackendKind::kIoUring ? uint64_t{kN} : 0u);
-  // Without a pool, nothing is registered and the status says so.
-  absl::StatusOr<std::unique_ptr<Scheduler>> plain = Scheduler::Open(path, Options("noop", 4));
-  ASSERT_TRUE(plain.ok());
-  EXPECT_EQ((*plain)->registered_buffers().code(), absl::StatusCode::kFailedPrecondition);
   ::unlink(path.c_str());
 }
 
