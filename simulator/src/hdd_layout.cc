@@ -40,6 +40,7 @@ double ExactFmod(double x, double m, double inv_m) {
 
 ZonedLayout::ZonedLayout(const HddParams& params)
     : heads_(params.heads),
+      by_heads_(params.heads),
       sparing_(params.sparing),
       range_(std::max<uint32_t>(1, params.sparing_range_cylinders)),
       mapping_(params.mapping) {
@@ -48,7 +49,7 @@ ZonedLayout::ZonedLayout(const HddParams& params)
   for (const HddZone& z : params.zones) {
     const int64_t n = HddZoneSectors(params, z);
     const uint64_t lbns = n > 0 ? static_cast<uint64_t>(n) : 0;
-    Zone zone{z, lbn, lbns, {}};
+    Zone zone{z, lbn, lbns, {}, Divisor32(z.sectors_per_track)};
     for (size_t k = 0; k < z.slips.size(); ++k) {
       zone.slip_steps.push_back(z.slips[k] - static_cast<uint32_t>(k));
     }
@@ -80,7 +81,7 @@ size_t ZonedLayout::ZoneOf(uint64_t lbn) const {
   return count - 1;
 }
 
-PhysicalSector ZonedLayout::Map(uint64_t lbn, uint32_t* run) const {
+void ZonedLayout::Map(uint64_t lbn, uint32_t* run, PhysicalSector* out) const {
   assert(lbn < capacity_);
   const size_t zi = ZoneOf(lbn);
   const Zone& zone = zones_[zi];
@@ -94,13 +95,11 @@ PhysicalSector ZonedLayout::Map(uint64_t lbn, uint32_t* run) const {
   bool by_track = false;
   switch (sparing_) {
     case HddSparing::kNone:
-      track = l / spt;
-      sector = l % spt;
+      zone.spt.DivMod(l, &track, &sector);
       by_track = true;
       break;
     case HddSparing::kTrack: {
-      track = l / spt;
-      sector = l % spt;
+      zone.spt.DivMod(l, &track, &sector);
       // = for each slip in order: if (slip <= track) ++track; but with
       // independent comparisons instead of a chain.
       uint64_t slipped = 0;
@@ -207,34 +206,38 @@ PhysicalSector ZonedLayout::Map(uint64_t lbn, uint32_t* run) const {
       break;
     }
   }
-  PhysicalSector p;
-  p.zone = static_cast<uint32_t>(zi);
+  uint32_t head, sector_on_track;
   if (by_track) {
-    cyl = track / heads_;
-    p.head = static_cast<uint32_t>(track % heads_);
-    p.sector = static_cast<uint32_t>(sector);
+    uint64_t h;
+    by_heads_.DivMod(track, &cyl, &h);
+    head = static_cast<uint32_t>(h);
+    sector_on_track = static_cast<uint32_t>(sector);
   } else {
-    p.head = static_cast<uint32_t>(l / spt);
-    p.sector = static_cast<uint32_t>(l % spt);
+    head = static_cast<uint32_t>(l / spt);
+    sector_on_track = static_cast<uint32_t>(l % spt);
   }
-  p.cylinder = z.first_cylinder + static_cast<uint32_t>(cyl);
-  p.head = Surface(zone, p.cylinder, p.head);
-  p.sectors_per_track = z.sectors_per_track;
+  const uint32_t cylinder = z.first_cylinder + static_cast<uint32_t>(cyl);
+  head = Surface(zone, cylinder, head);
+  out->zone = static_cast<uint32_t>(zi);
+  out->cylinder = cylinder;
+  out->head = head;
+  out->sector = sector_on_track;
+  out->sectors_per_track = z.sectors_per_track;
   if (run != nullptr) {
     // The LBNs left on this logical track, within the zone: the run under
     // sparing none and track sparing, a bound under sector sparing (where
     // zones with remapped defects are mapped one LBN at a time).
     const uint64_t left_in_zone = zone.first_lbn + zone.lbns - lbn;
-    const auto bound = static_cast<uint32_t>(std::min<uint64_t>(spt - p.sector, left_in_zone));
+    const auto bound =
+        static_cast<uint32_t>(std::min<uint64_t>(spt - sector_on_track, left_in_zone));
     if (by_track && sparing_ != HddSparing::kSectorsPerTrack) {
       *run = bound;
     } else if (z.defects.empty()) {
-      *run = SectorRun(lbn, p, bound);
+      *run = SectorRun(lbn, *out, bound);
     } else {
       *run = 1;
     }
   }
-  return p;
 }
 
 uint32_t ZonedLayout::SectorRun(uint64_t lbn, const PhysicalSector& p, uint32_t bound) const {
@@ -272,28 +275,30 @@ uint64_t ZonedLayout::TrackEnd(uint64_t lbn) const {
   return end;
 }
 
-ZonedLayout::TrackOrigin ZonedLayout::TrackStart(const PhysicalSector& p) const {
+void ZonedLayout::TrackStart(const PhysicalSector& p, TrackOrigin* out) const {
   const Zone& zone = zones_[p.zone];
   const HddZone& z = zone.z;
   const uint32_t c = p.cylinder - z.first_cylinder;
   const uint32_t h = Surface(zone, p.cylinder, p.head);
   const double track_switches = static_cast<double>(h) + (heads_ - 1.0) * c;
-  TrackOrigin t;
-  t.sectors_per_track = z.sectors_per_track;
-  t.inv_sectors_per_track = 1.0 / static_cast<double>(z.sectors_per_track);
-  t.skew_sectors = z.first_block_offset + track_switches * z.track_skew +
-                   static_cast<double>(c) * z.cylinder_skew;
   // DiskSim g1_map_pbn_skew: under sector sparing, slips before this
   // cylinder (or track) push the skew forward by one sector each.
+  uint32_t slips = 0;
   if (SectorsPerCylinder(sparing_) || sparing_ == HddSparing::kSectorsPerTrack) {
     uint64_t tracks = uint64_t{c} * heads_;
     if (sparing_ == HddSparing::kSectorsPerTrack) tracks += p.head;
     const uint64_t cutoff = tracks * z.sectors_per_track;
     for (uint32_t slip : z.slips) {
-      if (slip < cutoff) ++t.slips;
+      if (slip < cutoff) ++slips;
     }
   }
-  return t;
+  out->skew_sectors = z.first_block_offset + track_switches * z.track_skew +
+                      static_cast<double>(c) * z.cylinder_skew;
+  out->slips = slips;
+  out->sectors_per_track = z.sectors_per_track;
+  out->inv_sectors_per_track = 1.0 / static_cast<double>(z.sectors_per_track);
+  out->cylinder = p.cylinder;
+  out->head = p.head;
 }
 
 double ZonedLayout::AngleOnTrack(const TrackOrigin& t, uint32_t sector) {

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "divisor.h"
 #include "iosched/hdd_params.h"
 
 namespace iosched::sim {
@@ -66,7 +67,16 @@ class ZonedLayout {
   // under sector sparing found by bisection (a slip or a spare ends a run);
   // 1 in a zone with remapped sectors and under per-track sector sparing,
   // where callers map sector by sector.
-  PhysicalSector Map(uint64_t lbn, uint32_t* run) const;
+  PhysicalSector Map(uint64_t lbn, uint32_t* run) const {
+    PhysicalSector p;
+    Map(lbn, run, &p);
+    return p;
+  }
+  // The same, written into *out field by field. For a hot caller that keeps
+  // the result in place: a returned struct copied into a member is read back
+  // with wider loads than the callee's stores, which defeats the CPU's store
+  // forwarding and stalls the copy.
+  void Map(uint64_t lbn, uint32_t* run, PhysicalSector* out) const;
   // The first LBN after `lbn` that is not on lbn's track (capacity at the
   // end of the disk).
   uint64_t TrackEnd(uint64_t lbn) const;
@@ -84,8 +94,14 @@ class ZonedLayout {
     uint32_t slips = 0;       // slips before the track (sector sparing)
     uint32_t sectors_per_track = 1;
     double inv_sectors_per_track = 1;  // 1 / sectors_per_track, rounded
+    uint32_t cylinder = 0, head = 0;   // the track's
   };
-  TrackOrigin TrackStart(const PhysicalSector& p) const;
+  TrackOrigin TrackStart(const PhysicalSector& p) const {
+    TrackOrigin t;
+    TrackStart(p, &t);
+    return t;
+  }
+  void TrackStart(const PhysicalSector& p, TrackOrigin* out) const;  // into *out, as Map
   static double AngleOnTrack(const TrackOrigin& t, uint32_t sector);
 
  private:
@@ -97,6 +113,7 @@ class ZonedLayout {
     // sparing, logical track t lands t + #{k : slip_steps[k] <= t} tracks
     // into the zone, the count the slip-by-slip loop arrives at.
     std::vector<uint32_t> slip_steps;
+    Divisor32 spt;  // by sectors_per_track
   };
   // The zone holding `lbn` (REQUIRES: lbn < capacity_).
   size_t ZoneOf(uint64_t lbn) const;
@@ -105,6 +122,7 @@ class ZonedLayout {
   uint32_t SectorRun(uint64_t lbn, const PhysicalSector& p, uint32_t bound) const;
 
   uint32_t heads_;
+  Divisor32 by_heads_;
   HddSparing sparing_;
   uint32_t range_;
   int mapping_;

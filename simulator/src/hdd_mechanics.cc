@@ -209,15 +209,15 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
     --run_left_;
   } else {
     uint32_t run = 1;
-    next_phys_ = layout_->Map(lbn, &run);
+    layout_->Map(lbn, &run, &next_phys_);
     run_left_ = run - 1;
   }
   next_ = lbn;
   // Sector by sector along one track, the track's origin and the sector
   // time stay the same: compute them once per track.
-  if (!origin_valid_ || !next_phys_.SameTrack(origin_track_)) {
-    origin_ = layout_->TrackStart(next_phys_);
-    origin_track_ = next_phys_;
+  if (!origin_valid_ || origin_.cylinder != next_phys_.cylinder ||
+      origin_.head != next_phys_.head) {
+    layout_->TrackStart(next_phys_, &origin_);
     origin_valid_ = true;
     if (next_phys_.sectors_per_track != spt_) SetSectorsPerTrack(next_phys_.sectors_per_track);
   }

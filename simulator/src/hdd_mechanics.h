@@ -250,9 +250,8 @@ class MediaWalk {
   // Pass of the i-th sector after next_ along the anchored run, if it is
   // not within kTieNs of a half nanosecond (else false).
   bool LinearPass(uint32_t i, Time* pass) const;
-  // The track of the last Aim and its origin (see ZonedLayout::TrackStart).
+  // The origin of the last Aim's track (see ZonedLayout::TrackStart).
   bool origin_valid_ = false;
-  PhysicalSector origin_track_;
   ZonedLayout::TrackOrigin origin_;
   bool repositioning_ = false;
   Time seek_start_{0}, seek_end_{0}, earliest_pass_{0};
