@@ -125,6 +125,7 @@ Spindle::Spindle(double rpm) : milli_rpm_(std::llround(rpm * 1000)), revolution_
     if (period <= std::numeric_limits<int64_t>::max() / milli_rpm_) period_ns_ = period;
   }
   if (period_ns_ > 0) {
+    phase_step_limit_ = 2 * m / milli_rpm_;
     mod_period_ = ModBy{static_cast<uint64_t>(period_ns_), UINT64_MAX / period_ns_};
     mod_minute_ = ModBy{static_cast<uint64_t>(m), UINT64_MAX / static_cast<uint64_t>(m)};
   }
@@ -143,9 +144,7 @@ uint64_t Spindle::ModBy::operator()(uint64_t x) const {
 double Spindle::AngleAt(Time t) const {
   if (period_ns_ > 0 && t.count() >= 0) {
     // The same phase as below, in 64-bit arithmetic.
-    const uint64_t phase = mod_minute_(mod_period_(static_cast<uint64_t>(t.count())) *
-                                       static_cast<uint64_t>(milli_rpm_));
-    return static_cast<double>(phase) / static_cast<double>(kMinuteNsMilli);
+    return static_cast<double>(Phase(t)) / static_cast<double>(kMinuteNsMilli);
   }
   const __int128 phase = (static_cast<__int128>(t.count()) * milli_rpm_) % kMinuteNsMilli;
   double a = static_cast<double>(phase) / static_cast<double>(kMinuteNsMilli);
@@ -184,6 +183,32 @@ Time Spindle::NextPass(Time earliest, double target, Duration slack) const {
   // drifting by their rounded durations.
   const Time t = earliest - slack;
   return t + Duration{RoundWait(WaitNs(AngleAt(t), target))};
+}
+
+Time Spindle::NextPassAndWaitBefore(Time earliest, double target, Duration back,
+                                    double* back_wait) const {
+  constexpr auto kM = static_cast<int64_t>(kMinuteNsMilli);
+  if (period_ns_ > 0 && earliest.count() >= 0) {
+    const uint64_t phase = Phase(earliest);
+    const int64_t wait =
+        RoundWait(WaitNs(static_cast<double>(phase) / static_cast<double>(kMinuteNsMilli), target));
+    const Time pass = earliest + Duration{wait};
+    // (pass − back) · r ≡ phase + (wait − back) · r (mod M); with |wait −
+    // back| < 2M / r the sum is within (−2M, 3M).
+    const int64_t delta = wait - back.count();
+    if (pass - back >= Time{0} && delta > -phase_step_limit_ && delta < phase_step_limit_) {
+      int64_t b = static_cast<int64_t>(phase) + delta * milli_rpm_;
+      while (b < 0) b += kM;
+      while (b >= kM) b -= kM;
+      *back_wait = WaitNs(static_cast<double>(b) / static_cast<double>(kMinuteNsMilli), target);
+      return pass;
+    }
+    *back_wait = WaitNsFrom(pass - back, target);
+    return pass;
+  }
+  const Time pass = NextPass(earliest, target, Duration{0});
+  *back_wait = WaitNsFrom(pass - back, target);
+  return pass;
 }
 
 MediaWalk::MediaWalk(const ZonedLayout* layout, const SeekModel* seek, const Spindle* spindle)
@@ -234,15 +259,17 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
     }
     seek_start_ = from_time;
     seek_end_ = from_time + pos;
-    earliest_pass_ = spindle_->NextPass(seek_end_, NextAngle(), Duration{0});
     // The run's line, anchored just before this sector's pass (its angle is
     // at hand) rather than before the next one's, which would need that
     // sector's angle computed: the passes on both lines are the same.
     anchored_ = run_left_ > 0;
     if (anchored_) {
+      earliest_pass_ =
+          spindle_->NextPassAndWaitBefore(seek_end_, NextAngle(), kAnchorSlack, &anchor_wait_);
       anchor_ = earliest_pass_ - kAnchorSlack;
-      anchor_wait_ = spindle_->WaitNsFrom(anchor_, NextAngle());
       anchor_steps_ = 0;
+    } else {
+      earliest_pass_ = spindle_->NextPass(seek_end_, NextAngle(), Duration{0});
     }
     return;
   }

@@ -101,6 +101,11 @@ class Spindle {
   // another on the track starts at its own angle, not at the previous one's
   // rounded end, so rounding never accumulates.
   Time NextPass(Time earliest, double target, Duration slack = Duration{20}) const;
+  // NextPass(earliest, target, 0), and through `back_wait` the unrounded
+  // wait for `target` from that pass − `back`: WaitNsFrom(pass − back,
+  // target), bit-identical, but from the phase NextPass already has (one
+  // multiply-add instead of two reductions modulo the period).
+  Time NextPassAndWaitBefore(Time earliest, double target, Duration back, double* back_wait) const;
 
  private:
   int64_t milli_rpm_;     // rpm × 1000, so the angle is exact integer math
@@ -115,6 +120,12 @@ class Spindle {
     uint64_t operator()(uint64_t x) const;
   };
   ModBy mod_period_, mod_minute_;
+  int64_t phase_step_limit_ = 0;  // 2 · (60 s · 1000) / milli_rpm_
+  // t · milli_rpm mod (60 s · 1000), for 0 <= t (REQUIRES: period_ns_ > 0).
+  uint64_t Phase(Time t) const {
+    return mod_minute_(mod_period_(static_cast<uint64_t>(t.count())) *
+                       static_cast<uint64_t>(milli_rpm_));
+  }
 };
 
 struct Track {

@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -264,6 +265,26 @@ TEST(SpindleTest, WaitsForTheTargetAngle) {
   // A target just behind costs almost a full revolution.
   EXPECT_NEAR(sp.WaitFor(Time{2'777'778}, 0.24).count(), 0.99 * kRevNs5400, 2);
   EXPECT_EQ(sp.WaitFor(Time{0}, 0.0).count(), 0);
+}
+
+TEST(SpindleTest, NextPassAndWaitBeforeMatchesItsTwoSteps) {
+  // The incremental phase against NextPass and WaitNsFrom computed apart,
+  // bit for bit: common speeds, one whose period does not fit the 64-bit
+  // path (7200.123 rpm), times near 0 (pass − back < 0) and far out, and
+  // backs beyond a revolution.
+  std::mt19937_64 rng(7);
+  for (const double rpm : {5400.0, 7200.0, 10025.0, 15000.0, 7200.123, 1.0}) {
+    const Spindle sp(rpm);
+    for (int i = 0; i < 20000; ++i) {
+      const Time t{i < 100 ? i : static_cast<int64_t>(rng() % 400'000'000'000'000)};
+      const double target = static_cast<double>(rng() % 1000) / 1000.0;
+      const Duration back{i % 7 == 0 ? static_cast<int64_t>(rng() % 30'000'000) : 20};
+      double wait = -1;
+      const Time pass = sp.NextPassAndWaitBefore(t, target, back, &wait);
+      ASSERT_EQ(pass, sp.NextPass(t, target, Duration{0})) << rpm << " " << t.count();
+      ASSERT_EQ(wait, sp.WaitNsFrom(pass - back, target)) << rpm << " " << t.count();
+    }
+  }
 }
 
 TEST(HddServeTest, RotationalWaitFromAKnownAngle) {
