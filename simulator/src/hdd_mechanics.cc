@@ -302,6 +302,7 @@ inline bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
 void MediaWalk::SetSectorsPerTrack(uint32_t spt) {
   spt_ = spt;
   exact_sector_ns_ = spindle_->revolution_ns() / static_cast<double>(spt);
+  inv_sector_ns_ = 1.0 / exact_sector_ns_;
   sector_time_ = Duration{std::llround(exact_sector_ns_)};
   // The fixed-point line: waits below 2^26 ns keep the double line's own
   // rounding error under 2^-26 ns, and 4096 steps of a step rounded to
@@ -364,14 +365,17 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
       if (deadline != kTimeNever) {
         // Sector k − 1 must end by the deadline: estimate k, then check.
         const double room = static_cast<double>((deadline - sector_time_ - anchor_).count());
-        const double steps = (room - anchor_wait_) / exact_sector_ns_ - anchor_steps_ + 1;
+        const double steps = (room - anchor_wait_) * inv_sector_ns_ - anchor_steps_ + 1;
         k = steps <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(steps, ahead));
       }
       // Data that arrives at least 2 ns per sector faster than the sectors
       // pass stays ahead of the head once it is ahead (a pass is the line
       // rounded, within 1/2 ns + 1e-6 ns of it): no sector needs checking.
       const bool keeps_up = static_cast<double>(ready.step.count()) <= exact_sector_ns_ - 2.0;
-      if (ready.step > Duration{0} && !keeps_up) {
+      if (ready.step > Duration{0} && !keeps_up && k > 1 &&
+          static_cast<double>(ready.step.count()) >= exact_sector_ns_ + 3.0) {
+        k = FirstLate(k, done, ready);
+      } else if (ready.step > Duration{0} && !keeps_up) {
         // The data may fall behind the head: every sector is checked.
         FixedLine line;
         if (fixed_ok_) line = LineAt(1);
@@ -442,6 +446,37 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
     ++done;
   }
   return done;
+}
+
+uint32_t MediaWalk::FirstLate(uint32_t k, uint32_t done, const ReadyLine& ready) const {
+  // Sector i passes at p_i, the line rounded (to within 1/2 + 1e-6 ns), so
+  // p_i − p_{i−1} < exact + 1.01, while base + (done + i) · step grows by
+  // the step: p_i − (base + (done + i) · step) falls by more than
+  // step − exact − 1.01 >= 1.99 per sector, and "late" (p_i below it)
+  // holds from some i* on. The floor never makes a sector late: p_i >= p_0
+  // >= ready.At(done) >= floor. So a sector before i* − 1 is on time by
+  // more than a nanosecond, even at a tie, where the line's rounding may be
+  // a nanosecond off: only the sectors either side of i* need exact passes.
+  // Estimate i* from the unrounded line, then step to it.
+  const double step = static_cast<double>(ready.step.count());
+  const double late_from_line =
+      (static_cast<double>((anchor_ - ready.base).count()) + anchor_wait_ +
+       static_cast<double>(anchor_steps_) * exact_sector_ns_ - static_cast<double>(done) * step) /
+      (step - exact_sector_ns_);
+  // The line ends a nanosecond before a revolution (LinearPass): i stays
+  // below where it does, as in the loop it replaces.
+  const double line_end =
+      (spindle_->revolution_ns() - 1 - anchor_wait_) * inv_sector_ns_ - anchor_steps_;
+  const double bound = std::min(static_cast<double>(k), std::min(line_end, late_from_line + 1));
+  uint32_t i = bound <= 1 ? 1 : static_cast<uint32_t>(bound);
+  // late(i): sector i misses its first pass, or the line cannot say.
+  const auto late = [&](uint32_t j) {
+    Time p{0};
+    return !LinearPass(j, &p) || p < ready.At(done + j);
+  };
+  while (i > 1 && late(i - 1)) --i;
+  while (i < k && !late(i)) ++i;
+  return i;
 }
 
 double MediaWalk::NextAngle() const {

@@ -220,6 +220,7 @@ class MediaWalk {
   double anchor_wait_ = 0;
   uint32_t anchor_steps_ = 0;
   double exact_sector_ns_ = 0;
+  double inv_sector_ns_ = 0;  // 1 / exact_sector_ns_, for estimates
   // Sectors per track that exact_sector_ns_, sector_time_ and the fixed
   // line below were computed for (they depend on nothing else).
   uint32_t spt_ = 0;
@@ -261,6 +262,11 @@ class MediaWalk {
   // Pass of the i-th sector after next_ along the anchored run, if it is
   // not within kTieNs of a half nanosecond (else false).
   bool LinearPass(uint32_t i, Time* pass) const;
+  // For data arriving at least 3 ns per sector slower than the sectors
+  // pass (ready.step >= exact + 3): the first i in [1, k) whose data is
+  // late for its pass on the anchored line (or whose pass the line cannot
+  // give), else k. TransferWhileBefore's per-sector check in O(1).
+  uint32_t FirstLate(uint32_t k, uint32_t done, const ReadyLine& ready) const;
   // The origin of the last Aim's track (see ZonedLayout::TrackStart).
   bool origin_valid_ = false;
   ZonedLayout::TrackOrigin origin_;

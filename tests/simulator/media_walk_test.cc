@@ -116,7 +116,7 @@ TEST(MediaWalkTest, JumpingAlongRunsMatchesSectorBySectorToTheNanosecond) {
     std::mt19937_64 rng(7);
     const uint64_t cap = l.capacity_sectors();
     const double rev = sp.revolution_ns();
-    size_t sectors = 0, jumps_cut_by_deadline = 0, late_data = 0;
+    size_t sectors = 0, jumps_cut_by_deadline = 0, late_data = 0, near_pace = 0;
     for (int trial = 0; trial < 3000; ++trial) {
       Access a;
       a.begin = Time{static_cast<int64_t>(rng() % 4'000'000'000'000ULL)};
@@ -125,7 +125,7 @@ TEST(MediaWalkTest, JumpingAlongRunsMatchesSectorBySectorToTheNanosecond) {
       a.sectors = 1 + static_cast<uint32_t>(rng() % 700);
       a.lbn = rng() % (cap - 1);
       a.op = rng() % 3 == 0 ? Op::kWrite : Op::kRead;
-      switch (rng() % 4) {
+      switch (rng() % 5) {
         case 0:  // reads: always ready
           break;
         case 1:  // data slower than the media (the HP's bus)
@@ -142,6 +142,21 @@ TEST(MediaWalkTest, JumpingAlongRunsMatchesSectorBySectorToTheNanosecond) {
         case 3:  // the data is there at a fixed time
           a.ready.floor = a.begin + Duration{static_cast<int64_t>(rng() % 40'000'000)};
           break;
+        case 4: {
+          // Data within a few ns per sector of the media's pace, ready just
+          // before the first sector passes: it falls behind the head a
+          // nanosecond or a few per sector, and is late after tens or
+          // hundreds of sectors (or never).
+          const double exact = rev / l.Map(a.lbn).sectors_per_track;
+          MediaWalk probe(&l, &s, &sp);
+          probe.Begin(a.begin, a.from, a.lbn, a.op, Duration{0});
+          a.ready.step =
+              Duration{static_cast<int64_t>(exact) - 3 + static_cast<int64_t>(rng() % 8)};
+          a.ready.base = probe.earliest_pass() - Duration{static_cast<int64_t>(rng() % 400)};
+          a.ready.floor = a.ready.base + static_cast<int64_t>(rng() % 3) * a.ready.step;
+          ++near_pace;
+          break;
+        }
       }
       if (rng() % 2 == 0) {
         a.deadline = a.begin + Duration{static_cast<int64_t>(rng() % 80'000'000)};
@@ -162,6 +177,7 @@ TEST(MediaWalkTest, JumpingAlongRunsMatchesSectorBySectorToTheNanosecond) {
     EXPECT_GT(sectors, 100'000u) << layout.name;
     EXPECT_GT(jumps_cut_by_deadline, 300u) << layout.name;
     EXPECT_GT(late_data, 1000u) << layout.name;
+    EXPECT_GT(near_pace, 400u) << layout.name;
   }
 }
 
