@@ -125,7 +125,6 @@ Spindle::Spindle(double rpm) : milli_rpm_(std::llround(rpm * 1000)), revolution_
     if (period <= std::numeric_limits<int64_t>::max() / milli_rpm_) period_ns_ = period;
   }
   if (period_ns_ > 0) {
-    phase_step_limit_ = 2 * m / milli_rpm_;
     mod_period_ = ModBy{static_cast<uint64_t>(period_ns_), UINT64_MAX / period_ns_};
     mod_minute_ = ModBy{static_cast<uint64_t>(m), UINT64_MAX / static_cast<uint64_t>(m)};
   }
@@ -187,27 +186,20 @@ Time Spindle::NextPass(Time earliest, double target, Duration slack) const {
 
 Time Spindle::NextPassAndWaitBefore(Time earliest, double target, Duration back,
                                     double* back_wait) const {
-  constexpr auto kM = static_cast<int64_t>(kMinuteNsMilli);
-  if (period_ns_ > 0 && earliest.count() >= 0) {
-    const uint64_t phase = Phase(earliest);
-    const int64_t wait =
-        RoundWait(WaitNs(static_cast<double>(phase) / static_cast<double>(kMinuteNsMilli), target));
-    const Time pass = earliest + Duration{wait};
-    // (pass − back) · r ≡ phase + (wait − back) · r (mod M); with |wait −
-    // back| < 2M / r the sum is within (−2M, 3M).
-    const int64_t delta = wait - back.count();
-    if (pass - back >= Time{0} && delta > -phase_step_limit_ && delta < phase_step_limit_) {
-      int64_t b = static_cast<int64_t>(phase) + delta * milli_rpm_;
-      while (b < 0) b += kM;
-      while (b >= kM) b -= kM;
-      *back_wait = WaitNs(static_cast<double>(b) / static_cast<double>(kMinuteNsMilli), target);
-      return pass;
-    }
+  const double wait = WaitNs(AngleAt(earliest), target);
+  const int64_t rounded = RoundWait(wait);
+  const Time pass = earliest + Duration{rounded};
+  // From pass − back, the target is back + (wait − rounded) ns away, in
+  // [back − 1/2, back + 1/2] (never a wrap, for back >= 1): one subtraction,
+  // exact but for the rounding of `wait` itself (a few ulps of a
+  // revolution). Not below a 1 ns wait, which WaitNs may have zeroed (a
+  // target less than 1/2 ns behind counts as on time).
+  if (revolution_ns_ < kLineRevolutionNs && wait >= 1 && back.count() >= 1 &&
+      static_cast<double>(back.count()) < revolution_ns_ / 2) {
+    *back_wait = wait - static_cast<double>(rounded - back.count());
+  } else {
     *back_wait = WaitNsFrom(pass - back, target);
-    return pass;
   }
-  const Time pass = NextPass(earliest, target, Duration{0});
-  *back_wait = WaitNsFrom(pass - back, target);
   return pass;
 }
 

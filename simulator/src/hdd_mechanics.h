@@ -102,9 +102,14 @@ class Spindle {
   // rounded end, so rounding never accumulates.
   Time NextPass(Time earliest, double target, Duration slack = Duration{20}) const;
   // NextPass(earliest, target, 0), and through `back_wait` the unrounded
-  // wait for `target` from that pass − `back`: WaitNsFrom(pass − back,
-  // target), bit-identical, but from the phase NextPass already has (one
-  // multiply-add instead of two reductions modulo the period).
+  // wait for `target` from that pass − `back`, derived from the wait
+  // NextPass computed rather than from the angle at pass − back: it differs
+  // from WaitNsFrom(pass − back, target) by rounding only, below 1e-7 ns
+  // for a revolution shorter than kLineRevolutionNs and 1 ns <= back <
+  // half a revolution (else it is that).
+  // Accurate enough to anchor MediaWalk's line, whose rounding leaves
+  // 1e-6 ns either side of a half nanosecond to NextPass.
+  static constexpr double kLineRevolutionNs = 67108864.0;  // 2^26 ns, 67 ms
   Time NextPassAndWaitBefore(Time earliest, double target, Duration back, double* back_wait) const;
 
  private:
@@ -120,7 +125,6 @@ class Spindle {
     uint64_t operator()(uint64_t x) const;
   };
   ModBy mod_period_, mod_minute_;
-  int64_t phase_step_limit_ = 0;  // 2 · (60 s · 1000) / milli_rpm_
   // t · milli_rpm mod (60 s · 1000), for 0 <= t (REQUIRES: period_ns_ > 0).
   uint64_t Phase(Time t) const {
     return mod_minute_(mod_period_(static_cast<uint64_t>(t.count())) *
@@ -211,10 +215,11 @@ class MediaWalk {
   // end minus the slack plus a rounded wait (Spindle::NextPass), a chain of
   // divisions. Relative to one anchor time T the unrounded waits grow by
   // the exact sector time: the wait of the i-th sector after the anchor is
-  // anchor_wait_ + i · exact_sector_ns_, within 1e-8 ns of what NextPass
-  // computes. So NextPass's result is T + that wait rounded, except within
-  // kTieNs of a half nanosecond, where NextPass itself is asked (and the
-  // anchor moves there). Bit-identical to NextPass sector by sector.
+  // anchor_wait_ + i · exact_sector_ns_, within 1e-7 ns of what NextPass
+  // computes (1e-8 when anchor_wait_ is computed from the anchor's angle,
+  // plus up to 1e-7 when it comes from Spindle::NextPassAndWaitBefore). So NextPass's result is T +
+  // that wait rounded, except within kTieNs of a half nanosecond, where NextPass itself is asked
+  // (and the anchor moves there). Bit-identical to NextPass sector by sector.
   bool anchored_ = false;
   Time anchor_{0};
   double anchor_wait_ = 0;
