@@ -28,10 +28,27 @@ uint64_t EventQueue::Push(Time time, EventKind kind, Request* request, uint64_t 
 
 Event EventQueue::Pop() {
   assert(!heap_.empty());
-  std::pop_heap(heap_.begin(), heap_.end(), Later{});
-  Event e = heap_.back();
+  // std::pop_heap, without its detour: it swaps the top to the back, sifts
+  // the old back down from the root and leaves the copy at the back to be
+  // dropped. Here the top is read first (long since written, so the load
+  // does not wait on recent stores) and the back goes straight to its
+  // place. (time, seq) is a total order, so the events come out in the
+  // same order.
+  const Event top = heap_.front();
+  const Event last = heap_.back();
   heap_.pop_back();
-  return e;
+  const size_t n = heap_.size();
+  if (n > 0) {
+    size_t i = 0;
+    for (size_t c = 1; c < n; c = 2 * i + 1) {
+      if (c + 1 < n && Later{}(heap_[c], heap_[c + 1])) ++c;  // the earlier child
+      if (!Later{}(last, heap_[c])) break;
+      heap_[i] = heap_[c];
+      i = c;
+    }
+    heap_[i] = last;
+  }
+  return top;
 }
 
 void SimDevice::Issue(Request& unit) {

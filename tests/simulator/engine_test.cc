@@ -6,6 +6,9 @@
 
 #include <boost/intrusive/list.hpp>
 #include <memory>
+#include <random>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "iosched/disk_model.h"
@@ -45,6 +48,30 @@ TEST(EventQueueTest, ManyTiesStayInSchedulingOrder) {
   std::vector<Request> rqs(100);
   for (int i = 0; i < 100; ++i) q.Push(Time{7}, EventKind::kArrival, &rqs[i]);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(q.Pop().request, &rqs[i]) << i;
+}
+
+TEST(EventQueueTest, InterleavedPushesAndPopsMatchASortedReference) {
+  // Random times from a small range (many ties), heaps from empty to a few
+  // hundred events: every pop is the earliest (time, seq) still queued.
+  std::mt19937_64 rng(11);
+  EventQueue q;
+  std::set<std::pair<int64_t, uint64_t>> want;
+  size_t deepest = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const bool grow = (i / 5000) % 2 == 0;
+    if (want.empty() || rng() % 8 < (grow ? 5u : 3u)) {
+      const Time t{static_cast<int64_t>(rng() % 64)};
+      const uint64_t seq = q.Push(t, EventKind::kArrival);
+      want.emplace(t.count(), seq);
+      deepest = std::max(deepest, want.size());
+    } else {
+      const Event e = q.Pop();
+      ASSERT_EQ(std::make_pair(e.time.count(), e.seq), *want.begin()) << i;
+      want.erase(want.begin());
+    }
+    ASSERT_EQ(q.size(), want.size());
+  }
+  EXPECT_GT(deepest, 200u);
 }
 
 // A disk that takes a fixed time per unit and never overlaps them.
