@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -35,6 +36,13 @@ std::vector<Layout> Layouts() {
   // Sector sparing per zone, with surfaces in reverse order on odd cylinders.
   HddParams reversed = WithSparing(HpC2247AParams(), HddSparing::kSectorsPerZone, 400);
   reversed.mapping = 1;
+  // Skews that are not whole sectors (angles computed, not tabulated).
+  HddParams fractional = HpC2247AParams();
+  for (HddZone& z : fractional.zones) {
+    z.track_skew += 0.25;
+    z.cylinder_skew += 0.5;
+    z.first_block_offset += 0.125;
+  }
   return {
       {"hp-c2247a", HpC2247AParams()},
       {"hp-c2247a-defect", defects},
@@ -42,6 +50,7 @@ std::vector<Layout> Layouts() {
       {"sect-per-track", WithSparing(HpC2247AParams(), HddSparing::kSectorsPerTrack, 2)},
       {"sect-per-zone-reversed", reversed},
       {"sata-7200", Sata7200Params()},
+      {"hp-fractional-skew", fractional},
   };
 }
 
@@ -178,6 +187,28 @@ TEST(MediaWalkTest, JumpingAlongRunsMatchesSectorBySectorToTheNanosecond) {
     EXPECT_GT(jumps_cut_by_deadline, 300u) << layout.name;
     EXPECT_GT(late_data, 1000u) << layout.name;
     EXPECT_GT(near_pace, 400u) << layout.name;
+  }
+}
+
+TEST(MediaWalkTest, TrackAnglesMatchTheFormula) {
+  // AngleOnTrack (ExactFmod's multiplication by 1 / spt and its
+  // corrections) against the formula of hdd_params.h computed here with
+  // std::fmod, bit for bit, for every sector of random tracks.
+  for (const Layout& layout : Layouts()) {
+    const ZonedLayout l(layout.params);
+    std::mt19937_64 rng(5);
+    for (int i = 0; i < 300; ++i) {
+      const PhysicalSector p = l.Map(rng() % l.capacity_sectors());
+      const ZonedLayout::TrackOrigin t = l.TrackStart(p);
+      const double spt = static_cast<double>(t.sectors_per_track);
+      for (uint32_t s = 0; s < p.sectors_per_track; ++s) {
+        const double sectors = t.skew_sectors + static_cast<double>(s) + t.slips;
+        double want = std::fmod(sectors, spt) / spt;
+        if (want < 0) want += 1.0;
+        if (want >= 1.0) want -= 1.0;
+        ASSERT_EQ(ZonedLayout::AngleOnTrack(t, s), want) << layout.name << " sector " << s;
+      }
+    }
   }
 }
 
