@@ -204,7 +204,7 @@ Time Spindle::NextPassAndWaitBefore(Time earliest, double target, Duration back,
 }
 
 MediaWalk::MediaWalk(const ZonedLayout* layout, const SeekModel* seek, const Spindle* spindle)
-    : layout_(layout), seek_(seek), spindle_(spindle) {}
+    : layout_(layout), seek_(seek), spindle_(spindle), zone_timing_(layout->zone_count()) {}
 
 void MediaWalk::Begin(Time begin, Track from, uint64_t lbn, Op op, Duration min_positioning) {
   op_ = op;
@@ -236,7 +236,9 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
       origin_.head != next_phys_.head) {
     layout_->TrackStart(next_phys_, &origin_);
     origin_valid_ = true;
-    if (next_phys_.sectors_per_track != spt_) SetSectorsPerTrack(next_phys_.sectors_per_track);
+    if (next_phys_.sectors_per_track != spt_) {
+      SetSectorsPerTrack(next_phys_.sectors_per_track, next_phys_.zone);
+    }
   }
   angle_valid_ = false;
   const Track to{next_phys_.cylinder, next_phys_.head};
@@ -291,21 +293,36 @@ inline bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
   return true;
 }
 
-void MediaWalk::SetSectorsPerTrack(uint32_t spt) {
-  spt_ = spt;
-  exact_sector_ns_ = spindle_->revolution_ns() / static_cast<double>(spt);
-  inv_sector_ns_ = 1.0 / exact_sector_ns_;
-  sector_time_ = Duration{std::llround(exact_sector_ns_)};
-  // The fixed-point line: waits below 2^26 ns keep the double line's own
-  // rounding error under 2^-26 ns, and 4096 steps of a step rounded to
-  // 2^-33 ns add at most 4.8e-7 ns.
-  constexpr double kOne = 4294967296.0;  // 2^32
-  fixed_ok_ = spindle_->revolution_ns() < static_cast<double>(int64_t{1} << 26) && spt <= 4096;
-  if (fixed_ok_) {
-    fixed_sector_ = std::llround(exact_sector_ns_ * kOne);
-    fixed_lo_ = static_cast<int64_t>((1.0 + 1e-5) * kOne);
-    fixed_hi_ = static_cast<int64_t>((spindle_->revolution_ns() - 1.0 - 1e-5) * kOne);
+void MediaWalk::SetSectorsPerTrack(uint32_t spt, uint32_t zone) {
+  // Computed once per zone (a division and two llround calls), then copied:
+  // random accesses change zones on most repositionings.
+  SectorTiming* t = zone < zone_timing_.size() ? &zone_timing_[zone] : nullptr;
+  SectorTiming fresh;
+  if (t == nullptr || t->spt != spt) {
+    if (t == nullptr) t = &fresh;
+    t->spt = spt;
+    t->exact = spindle_->revolution_ns() / static_cast<double>(spt);
+    t->inv = 1.0 / t->exact;
+    t->sector_time = Duration{std::llround(t->exact)};
+    // The fixed-point line: waits below 2^26 ns keep the double line's own
+    // rounding error under 2^-26 ns, and 4096 steps of a step rounded to
+    // 2^-33 ns add at most 4.8e-7 ns.
+    constexpr double kOne = 4294967296.0;  // 2^32
+    t->fixed_ok = spindle_->revolution_ns() < static_cast<double>(int64_t{1} << 26) && spt <= 4096;
+    if (t->fixed_ok) {
+      t->fixed_sector = std::llround(t->exact * kOne);
+      t->fixed_lo = static_cast<int64_t>((1.0 + 1e-5) * kOne);
+      t->fixed_hi = static_cast<int64_t>((spindle_->revolution_ns() - 1.0 - 1e-5) * kOne);
+    }
   }
+  spt_ = spt;
+  exact_sector_ns_ = t->exact;
+  inv_sector_ns_ = t->inv;
+  sector_time_ = t->sector_time;
+  fixed_ok_ = t->fixed_ok;
+  fixed_sector_ = t->fixed_sector;
+  fixed_lo_ = t->fixed_lo;
+  fixed_hi_ = t->fixed_hi;
 }
 
 MediaWalk::FixedLine MediaWalk::LineAt(uint32_t i) const {

@@ -229,7 +229,16 @@ class MediaWalk {
   // Sectors per track that exact_sector_ns_, sector_time_ and the fixed
   // line below were computed for (they depend on nothing else).
   uint32_t spt_ = 0;
-  void SetSectorsPerTrack(uint32_t spt);
+  // Sets the members above and the fixed line's for a track of `zone`.
+  void SetSectorsPerTrack(uint32_t spt, uint32_t zone);
+  struct SectorTiming {
+    uint32_t spt = 0;  // 0: not computed yet
+    double exact = 0, inv = 0;
+    Duration sector_time{0};
+    bool fixed_ok = false;
+    int64_t fixed_sector = 0, fixed_lo = 0, fixed_hi = 0;
+  };
+  std::vector<SectorTiming> zone_timing_;  // by zone
   // The same line in 32.32 fixed point, for the loops that visit every
   // sector of a run (FixedLine). Its error over a track stays below 5e-7 ns
   // (SetSectorsPerTrack), so away from a half nanosecond it rounds as
