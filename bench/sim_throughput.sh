@@ -8,7 +8,8 @@
 #
 # Prints, per gap, simulated requests per second of wall time for linus (the
 # elevator of the reference numbers) and, as the baseline measured in the
-# same run, noop (engine and disk model without sorting), with their ratio.
+# same run, noop (engine and disk model without sorting), with their ratio:
+# the median of SIM_REPEAT runs (default 3) each, and their range.
 # Then scale: linus at the first gap with N and 10 N requests — cost per
 # request at both sizes (linear growth gives a ratio near 1) and peak RSS.
 #
@@ -60,18 +61,35 @@ run() {
   secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 }
 
+# Each (gap, elevator) runs $repeat times, noop and linus alternately so that
+# the machine's drift reaches both; the rate is from the median time, and the
+# range of the runs is printed with it.
+repeat=${SIM_REPEAT:-3}
+median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for gap in "${gaps[@]}"; do
   make_trace "$n" "$gap" "$tmp/trace.ascii"
+  times_noop="" times_linus=""
+  for ((r = 0; r < repeat; ++r)); do
+    for elevator in noop linus; do
+      run "$tmp/trace.ascii" "$elevator"
+      eval "times_$elevator=\"\$times_$elevator $secs\""
+      eval "rss_$elevator=$rss_kb"
+      eval "lat_$elevator=$(grep -o '"lat_mean_ms":[0-9.e+-]*' "$tmp/out.json" | head -1 | cut -d: -f2)"
+    done
+  done
   for elevator in noop linus; do
-    run "$tmp/trace.ascii" "$elevator"
+    eval "times=\$times_$elevator"
+    secs=$(echo "$times" | median)
+    lo=$(echo "$times" | tr ' ' '\n' | sed '/^$/d' | sort -n | head -1)
+    hi=$(echo "$times" | tr ' ' '\n' | sed '/^$/d' | sort -n | tail -1)
     rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
     eval "rate_$elevator=$rate"
+    eval "rss=\$rss_$elevator lat=\$lat_$elevator"
     if [ "$elevator" = linus ] && [ -z "${small_secs:-}" ]; then
-      small_secs=$secs small_rss=$rss_kb  # the scale's N point (first gap, linus)
+      small_secs=$secs small_rss=$rss  # the scale's N point (first gap, linus)
     fi
-    lat=$(grep -o '"lat_mean_ms":[0-9.e+-]*' "$tmp/out.json" | head -1 | cut -d: -f2)
-    printf "gap %3s ms  %-6s %9d requests in %8.3f s = %9d requests/s  (mean latency %s ms, peak RSS %s KB)\n" \
-        "$gap" "$elevator" "$n" "$secs" "$rate" "$lat" "$rss_kb"
+    printf "gap %3s ms  %-6s %9d requests in %8.3f s = %9d requests/s  (median of %d runs, %s-%s s; mean latency %s ms, peak RSS %s KB)\n" \
+        "$gap" "$elevator" "$n" "$secs" "$rate" "$repeat" "$lo" "$hi" "$lat" "$rss"
   done
   awk -v a="$rate_linus" -v b="$rate_noop" -v g="$gap" \
       'BEGIN { printf "gap %3s ms  linus/noop throughput ratio %.2f\n", g, a / b }'
