@@ -72,8 +72,9 @@ class LinusElevator final : public Elevator {
                              boost::intrusive::member_hook<Request, ListHook, &Request::fifo_hook>,
                              boost::intrusive::constant_time_size<true>>;
 
-  // bh_rq_in_between: does a new request at `s` fit right after `rq`?
-  bool InBetween(uint64_t s, const Request& rq) const;
+  // bh_rq_in_between: does a new request at `s` fit right after `rq`, whose
+  // successor in the queue is `next` (nullptr: rq is the tail)?
+  static bool InBetween(uint64_t s, const Request& rq, const Request* next);
   // After a merge into `rq`, coalesce `rq` with `next` if they now touch.
   Request* AttemptMerge(Request& rq, Request& next);
 
@@ -83,14 +84,12 @@ class LinusElevator final : public Elevator {
   int64_t max_bomb_segments_ = 0;
 };
 
-bool LinusElevator::InBetween(uint64_t s, const Request& rq) const {
-  auto next_it = std::next(queue_.iterator_to(rq));
-  if (next_it == queue_.end()) return false;  // a lone tail offers no gap
-  const Request& next = *next_it;
-  if (next.fd != rq.fd) return s > rq.start();
-  if (s < next.start() && s > rq.start()) return true;
-  if (next.start() > rq.start()) return false;  // ascending pair, s outside
-  return s > rq.start() || s < next.start();    // wrap point between runs
+bool LinusElevator::InBetween(uint64_t s, const Request& rq, const Request* next) {
+  if (next == nullptr) return false;  // a lone tail offers no gap
+  if (next->fd != rq.fd) return s > rq.start();
+  if (s < next->start() && s > rq.start()) return true;
+  if (next->start() > rq.start()) return false;  // ascending pair, s outside
+  return s > rq.start() || s < next->start();    // wrap point between runs
 }
 
 Request* LinusElevator::AttemptMerge(Request& rq, Request& next) {
@@ -107,12 +106,14 @@ Request* LinusElevator::Add(Request& bio, Time) {
   Request* target = nullptr;  // merge target
   bool back = false;
   bool stop = false;  // "backmerge_only": a starved request was seen
-  // Scan from the tail toward the head.
-  for (auto it = queue_.rbegin(); it != queue_.rend(); ++it) {
+  // Scan from the tail toward the head; `later` is the request visited
+  // before (ri's successor in the queue).
+  const Request* later = nullptr;
+  for (auto it = queue_.rbegin(); it != queue_.rend(); later = &*it, ++it) {
     Request& ri = *it;
     if (ri.seq <= 0) stop = true;
     if (ri.fd == bio.fd) {
-      if (anchor == nullptr && !stop && InBetween(bio.sector, ri)) anchor = &ri;
+      if (anchor == nullptr && !stop && InBetween(bio.sector, ri, later)) anchor = &ri;
       if (merges_enabled()) {
         if (ri.end() == bio.sector && Contiguous(ri, bio)) {
           target = &ri;
