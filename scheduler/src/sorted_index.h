@@ -214,6 +214,7 @@ class SortedIndex {
     g = std::min(g, kGroups - 1);  // all below: the last group counts 8
     const uint64_t* group = keys + 8 * g;
     int c = 0;
+#pragma GCC unroll 8
     for (int i = 0; i < 8; ++i) c += below(group[i]);
     return std::min(8 * g + c, n);  // min: only k == kNoKey counts unused slots
   }
