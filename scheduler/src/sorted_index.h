@@ -345,11 +345,10 @@ class SortedIndex {
   }
 
   static void LeafInsert(Leaf* l, int slot, uint64_t k, T* v) {
-    // A short loop, not memmove: the moves are a few entries (none for
-    // ascending arrivals), less than a library call costs.
-    for (int i = l->n; i > slot; --i) {
-      l->keys[i] = l->keys[i - 1];
-      l->vals[i] = l->vals[i - 1];
+    const int tail = l->n - slot;
+    if (tail > 0) {  // none for ascending arrivals
+      std::memmove(l->keys + slot + 1, l->keys + slot, sizeof(uint64_t) * tail);
+      std::memmove(l->vals + slot + 1, l->vals + slot, sizeof(T*) * tail);
     }
     l->keys[slot] = k;
     l->vals[slot] = v;
@@ -407,9 +406,10 @@ class SortedIndex {
     Changed();
     --size_;
     Leaf* l = p.leaf;
-    for (int i = p.slot + 1; i < l->n; ++i) {
-      l->keys[i - 1] = l->keys[i];
-      l->vals[i - 1] = l->vals[i];
+    const int tail = l->n - p.slot - 1;
+    if (tail > 0) {
+      std::memmove(l->keys + p.slot, l->keys + p.slot + 1, sizeof(uint64_t) * tail);
+      std::memmove(l->vals + p.slot, l->vals + p.slot + 1, sizeof(T*) * tail);
     }
     --l->n;
     l->keys[l->n] = kNoKey;
