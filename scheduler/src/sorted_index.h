@@ -19,7 +19,8 @@
 // elevators). Ownership: the index never dereferences or frees the T* it
 // stores; it owns its nodes, which are recycled through free lists, so once
 // it has grown to its largest size it does not allocate again (nodes are
-// allocated in chunks, never returned to the heap before destruction).
+// allocated in chunks of 16, never returned to the heap before destruction;
+// an empty index already holds one chunk of leaves, about 10 KB).
 // Every operation is O(log n); nodes other than the root are kept at least a
 // quarter full (leaves) or with at least max(2, fanout/4) children (inner
 // nodes), so the height stays logarithmic whatever the workload.
@@ -30,7 +31,6 @@
 #define IOSCHED_SRC_SORTED_INDEX_H_
 
 #include <algorithm>
-#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
