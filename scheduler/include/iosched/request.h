@@ -111,7 +111,8 @@ class Request {
   ListHook list_hook;         // core dispatch list, or a second list
   HashHook hash_hook;         // back-merge hash keyed by end()
   int64_t fifo_time = 0;      // deadline in ticks (deadline, AS, CFQ)
-  int64_t seq = 0;            // 2.4 "elevator_sequence" (Linus)
+  int64_t seq = 0;            // 2.4 "elevator_sequence" (Linus); arrival order (user sorts);
+                              // the start sector it is indexed under (deadline)
   uint64_t sort_key = 0;      // position used by inode/physical sorts
   void* elv_queue = nullptr;  // per-stream queue / context (AS, CFQ)
   uint32_t elv_flags = 0;
