@@ -26,6 +26,7 @@
 #include "iosched/registry.h"
 #include "ratio_reporter.h"
 #include "request_pool.h"  // simulator/src: the replay's per-request slot
+#include "sorted_index.h"  // scheduler/src: deadline's sector index
 
 namespace {
 std::atomic<uint64_t> g_allocs{0};
@@ -189,14 +190,22 @@ void PrintRatios(const RatioReporter::Times& times) {
     std::printf("  %-40s %8.1f ns/req  baseline %8.1f ns/req  ratio %5.2fx\n", name.c_str(), ns,
                 base->second, base->second / ns);
   }
-  // Every container is intrusive: a pending request costs its own struct
-  // and nothing else (allocs_per_req above is 0 in steady state), plus the
-  // 2.6 core's end-sector hash buckets (8 bytes each: 1024 per elevator,
-  // and 4 to 8 per hashed unit beyond 256).
+  // The other containers are intrusive: a pending request costs its own
+  // struct and nothing else (allocs_per_req above is 0 in steady state),
+  // plus the 2.6 core's end-sector hash buckets (8 bytes each: 1024 per
+  // elevator, and 4 to 8 per hashed unit beyond 256) and, in deadline, its
+  // entry in a sector index (SortedIndex), measured here at 4096 random
+  // starts as the benchmark queues them.
+  SortedIndex<Request> index;
+  std::mt19937_64 rng(1);
+  std::vector<Request> dummy(4096);
+  for (Request& r : dummy) index.Insert(rng() % (uint64_t{1} << 31), &r);
   std::printf(
       "\nMemory per pending request: sizeof(Request) = %zu bytes; in a simulated replay "
-      "sizeof(RequestSlot) = %zu bytes; + <= 64 bytes of hash buckets\n",
-      sizeof(Request), sizeof(sim::RequestSlot));
+      "sizeof(RequestSlot) = %zu bytes; + <= 64 bytes of hash buckets; deadline + %.0f bytes "
+      "of sector index (%zu bytes for 4096 random starts)\n",
+      sizeof(Request), sizeof(sim::RequestSlot), static_cast<double>(index.bytes()) / 4096.0,
+      index.bytes());
 }
 
 }  // namespace

@@ -50,6 +50,11 @@ class SortedIndex {
   SortedIndex& operator=(const SortedIndex&) = delete;
 
   size_t size() const { return size_; }
+  // Bytes of nodes the index holds (in use or free), excluding the object.
+  size_t bytes() const {
+    return leaf_chunks_.size() * kChunk * sizeof(Leaf) +
+           inner_chunks_.size() * kChunk * sizeof(Inner);
+  }
   bool empty() const { return size_ == 0; }
 
   // Removes every entry; the nodes go back to the free lists.
