@@ -112,6 +112,10 @@ class Replayer {
   RunMetrics metrics_;
   absl::Status status_;
 
+  // The record ReadNext reads into. A member, not a local: the reader
+  // overwrites every field, and a fresh one would be zeroed per record
+  // (GCC does that with `rep stos`, some 30 cycles for 88 bytes).
+  TraceRecord rec_;
   bool eof_ = false;
   uint64_t records_ = 0;
   uint64_t out_of_range_ = 0;
@@ -135,7 +139,7 @@ RequestSlot* Replayer::ReadNext() {
     eof_ = true;
     return nullptr;
   }
-  TraceRecord rec;
+  TraceRecord& rec = rec_;
   absl::StatusOr<bool> more = reader_.Next(&rec);
   if (!more.ok()) {
     eof_ = true;

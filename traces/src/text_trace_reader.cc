@@ -39,6 +39,27 @@ std::string_view TextTraceReader::time_unit() const {
   return unit.empty() ? format_->time_unit : unit;
 }
 
+namespace {
+
+// *out = TraceRecord{}, field by field: GCC zeroes the whole 88-byte
+// temporary with `rep stos`, which costs some 30 cycles per line.
+// A new field must be reset here too: the size check is a reminder.
+static_assert(sizeof(void*) != 8 || sizeof(TraceRecord) == 88,
+              "ResetRecord resets every field of TraceRecord");
+void ResetRecord(TraceRecord* out) {
+  out->time_ns = 0;
+  out->op = TraceOp::kRead;
+  out->offset = 0;
+  out->length = 0;
+  out->device = 0;
+  out->stream.reset();
+  out->response_ns.reset();
+  out->think_ns.reset();
+  out->line = 0;
+}
+
+}  // namespace
+
 absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) {
   if (!error_.ok()) return error_;
   std::string_view line;
@@ -57,7 +78,7 @@ absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) {
     std::string_view name;
     LineContext ctx{lines_->path(), lines_->line_number(), !seen_data_line_, &name};
     seen_data_line_ = true;
-    *out = TraceRecord{};
+    ResetRecord(out);
     LineKind kind = LineKind::kForeign;
     // Stateless formats are called directly (no virtual call per line).
     absl::Status s = format_->parse != nullptr ? format_->parse(line, ctx, out, &kind)
