@@ -9,8 +9,6 @@
 // the parity of the last digit either way, so a decimal-written value gives
 // the same op. Other flag bits are ignored. Exactly five fields.
 
-#include <cctype>
-
 #include "disksim_line.h"
 #include "line_format.h"
 
@@ -26,6 +24,12 @@ inline bool Digits(const char*& p, const char* end, int max_digits, uint64_t* v)
   for (; p < end && static_cast<unsigned>(*p - '0') <= 9; ++p, ++n) x = x * 10 + (*p - '0');
   *v = x;
   return n > 0 && n <= max_digits;
+}
+
+// std::isxdigit in the "C" locale, inline (the library's is a call per line).
+inline bool IsHexDigit(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return static_cast<unsigned>(u - '0') <= 9 || static_cast<unsigned>((u | 0x20) - 'a') <= 5;
 }
 
 inline bool BlankOrEnd(const char* p, const char* end) {
@@ -59,7 +63,7 @@ bool ParseDiskSimLineFast(std::string_view line, TraceRecord* rec) {
   // flags: hex digits without "0x" (bit 0 is the last digit's).
   while (p < end && (*p == ' ' || *p == '\t')) ++p;
   const char* const flags_begin = p;
-  for (; p < end && std::isxdigit(static_cast<unsigned char>(*p)); ++p) flags = *p;
+  for (; p < end && IsHexDigit(*p); ++p) flags = *p;
   if (p == flags_begin || p - flags_begin > 15) return false;
   while (p < end && (*p == ' ' || *p == '\t')) ++p;
   if (p != end) return false;
