@@ -236,7 +236,7 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
       origin_.head != next_phys_.head) {
     layout_->TrackStart(next_phys_, &origin_);
     origin_valid_ = true;
-    if (next_phys_.sectors_per_track != spt_) {
+    if (next_phys_.sectors_per_track != timing_.spt) {
       SetSectorsPerTrack(next_phys_.sectors_per_track, next_phys_.zone);
     }
   }
@@ -283,7 +283,7 @@ void MediaWalk::Aim(Time from_time, uint64_t lbn, bool first, Duration min_posit
 
 inline bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
   constexpr double kTieNs = 1e-6;
-  const double wait = anchor_wait_ + static_cast<double>(anchor_steps_ + i) * exact_sector_ns_;
+  const double wait = anchor_wait_ + static_cast<double>(anchor_steps_ + i) * timing_.exact;
   const int64_t whole = static_cast<int64_t>(wait);
   const double frac = wait - static_cast<double>(whole);
   if (!(wait > 1 && wait < spindle_->revolution_ns() - 1) || std::fabs(frac - 0.5) <= kTieNs) {
@@ -294,44 +294,37 @@ inline bool MediaWalk::LinearPass(uint32_t i, Time* pass) const {
 }
 
 void MediaWalk::SetSectorsPerTrack(uint32_t spt, uint32_t zone) {
-  // Computed once per zone (a division and two llround calls), then copied:
-  // random accesses change zones on most repositionings.
-  SectorTiming* t = zone < zone_timing_.size() ? &zone_timing_[zone] : nullptr;
-  SectorTiming fresh;
-  if (t == nullptr || t->spt != spt) {
-    if (t == nullptr) t = &fresh;
-    t->spt = spt;
-    t->exact = spindle_->revolution_ns() / static_cast<double>(spt);
-    t->inv = 1.0 / t->exact;
-    t->sector_time = Duration{std::llround(t->exact)};
-    // The fixed-point line: waits below 2^26 ns keep the double line's own
-    // rounding error under 2^-26 ns, and 4096 steps of a step rounded to
-    // 2^-33 ns add at most 4.8e-7 ns.
-    constexpr double kOne = 4294967296.0;  // 2^32
-    t->fixed_ok = spindle_->revolution_ns() < static_cast<double>(int64_t{1} << 26) && spt <= 4096;
-    if (t->fixed_ok) {
-      t->fixed_sector = std::llround(t->exact * kOne);
-      t->fixed_lo = static_cast<int64_t>((1.0 + 1e-5) * kOne);
-      t->fixed_hi = static_cast<int64_t>((spindle_->revolution_ns() - 1.0 - 1e-5) * kOne);
-    }
+  SectorTiming* cached = zone < zone_timing_.size() ? &zone_timing_[zone] : nullptr;
+  if (cached != nullptr && cached->spt == spt) {
+    timing_ = *cached;
+    return;
   }
-  spt_ = spt;
-  exact_sector_ns_ = t->exact;
-  inv_sector_ns_ = t->inv;
-  sector_time_ = t->sector_time;
-  fixed_ok_ = t->fixed_ok;
-  fixed_sector_ = t->fixed_sector;
-  fixed_lo_ = t->fixed_lo;
-  fixed_hi_ = t->fixed_hi;
+  SectorTiming& t = timing_;
+  t = SectorTiming{};
+  t.spt = spt;
+  t.exact = spindle_->revolution_ns() / static_cast<double>(spt);
+  t.inv = 1.0 / t.exact;
+  t.sector_time = Duration{std::llround(t.exact)};
+  // The fixed-point line: waits below 2^26 ns keep the double line's own
+  // rounding error under 2^-26 ns, and 4096 steps of a step rounded to
+  // 2^-33 ns add at most 4.8e-7 ns.
+  constexpr double kOne = 4294967296.0;  // 2^32
+  t.fixed_ok = spindle_->revolution_ns() < static_cast<double>(int64_t{1} << 26) && spt <= 4096;
+  if (t.fixed_ok) {
+    t.fixed_sector = std::llround(t.exact * kOne);
+    t.fixed_lo = static_cast<int64_t>((1.0 + 1e-5) * kOne);
+    t.fixed_hi = static_cast<int64_t>((spindle_->revolution_ns() - 1.0 - 1e-5) * kOne);
+  }
+  if (cached != nullptr) *cached = t;
 }
 
 MediaWalk::FixedLine MediaWalk::LineAt(uint32_t i) const {
   FixedLine line;
   line.wait = static_cast<int64_t>(anchor_wait_ * 4294967296.0) +
-              static_cast<int64_t>(anchor_steps_ + i) * fixed_sector_;
-  line.step = fixed_sector_;
-  line.lo = fixed_lo_;
-  line.hi = fixed_hi_;
+              static_cast<int64_t>(anchor_steps_ + i) * timing_.fixed_sector;
+  line.step = timing_.fixed_sector;
+  line.lo = timing_.fixed_lo;
+  line.hi = timing_.fixed_hi;
   line.anchor = anchor_;
   return line;
 }
@@ -373,24 +366,25 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
       uint32_t k = ahead;
       if (deadline != kTimeNever) {
         // Sector k − 1 must end by the deadline: estimate k, then check.
-        const double room = static_cast<double>((deadline - sector_time_ - anchor_).count());
-        const double steps = (room - anchor_wait_) * inv_sector_ns_ - anchor_steps_ + 1;
+        const double room = static_cast<double>((deadline - timing_.sector_time - anchor_).count());
+        const double steps = (room - anchor_wait_) * timing_.inv - anchor_steps_ + 1;
         k = steps <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(steps, ahead));
       }
       // Data that arrives at least 2 ns per sector faster than the sectors
       // pass stays ahead of the head once it is ahead (a pass is the line
       // rounded, within 1/2 ns + 1e-6 ns of it): no sector needs checking.
-      const bool keeps_up = static_cast<double>(ready.step.count()) <= exact_sector_ns_ - 2.0;
+      const bool keeps_up = static_cast<double>(ready.step.count()) <= timing_.exact - 2.0;
       if (ready.step > Duration{0} && !keeps_up && k > 1 &&
-          static_cast<double>(ready.step.count()) >= exact_sector_ns_ + 3.0) {
+          static_cast<double>(ready.step.count()) >= timing_.exact + 3.0) {
         k = FirstLate(k, done, ready);
       } else if (ready.step > Duration{0} && !keeps_up) {
         // The data may fall behind the head: every sector is checked.
         FixedLine line;
-        if (fixed_ok_) line = LineAt(1);
+        if (timing_.fixed_ok) line = LineAt(1);
         for (uint32_t i = 1; i < k; ++i) {
           Time p{0};
-          const bool on_line = fixed_ok_ ? line.Pass(&p) || LinearPass(i, &p) : LinearPass(i, &p);
+          const bool on_line =
+              timing_.fixed_ok ? line.Pass(&p) || LinearPass(i, &p) : LinearPass(i, &p);
           if (!on_line || p < ready.At(done + i)) {
             k = i;
             break;
@@ -406,20 +400,20 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
         } else if (!LinearPass(k - 1, &prev_pass)) {
           continue;
         }
-        if (prev_pass + sector_time_ <= deadline) break;
+        if (prev_pass + timing_.sector_time <= deadline) break;
       }
       if (k > 0) {
         if (ends != nullptr) {
           // Every sector's end: the line, or NextPass at a tie.
           Time* out = ends + done;
-          out[0] = earliest_pass_ + sector_time_;
+          out[0] = earliest_pass_ + timing_.sector_time;
           FixedLine line;
-          if (fixed_ok_) line = LineAt(1);
+          if (timing_.fixed_ok) line = LineAt(1);
           for (uint32_t i = 1; i < k;) {
             // The fixed line fills what it can; the sector it stops at
             // (a tie) is timed by LinearPass, or NextPass.
-            if (fixed_ok_) {
-              const uint32_t to = line.Fill(i, k, sector_time_, out);
+            if (timing_.fixed_ok) {
+              const uint32_t to = line.Fill(i, k, timing_.sector_time, out);
               if (to == k) break;
               line.wait += static_cast<int64_t>(to - i + 1) * line.step;
               i = to;
@@ -429,7 +423,7 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
               p = spindle_->NextPass(out[i - 1],
                                      ZonedLayout::AngleOnTrack(origin_, next_phys_.sector + i));
             }
-            out[i] = p + sector_time_;
+            out[i] = p + timing_.sector_time;
             ++i;
           }
         }
@@ -441,7 +435,7 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
         anchor_steps_ += k;
         angle_valid_ = false;
         head_ = Track{next_phys_.cylinder, next_phys_.head};
-        last_end_ = prev_pass + sector_time_;
+        last_end_ = prev_pass + timing_.sector_time;
         seek_start_ = seek_end_ = last_end_;
         on_schedule_ = true;
         earliest_pass_ = pass;
@@ -449,7 +443,7 @@ uint32_t MediaWalk::TransferWhileBefore(uint32_t max, Time deadline, Time* ends,
       }
     }
     const Time pass = PassAtOrAfter(ready.At(done));
-    if (pass + sector_time_ > deadline) break;
+    if (pass + timing_.sector_time > deadline) break;
     const Time end = Transfer(pass);
     if (ends != nullptr) ends[done] = end;
     ++done;
@@ -470,12 +464,12 @@ uint32_t MediaWalk::FirstLate(uint32_t k, uint32_t done, const ReadyLine& ready)
   const double step = static_cast<double>(ready.step.count());
   const double late_from_line =
       (static_cast<double>((anchor_ - ready.base).count()) + anchor_wait_ +
-       static_cast<double>(anchor_steps_) * exact_sector_ns_ - static_cast<double>(done) * step) /
-      (step - exact_sector_ns_);
+       static_cast<double>(anchor_steps_) * timing_.exact - static_cast<double>(done) * step) /
+      (step - timing_.exact);
   // The line ends a nanosecond before a revolution (LinearPass): i stays
   // below where it does, as in the loop it replaces.
   const double line_end =
-      (spindle_->revolution_ns() - 1 - anchor_wait_) * inv_sector_ns_ - anchor_steps_;
+      (spindle_->revolution_ns() - 1 - anchor_wait_) * timing_.inv - anchor_steps_;
   const double bound = std::min(static_cast<double>(k), std::min(line_end, late_from_line + 1));
   uint32_t i = bound <= 1 ? 1 : static_cast<uint32_t>(bound);
   // late(i): sector i misses its first pass, or the line cannot say.
@@ -503,7 +497,7 @@ Time MediaWalk::PassAtOrAfter(Time ready) const {
 }
 
 Time MediaWalk::Transfer(Time pass_start) {
-  const Time end = pass_start + sector_time_;
+  const Time end = pass_start + timing_.sector_time;
   head_ = Track{next_phys_.cylinder, next_phys_.head};
   last_end_ = end;
   on_schedule_ = pass_start == earliest_pass_;

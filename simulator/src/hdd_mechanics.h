@@ -173,7 +173,7 @@ class MediaWalk {
   // Start of the first pass of next_lbn() at or after `ready` (and after
   // earliest_pass()).
   Time PassAtOrAfter(Time ready) const;
-  Duration sector_time() const { return sector_time_; }
+  Duration sector_time() const { return timing_.sector_time; }
   // Transfers next_lbn() in the pass starting at `pass_start` (from
   // PassAtOrAfter) and moves on to the following LBN. Returns the pass end.
   Time Transfer(Time pass_start);
@@ -215,39 +215,39 @@ class MediaWalk {
   // end minus the slack plus a rounded wait (Spindle::NextPass), a chain of
   // divisions. Relative to one anchor time T the unrounded waits grow by
   // the exact sector time: the wait of the i-th sector after the anchor is
-  // anchor_wait_ + i · exact_sector_ns_, within 1e-7 ns of what NextPass
-  // computes (1e-8 when anchor_wait_ is computed from the anchor's angle,
-  // plus up to 1e-7 when it comes from Spindle::NextPassAndWaitBefore). So NextPass's result is T +
-  // that wait rounded, except within kTieNs of a half nanosecond, where NextPass itself is asked
-  // (and the anchor moves there). Bit-identical to NextPass sector by sector.
+  // anchor_wait_ + i · timing_.exact, within 1e-7 ns of what NextPass
+  // computes (1e-8 when anchor_wait_ comes from the anchor's angle, up to
+  // 1e-7 more when it comes from Spindle::NextPassAndWaitBefore). So
+  // NextPass's result is T + that wait rounded, except within kTieNs of a
+  // half nanosecond, where NextPass itself is asked (and the anchor moves
+  // there). Bit-identical to NextPass sector by sector.
   bool anchored_ = false;
   Time anchor_{0};
   double anchor_wait_ = 0;
   uint32_t anchor_steps_ = 0;
-  double exact_sector_ns_ = 0;
-  double inv_sector_ns_ = 0;  // 1 / exact_sector_ns_, for estimates
-  // Sectors per track that exact_sector_ns_, sector_time_ and the fixed
-  // line below were computed for (they depend on nothing else).
-  uint32_t spt_ = 0;
-  // Sets the members above and the fixed line's for a track of `zone`.
-  void SetSectorsPerTrack(uint32_t spt, uint32_t zone);
+  // The timing of a track's sectors, which depends only on its sectors per
+  // track.
   struct SectorTiming {
-    uint32_t spt = 0;  // 0: not computed yet
-    double exact = 0, inv = 0;
-    Duration sector_time{0};
+    uint32_t spt = 0;         // the sectors per track it is for (0: none yet)
+    double exact = 0;         // ns per sector: a revolution / spt
+    double inv = 0;           // 1 / exact, for estimates
+    Duration sector_time{0};  // exact, rounded
+    // The line above in 32.32 fixed point, for the loops that visit every
+    // sector of a run (FixedLine). Its error over a track stays below
+    // 5e-7 ns (SetSectorsPerTrack), so away from a half nanosecond it
+    // rounds as LinearPass; near one (or near the ends of the revolution)
+    // the caller asks LinearPass. Off (fixed_ok false) for a revolution or
+    // a track too long for that bound.
     bool fixed_ok = false;
-    int64_t fixed_sector = 0, fixed_lo = 0, fixed_hi = 0;
+    int64_t fixed_sector = 0;            // exact · 2^32
+    int64_t fixed_lo = 0, fixed_hi = 0;  // waits inside LinearPass's range
   };
-  std::vector<SectorTiming> zone_timing_;  // by zone
-  // The same line in 32.32 fixed point, for the loops that visit every
-  // sector of a run (FixedLine). Its error over a track stays below 5e-7 ns
-  // (SetSectorsPerTrack), so away from a half nanosecond it rounds as
-  // LinearPass; near one (or near the ends of the revolution) the caller
-  // asks LinearPass. Off (fixed_ok_ false) for a revolution or a track too
-  // long for that bound.
-  bool fixed_ok_ = false;
-  int64_t fixed_sector_ = 0;             // exact_sector_ns_ · 2^32
-  int64_t fixed_lo_ = 0, fixed_hi_ = 0;  // waits inside LinearPass's range
+  SectorTiming timing_;  // of the current track
+  // Computed once per zone (a division and two llround calls) and copied
+  // into timing_ when the walk enters the zone, as random accesses do on
+  // most repositionings.
+  std::vector<SectorTiming> zone_timing_;
+  void SetSectorsPerTrack(uint32_t spt, uint32_t zone);
   struct FixedLine {
     int64_t wait = 0;  // of the current sector, ns · 2^32
     int64_t step = 0;  // ns · 2^32 per sector
@@ -266,7 +266,7 @@ class MediaWalk {
     static constexpr uint64_t kMask = (uint64_t{1} << 32) - 1;
     static constexpr uint64_t kBand = 8590;
   };
-  // The line at the i-th sector after next_ (REQUIRES: fixed_ok_).
+  // The line at the i-th sector after next_ (REQUIRES: timing_.fixed_ok).
   FixedLine LineAt(uint32_t i) const;
   bool on_schedule_ = false;  // the last Transfer used earliest_pass()
   // A cache, filled by NextAngle (logically const).
@@ -286,7 +286,6 @@ class MediaWalk {
   ZonedLayout::TrackOrigin origin_;
   bool repositioning_ = false;
   Time seek_start_{0}, seek_end_{0}, earliest_pass_{0};
-  Duration sector_time_{0};
   Track head_;
   Time last_end_{0};
   uint32_t first_seek_cylinders_ = 0;
