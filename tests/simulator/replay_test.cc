@@ -248,6 +248,48 @@ TEST(ReplayTest, MaxRequestsStopsEarly) {
   EXPECT_EQ(r->summary.completed, 10u);
 }
 
+// Fails (stickily) when asked for record `bad` (0-based), after the ones
+// before it; and counts how many records were asked for.
+class BadRecordReader final : public TraceReader {
+ public:
+  BadRecordReader(std::vector<TraceRecord> records, size_t bad)
+      : inner_(std::move(records)), bad_(bad) {}
+  absl::StatusOr<bool> Next(TraceRecord* out) override {
+    ++asked_;
+    if (pos_ == bad_) return absl::InvalidArgumentError("trace.txt:42: bad line");
+    ++pos_;
+    return inner_.Next(out);
+  }
+  std::string_view format() const override { return "vector"; }
+  std::string_view time_unit() const override { return "ns"; }
+  size_t asked() const { return asked_; }
+
+ private:
+  VectorTraceReader inner_;
+  size_t bad_;
+  size_t pos_ = 0, asked_ = 0;
+};
+
+TEST(ReplayTest, ReadsNoRecordBeyondMaxRequests) {
+  // The replay reads records in batches; one past max_requests is never
+  // read, so a bad line there does not fail the run.
+  auto disk = Disk("ssd");
+  auto elevator = Elv("noop");
+  BadRecordReader reader(SyntheticTrace(500, 100'000), /*bad=*/100);
+  ReplayOptions opt;
+  opt.max_requests = 100;
+  absl::StatusOr<ReplayResult> r = Replay(reader, *elevator, *disk, opt);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->records, 100u);
+  EXPECT_EQ(r->summary.completed, 100u);
+  EXPECT_EQ(reader.asked(), 100u);
+  // Without the cap the same record fails the replay, after the 100 before it.
+  BadRecordReader again(SyntheticTrace(500, 100'000), /*bad=*/100);
+  absl::StatusOr<ReplayResult> failed = Replay(again, *Elv("noop"), *Disk("ssd"), ReplayOptions{});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message(), "trace.txt:42: bad line");
+}
+
 // Issue times seen by a serial 1 ms disk for a closed-loop replay.
 std::vector<int64_t> ClosedIssueTimes(std::vector<TraceRecord> recs, ReplayOptions opt = {}) {
   RecordingDisk disk(1'000'000, Duration{kMs});

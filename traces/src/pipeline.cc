@@ -73,6 +73,44 @@ class InputStage {
     return true;
   }
 
+  // Next, up to `max` records at a time (TraceReader::NextBatch's contract).
+  // Only without a sort window; the caller checks.
+  absl::StatusOr<size_t> NextBatch(TraceRecord* out, size_t max) {
+    size_t kept = 0;
+    while (kept == 0) {
+      absl::StatusOr<size_t> got = reader_->NextBatch(out, max);
+      if (!got.ok() || *got == 0) return got;
+      // The selection, in place (NextSelected's rules and counts).
+      for (size_t i = 0; i < *got; ++i) {
+        TraceRecord& r = out[i];
+        ++stats_->read;
+        if ((t_.skip_reads && r.op == TraceOp::kRead) ||
+            (t_.skip_writes && r.op == TraceOp::kWrite)) {
+          ++stats_->dropped_op;
+          continue;
+        }
+        if (!t_.devices.empty() && !Contains(t_.devices, r.device)) {
+          ++stats_->dropped_device;
+          continue;
+        }
+        if (!t_.streams.empty() && !(r.stream && Contains(t_.streams, *r.stream))) {
+          ++stats_->dropped_stream;
+          continue;
+        }
+        if (seen_ && r.time_ns < max_time_) {
+          ++stats_->out_of_order;
+        } else {
+          max_time_ = r.time_ns;
+        }
+        seen_ = true;
+        if (kept != i) out[kept] = r;
+        ++kept;
+      }
+    }
+    return kept;
+  }
+  bool sorting() const { return t_.sort_window != 0; }
+
   TraceReader& reader() { return *reader_; }
 
  private:
@@ -164,6 +202,43 @@ class Pipeline final : public TracePipeline {
       ++stats_.emitted;
       return true;
     }
+  }
+
+  absl::StatusOr<size_t> NextBatch(TraceRecord* out, size_t max) override {
+    // Merging and sorting go record by record.
+    if (inputs_.size() != 1 || inputs_[0]->sorting()) return TraceReader::NextBatch(out, max);
+    if (!error_.ok()) return error_;
+    size_t kept = 0;
+    while (kept == 0) {
+      size_t want = max;
+      if (t_.max_records != 0) {
+        if (stats_.emitted >= t_.max_records) return size_t{0};
+        want = std::min<uint64_t>(want, t_.max_records - stats_.emitted);
+      }
+      absl::StatusOr<size_t> got = inputs_[0]->NextBatch(out, want);
+      if (!got.ok()) {
+        error_ = got.status();
+        return error_;
+      }
+      if (*got == 0) return size_t{0};
+      for (size_t i = 0; i < *got; ++i) {
+        TraceRecord& r = out[i];
+        if ((t_.window_start_ns && r.time_ns < *t_.window_start_ns) ||
+            (t_.window_end_ns && r.time_ns >= *t_.window_end_ns)) {
+          ++stats_.dropped_window;
+          continue;
+        }
+        if (absl::Status st = Transform(&r); !st.ok()) {
+          error_ = st;
+          if (kept > 0) return kept;  // the error on the next call, as Next would
+          return error_;
+        }
+        ++stats_.emitted;
+        if (kept != i) out[kept] = r;
+        ++kept;
+      }
+    }
+    return kept;
   }
 
   std::string_view format() const override { return format_; }

@@ -40,6 +40,7 @@ class TextTraceReader final : public TraceReader {
                   std::unique_ptr<LineReader> lines, bool skip_bad_lines);
 
   absl::StatusOr<bool> Next(TraceRecord* out) override;
+  absl::StatusOr<size_t> NextBatch(TraceRecord* out, size_t max) override;
   std::string_view format() const override { return format_->name; }
   std::string_view time_unit() const override;
   uint64_t skipped() const override { return skipped_; }
@@ -49,6 +50,8 @@ class TextTraceReader final : public TraceReader {
   std::string_view stream_name(uint32_t stream) const override;
 
  private:
+  // Next's body, which NextBatch calls in its loop without a virtual call.
+  absl::StatusOr<bool> NextRecord(TraceRecord* out);
   absl::Status SetTime(std::string_view line, const LineContext& ctx, TraceRecord* rec);
   void RememberName(uint32_t stream, std::string_view name);
 
