@@ -159,7 +159,10 @@ class InputStage {
 
 class Pipeline final : public TracePipeline {
  public:
-  Pipeline(std::vector<std::unique_ptr<TraceReader>> readers, const TraceTransform& t) : t_(t) {
+  Pipeline(std::vector<std::unique_ptr<TraceReader>> readers, const TraceTransform& t)
+      : t_(t),
+        transforms_(t.window_start_ns || t.time_scale != 1.0 || t.offset_scale != 1.0 ||
+                    t.offset_modulo != 0 || t.offset_align > 1) {
     std::vector<std::string> formats, units;
     for (auto& r : readers) {
       if (std::find(formats.begin(), formats.end(), r->format()) == formats.end()) {
@@ -195,7 +198,7 @@ class Pipeline final : public TracePipeline {
         ++stats_.dropped_window;
         continue;
       }
-      if (absl::Status s = Transform(out); !s.ok()) {
+      if (absl::Status s = transforms_ ? Transform(out) : absl::OkStatus(); !s.ok()) {
         error_ = s;
         return error_;
       }
@@ -228,7 +231,7 @@ class Pipeline final : public TracePipeline {
           ++stats_.dropped_window;
           continue;
         }
-        if (absl::Status st = Transform(&r); !st.ok()) {
+        if (absl::Status st = transforms_ ? Transform(&r) : absl::OkStatus(); !st.ok()) {
           error_ = st;
           if (kept > 0) return kept;  // the error on the next call, as Next would
           return error_;
@@ -294,6 +297,9 @@ class Pipeline final : public TracePipeline {
     return true;
   }
 
+  // The rebasing of step 5 and steps 6-7 of trace_pipeline.h. The
+  // constructor's transforms_ says
+  // whether any of them applies: keep the two in step.
   absl::Status Transform(TraceRecord* r) {
     if (t_.window_start_ns) r->time_ns -= *t_.window_start_ns;
     if (t_.time_scale != 1.0) {
@@ -330,6 +336,7 @@ class Pipeline final : public TracePipeline {
   }
 
   TraceTransform t_;
+  const bool transforms_;  // Transform changes records (else it is skipped)
   std::vector<std::unique_ptr<InputStage>> inputs_;
   std::vector<TraceRecord> heads_;
   std::vector<bool> has_head_;
