@@ -298,8 +298,8 @@ class Pipeline final : public TracePipeline {
   }
 
   // The rebasing of step 5 and steps 6-7 of trace_pipeline.h. The
-  // constructor's transforms_ says
-  // whether any of them applies: keep the two in step.
+  // constructor's transforms_ says whether any of them applies: keep the
+  // two in step.
   absl::Status Transform(TraceRecord* r) {
     if (t_.window_start_ns) r->time_ns -= *t_.window_start_ns;
     if (t_.time_scale != 1.0) {
