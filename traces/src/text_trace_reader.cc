@@ -63,17 +63,7 @@ void ResetRecord(TraceRecord* out) {
 absl::StatusOr<bool> TextTraceReader::Next(TraceRecord* out) { return NextRecord(out); }
 
 absl::StatusOr<size_t> TextTraceReader::NextBatch(TraceRecord* out, size_t max) {
-  size_t n = 0;
-  while (n < max) {
-    absl::StatusOr<bool> more = NextRecord(&out[n]);
-    if (!more.ok()) {
-      if (n > 0) return n;  // error_ holds it for the next call
-      return more.status();
-    }
-    if (!*more) break;
-    ++n;
-  }
-  return n;
+  return BatchOf([this](TraceRecord* r) { return NextRecord(r); }, out, max);
 }
 
 absl::StatusOr<bool> TextTraceReader::NextRecord(TraceRecord* out) {

@@ -172,17 +172,7 @@ class TraceReader {
   // returns those records first, and the error on the next call. For a
   // reader in a hot loop: readers override it to save a call per record.
   virtual absl::StatusOr<size_t> NextBatch(TraceRecord* out, size_t max) {
-    size_t n = 0;
-    while (n < max) {
-      absl::StatusOr<bool> more = Next(&out[n]);
-      if (!more.ok()) {
-        if (n > 0) return n;  // the error is sticky: the next call returns it
-        return more.status();
-      }
-      if (!*more) break;
-      ++n;
-    }
-    return n;
+    return BatchOf([this](TraceRecord* r) { return Next(r); }, out, max);
   }
   // Format name as accepted by OpenTrace ("msr", "blkparse", …).
   virtual std::string_view format() const = 0;
@@ -204,6 +194,24 @@ class TraceReader {
   virtual std::string_view stream_name(uint32_t stream) const {
     (void)stream;
     return {};
+  }
+
+ protected:
+  // NextBatch from a `next` with Next's contract (an override passes its
+  // own record reader, called without a virtual call).
+  template <class NextFn>
+  static absl::StatusOr<size_t> BatchOf(NextFn next, TraceRecord* out, size_t max) {
+    size_t n = 0;
+    while (n < max) {
+      absl::StatusOr<bool> more = next(&out[n]);
+      if (!more.ok()) {
+        if (n > 0) return n;  // the error is sticky: the next call returns it
+        return more.status();
+      }
+      if (!*more) break;
+      ++n;
+    }
+    return n;
   }
 };
 
