@@ -26,7 +26,7 @@
 #include "iosched/registry.h"
 #include "ratio_reporter.h"
 #include "request_pool.h"  // simulator/src: the replay's per-request slot
-#include "sorted_index.h"  // scheduler/src: deadline's sector index
+#include "sorted_index.h"  // scheduler/elevators/src: deadline's sector index
 
 namespace {
 std::atomic<uint64_t> g_allocs{0};

@@ -91,7 +91,7 @@ class BlockReader {
   }
   // A non-negative time in milliseconds.
   absl::StatusOr<double> Ms(const std::string& name, std::optional<double> fallback = 0.0) {
-    ASSIGN_OR_RETURN(double v, Number(name, fallback));
+    IOSCHED_ASSIGN_OR_RETURN(double v, Number(name, fallback));
     if (v < 0) return At(Loc(name), absl::StrCat("expected a time >= 0 for '", name, "', got ", v));
     return v;
   }
@@ -99,7 +99,7 @@ class BlockReader {
                               std::optional<int64_t> fallback = {}) {
     std::optional<double> f;
     if (fallback.has_value()) f = static_cast<double>(*fallback);
-    ASSIGN_OR_RETURN(double v, Number(name, f));
+    IOSCHED_ASSIGN_OR_RETURN(double v, Number(name, f));
     if (v != std::floor(v) || v < static_cast<double>(lo) || v > static_cast<double>(hi)) {
       return At(Loc(name), absl::StrCat("expected an integer in [", lo, ", ", hi, "] for '", name,
                                         "', got ", v));
@@ -107,7 +107,7 @@ class BlockReader {
     return static_cast<int64_t>(v);
   }
   absl::StatusOr<bool> Flag(const std::string& name, bool fallback = false) {
-    ASSIGN_OR_RETURN(int64_t v, Int(name, 0, 1, fallback ? 1 : 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t v, Int(name, 0, 1, fallback ? 1 : 0));
     return v != 0;
   }
   absl::StatusOr<std::string> Word(const std::string& name) {
@@ -225,14 +225,14 @@ absl::StatusOr<std::vector<uint32_t>> IntList(const Param& p, const std::string&
 
 absl::Status ReadZone(const Block& zb, HddZone* z, std::vector<std::string>* warnings) {
   BlockReader r(zb, warnings);
-  ASSIGN_OR_RETURN(int64_t first, r.Int("First cylinder number", 0, 1 << 30));
-  ASSIGN_OR_RETURN(int64_t last, r.Int("Last cylinder number", 0, 1 << 30));
-  ASSIGN_OR_RETURN(int64_t spt, r.Int("Blocks per track", 1, 1 << 24));
-  ASSIGN_OR_RETURN(double offset, r.Number("Offset of first block", 0.0));
-  ASSIGN_OR_RETURN(int64_t gap, r.Int("Empty space at zone front", 0, int64_t{1} << 31, 0));
-  ASSIGN_OR_RETURN(double tskew, r.Number("Skew for track switch", 0.0));
-  ASSIGN_OR_RETURN(double cskew, r.Number("Skew for cylinder switch", 0.0));
-  ASSIGN_OR_RETURN(int64_t spares, r.Int("Number of spares", 0, int64_t{1} << 31, 0));
+  IOSCHED_ASSIGN_OR_RETURN(int64_t first, r.Int("First cylinder number", 0, 1 << 30));
+  IOSCHED_ASSIGN_OR_RETURN(int64_t last, r.Int("Last cylinder number", 0, 1 << 30));
+  IOSCHED_ASSIGN_OR_RETURN(int64_t spt, r.Int("Blocks per track", 1, 1 << 24));
+  IOSCHED_ASSIGN_OR_RETURN(double offset, r.Number("Offset of first block", 0.0));
+  IOSCHED_ASSIGN_OR_RETURN(int64_t gap, r.Int("Empty space at zone front", 0, int64_t{1} << 31, 0));
+  IOSCHED_ASSIGN_OR_RETURN(double tskew, r.Number("Skew for track switch", 0.0));
+  IOSCHED_ASSIGN_OR_RETURN(double cskew, r.Number("Skew for cylinder switch", 0.0));
+  IOSCHED_ASSIGN_OR_RETURN(int64_t spares, r.Int("Number of spares", 0, int64_t{1} << 31, 0));
   if (offset < 0 || tskew < 0 || cskew < 0) {
     return At(zb.loc, "offsets and skews must be >= 0");
   }
@@ -245,11 +245,11 @@ absl::Status ReadZone(const Block& zb, HddZone* z, std::vector<std::string>* war
   z->cylinder_skew = cskew;
   z->spares = static_cast<uint32_t>(spares);
   if (const Param* p = r.Get("slips")) {
-    ASSIGN_OR_RETURN(z->slips, IntList(*p, "slips"));
+    IOSCHED_ASSIGN_OR_RETURN(z->slips, IntList(*p, "slips"));
     std::sort(z->slips.begin(), z->slips.end());
   }
   if (const Param* p = r.Get("defects")) {
-    ASSIGN_OR_RETURN(std::vector<uint32_t> d, IntList(*p, "defects"));
+    IOSCHED_ASSIGN_OR_RETURN(std::vector<uint32_t> d, IntList(*p, "defects"));
     if (d.size() % 2 != 0) {
       return At(p->value.loc, "expected an even number of defect values (defect, spare pairs)");
     }
@@ -306,7 +306,7 @@ absl::Status ReadMechanics(const Block& mb, const std::string& parv_dir_file, Hd
                            std::vector<std::string>* warnings) {
   BlockReader r(mb, warnings);
   if (r.Has("Access time type")) {
-    ASSIGN_OR_RETURN(std::string access, r.Word("Access time type"));
+    IOSCHED_ASSIGN_OR_RETURN(std::string access, r.Word("Access time type"));
     if (access != "trackSwitchPlusRotation") {
       warnings->push_back(absl::StrCat(r.Loc("Access time type").Prefix(), "Access time type '",
                                        access,
@@ -314,10 +314,10 @@ absl::Status ReadMechanics(const Block& mb, const std::string& parv_dir_file, Hd
                                        "(trackSwitchPlusRotation)"));
     }
   }
-  ASSIGN_OR_RETURN(std::string type, r.Word("Seek type"));
-  ASSIGN_OR_RETURN(p->seek.single_cylinder_ms, r.Ms("Single cylinder seek time"));
-  ASSIGN_OR_RETURN(p->seek.average_ms, r.Ms("Average seek time"));
-  ASSIGN_OR_RETURN(p->seek.full_stroke_ms, r.Ms("Full strobe seek time"));
+  IOSCHED_ASSIGN_OR_RETURN(std::string type, r.Word("Seek type"));
+  IOSCHED_ASSIGN_OR_RETURN(p->seek.single_cylinder_ms, r.Ms("Single cylinder seek time"));
+  IOSCHED_ASSIGN_OR_RETURN(p->seek.average_ms, r.Ms("Average seek time"));
+  IOSCHED_ASSIGN_OR_RETURN(p->seek.full_stroke_ms, r.Ms("Full strobe seek time"));
   HddSeekCurve& s = p->seek;
   auto hpl = [&]() -> absl::Status {
     const Param* v = r.Get("HPL seek equation values");
@@ -342,7 +342,7 @@ absl::Status ReadMechanics(const Block& mb, const std::string& parv_dir_file, Hd
   };
   if (type == "hplplus10") {
     s.kind = HddSeekCurve::Kind::kHplPlus10;
-    RETURN_IF_ERROR(hpl());
+    IOSCHED_RETURN_IF_ERROR(hpl());
     const Param* v = r.Get("First ten seek times");
     if (v == nullptr || v->value.kind != Value::Kind::kList || v->value.list.size() != 10) {
       return At(v ? v->value.loc : mb.loc, "expected 10 'First ten seek times'");
@@ -356,17 +356,17 @@ absl::Status ReadMechanics(const Block& mb, const std::string& parv_dir_file, Hd
     }
   } else if (type == "hpl") {
     s.kind = HddSeekCurve::Kind::kHpl;
-    RETURN_IF_ERROR(hpl());
+    IOSCHED_RETURN_IF_ERROR(hpl());
   } else if (type == "extracted") {
     s.kind = HddSeekCurve::Kind::kTable;
-    ASSIGN_OR_RETURN(std::string file, r.Word("Full seek curve"));
-    ASSIGN_OR_RETURN(std::string path,
+    IOSCHED_ASSIGN_OR_RETURN(std::string file, r.Word("Full seek curve"));
+    IOSCHED_ASSIGN_OR_RETURN(std::string path,
                      disksim::ResolveSourceFile(parv_dir_file, file, r.Loc("Full seek curve")));
-    ASSIGN_OR_RETURN(s.table, ReadSeekFile(path, r.Loc("Full seek curve")));
+    IOSCHED_ASSIGN_OR_RETURN(s.table, ReadSeekFile(path, r.Loc("Full seek curve")));
   } else if (type == "constant") {
     s.kind = HddSeekCurve::Kind::kConstant;
     if (r.Has("Constant seek time")) {
-      ASSIGN_OR_RETURN(s.constant_ms, r.Ms("Constant seek time"));
+      IOSCHED_ASSIGN_OR_RETURN(s.constant_ms, r.Ms("Constant seek time"));
     } else {
       s.constant_ms = s.average_ms;
     }
@@ -395,11 +395,11 @@ absl::Status ReadMechanics(const Block& mb, const std::string& parv_dir_file, Hd
     r.Note("Average seek time", "unused by this seek type");
     r.Note("Full strobe seek time", "unused by this seek type");
   }
-  ASSIGN_OR_RETURN(p->write_settle_ms, r.Ms("Add. write settling delay"));
-  ASSIGN_OR_RETURN(p->head_switch_ms, r.Ms("Head switch time"));
-  ASSIGN_OR_RETURN(p->rpm, r.Number("Rotation speed (in rpms)"));
+  IOSCHED_ASSIGN_OR_RETURN(p->write_settle_ms, r.Ms("Add. write settling delay"));
+  IOSCHED_ASSIGN_OR_RETURN(p->head_switch_ms, r.Ms("Head switch time"));
+  IOSCHED_ASSIGN_OR_RETURN(p->rpm, r.Number("Rotation speed (in rpms)"));
   if (!(p->rpm > 0)) return At(r.Loc("Rotation speed (in rpms)"), "expected an rpm > 0");
-  ASSIGN_OR_RETURN(double rpm_error, r.Number("Percent error in rpms", 0.0));
+  IOSCHED_ASSIGN_OR_RETURN(double rpm_error, r.Number("Percent error in rpms", 0.0));
   if (rpm_error != 0)
     r.Note("Percent error in rpms", "not modelled (nominal rpm used)");
   else
@@ -430,7 +430,7 @@ bool FindDisks(const TopologyNode& n, std::vector<const TopologyNode*>& path,
 }  // namespace
 
 absl::StatusOr<DiskSimImport> LoadDiskSimParv(const std::string& path) {
-  ASSIGN_OR_RETURN(ParameterFile file, disksim::ParseParameterFile(path));
+  IOSCHED_ASSIGN_OR_RETURN(ParameterFile file, disksim::ParseParameterFile(path));
   DiskSimImport out;
   out.path = path;
   std::vector<std::string>& warnings = out.warnings;
@@ -486,9 +486,9 @@ absl::StatusOr<DiskSimImport> LoadDiskSimParv(const std::string& path) {
                                       " disks in the topology; iosched models one: using '",
                                       c.disk->name, "'"));
     }
-    ASSIGN_OR_RETURN(disk, spec_block(*c.disk));
+    IOSCHED_ASSIGN_OR_RETURN(disk, spec_block(*c.disk));
     for (const TopologyNode* a : c.ancestors) {
-      ASSIGN_OR_RETURN(const Block* b, spec_block(*a));
+      IOSCHED_ASSIGN_OR_RETURN(const Block* b, spec_block(*a));
       chain_blocks.insert(b);
       if (a->type == "disksim_bus" && disk_bus == nullptr && ctlr == nullptr) disk_bus = b;
       if (a->type == "disksim_ctlr" && ctlr == nullptr) ctlr = b;
@@ -504,23 +504,23 @@ absl::StatusOr<DiskSimImport> LoadDiskSimParv(const std::string& path) {
   uint64_t block_count = 0;
   {
     BlockReader r(*disk, &warnings);
-    ASSIGN_OR_RETURN(const Block* model, BlockParam(r, file, "Model", "dm_disk"));
+    IOSCHED_ASSIGN_OR_RETURN(const Block* model, BlockParam(r, file, "Model", "dm_disk"));
     consumed.insert(model);
     {
       BlockReader m(*model, &warnings);
-      ASSIGN_OR_RETURN(int64_t heads, m.Int("Number of data surfaces", 1, 1 << 16));
-      ASSIGN_OR_RETURN(int64_t cyls, m.Int("Number of cylinders", 1, 1 << 30));
-      ASSIGN_OR_RETURN(int64_t count, m.Int("Block count", 0, int64_t{1} << 40, 0));
+      IOSCHED_ASSIGN_OR_RETURN(int64_t heads, m.Int("Number of data surfaces", 1, 1 << 16));
+      IOSCHED_ASSIGN_OR_RETURN(int64_t cyls, m.Int("Number of cylinders", 1, 1 << 30));
+      IOSCHED_ASSIGN_OR_RETURN(int64_t count, m.Int("Block count", 0, int64_t{1} << 40, 0));
       p.heads = static_cast<uint32_t>(heads);
       p.cylinders = static_cast<uint32_t>(cyls);
       block_count = static_cast<uint64_t>(count);
-      ASSIGN_OR_RETURN(const Block* layout, BlockParam(m, file, "Layout Model", "dm_layout_g1"));
+      IOSCHED_ASSIGN_OR_RETURN(const Block* layout, BlockParam(m, file, "Layout Model", "dm_layout_g1"));
       consumed.insert(layout);
       {
         BlockReader l(*layout, &warnings);
-        ASSIGN_OR_RETURN(int64_t mapping, l.Int("LBN-to-PBN mapping scheme", 0, 2, 0));
-        ASSIGN_OR_RETURN(int64_t sparing, l.Int("Sparing scheme used", 0, 10, 0));
-        ASSIGN_OR_RETURN(int64_t range, l.Int("Rangesize for sparing", 1, 1 << 20, 1));
+        IOSCHED_ASSIGN_OR_RETURN(int64_t mapping, l.Int("LBN-to-PBN mapping scheme", 0, 2, 0));
+        IOSCHED_ASSIGN_OR_RETURN(int64_t sparing, l.Int("Sparing scheme used", 0, 10, 0));
+        IOSCHED_ASSIGN_OR_RETURN(int64_t range, l.Int("Rangesize for sparing", 1, 1 << 20, 1));
         p.mapping = static_cast<int>(mapping);
         p.sparing = static_cast<HddSparing>(sparing);
         p.sparing_range_cylinders = static_cast<uint32_t>(range);
@@ -534,18 +534,18 @@ absl::StatusOr<DiskSimImport> LoadDiskSimParv(const std::string& path) {
             return At(zv.loc, "expected a dm_layout_g1_zone block in 'Zones'");
           }
           HddZone z;
-          RETURN_IF_ERROR(ReadZone(*zv.block, &z, &warnings));
+          IOSCHED_RETURN_IF_ERROR(ReadZone(*zv.block, &z, &warnings));
           p.zones.push_back(std::move(z));
         }
       }
-      ASSIGN_OR_RETURN(const Block* mech, BlockParam(m, file, "Mechanical Model", "dm_mech_g1"));
+      IOSCHED_ASSIGN_OR_RETURN(const Block* mech, BlockParam(m, file, "Mechanical Model", "dm_mech_g1"));
       consumed.insert(mech);
-      RETURN_IF_ERROR(ReadMechanics(*mech, mech->loc.file, &p, &warnings));
+      IOSCHED_RETURN_IF_ERROR(ReadMechanics(*mech, mech->loc.file, &p, &warnings));
     }
 
-    ASSIGN_OR_RETURN(double disk_bulk, r.Ms("Bulk sector transfer time"));
+    IOSCHED_ASSIGN_OR_RETURN(double disk_bulk, r.Ms("Bulk sector transfer time"));
     p.disk_bulk_sector_ms = disk_bulk;
-    ASSIGN_OR_RETURN(int64_t qlen, r.Int("Max queue length", 0, 1 << 20, 1));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t qlen, r.Int("Max queue length", 0, 1 << 20, 1));
     if (qlen > 1) {
       r.Note("Max queue length", "not modelled (no command queueing: one command at a time)");
     } else {
@@ -554,128 +554,128 @@ absl::StatusOr<DiskSimImport> LoadDiskSimParv(const std::string& path) {
     r.NoteNested("Scheduler",
                  "not modelled (iosched's elevators order the host queue; the "
                  "disk serves one command at a time)");
-    ASSIGN_OR_RETURN(int64_t segs, r.Int("Number of buffer segments", 0, 1 << 16, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t segs, r.Int("Number of buffer segments", 0, 1 << 16, 0));
     c.segments = static_cast<uint32_t>(segs);
-    ASSIGN_OR_RETURN(int64_t segsize, r.Int("Segment size (in blks)", 0, int64_t{1} << 31, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t segsize, r.Int("Segment size (in blks)", 0, int64_t{1} << 31, 0));
     c.segment_sectors = static_cast<uint32_t>(segsize);
     if (c.segments > 0 && c.segment_sectors == 0) {
       return At(r.Loc("Segment size (in blks)"), "expected a segment size >= 1");
     }
-    ASSIGN_OR_RETURN(int64_t wsegs, r.Int("Maximum number of write segments", 0, 1 << 16,
+    IOSCHED_ASSIGN_OR_RETURN(int64_t wsegs, r.Int("Maximum number of write segments", 0, 1 << 16,
                                           std::max<int64_t>(1, segs)));
     if (c.segments > 0 && (wsegs < 1 || wsegs > segs)) {
       return At(r.Loc("Maximum number of write segments"),
                 absl::StrCat("expected 1..", segs, " write segments, got ", wsegs));
     }
     c.max_write_segments = static_cast<uint32_t>(wsegs);
-    ASSIGN_OR_RETURN(c.separate_write_segment, r.Flag("Use separate write segment"));
+    IOSCHED_ASSIGN_OR_RETURN(c.separate_write_segment, r.Flag("Use separate write segment"));
     r.Note("Use separate write segment", "ignored, as DiskSim 4.0 itself ignores it");
     r.Note("Print stats", kReporting);
     r.Note("Avg sectors per cylinder", "a hint for host schedulers, not used by the disk");
     r.Note("Calc sector by sector", "no effect (media transfers are timed sector by sector)");
-    ASSIGN_OR_RETURN(double per_request, r.Ms("Per-request overhead time"));
+    IOSCHED_ASSIGN_OR_RETURN(double per_request, r.Ms("Per-request overhead time"));
     o.per_request_ms = per_request;
-    ASSIGN_OR_RETURN(p.overhead_scale, r.Number("Time scale for overheads", 1.0));
+    IOSCHED_ASSIGN_OR_RETURN(p.overhead_scale, r.Number("Time scale for overheads", 1.0));
     if (p.overhead_scale < 0) return At(r.Loc("Time scale for overheads"), "expected a scale >= 0");
-    ASSIGN_OR_RETURN(p.hold_bus_for_read, r.Flag("Hold bus entire read xfer", true));
-    ASSIGN_OR_RETURN(p.hold_bus_for_write, r.Flag("Hold bus entire write xfer"));
+    IOSCHED_ASSIGN_OR_RETURN(p.hold_bus_for_read, r.Flag("Hold bus entire read xfer", true));
+    IOSCHED_ASSIGN_OR_RETURN(p.hold_bus_for_write, r.Flag("Hold bus entire write xfer"));
     r.Note("Hold bus entire write xfer",
            "only matters for writes larger than a segment, whose buffer stalls are approximated");
-    ASSIGN_OR_RETURN(c.almost_read_hits, r.Flag("Allow almost read hits"));
-    ASSIGN_OR_RETURN(c.sneaky_full_read_hits, r.Flag("Allow sneaky full read hits"));
-    ASSIGN_OR_RETURN(c.sneaky_partial_read_hits, r.Flag("Allow sneaky partial read hits"));
+    IOSCHED_ASSIGN_OR_RETURN(c.almost_read_hits, r.Flag("Allow almost read hits"));
+    IOSCHED_ASSIGN_OR_RETURN(c.sneaky_full_read_hits, r.Flag("Allow sneaky full read hits"));
+    IOSCHED_ASSIGN_OR_RETURN(c.sneaky_partial_read_hits, r.Flag("Allow sneaky partial read hits"));
     r.Note("Allow sneaky intermediate read hits", kNoEffect);
-    ASSIGN_OR_RETURN(c.read_hits_on_write_data, r.Flag("Allow read hits on write data"));
-    ASSIGN_OR_RETURN(c.write_prebuffering, r.Flag("Allow write prebuffering"));
+    IOSCHED_ASSIGN_OR_RETURN(c.read_hits_on_write_data, r.Flag("Allow read hits on write data"));
+    IOSCHED_ASSIGN_OR_RETURN(c.write_prebuffering, r.Flag("Allow write prebuffering"));
     r.Note("Preseeking level", kNoEffect);
-    ASSIGN_OR_RETURN(p.never_disconnect, r.Flag("Never disconnect"));
-    ASSIGN_OR_RETURN(c.write_water_mark, r.Number("Low (write) water mark", 0.0));
-    ASSIGN_OR_RETURN(c.read_water_mark, r.Number("High (read) water mark", 0.0));
+    IOSCHED_ASSIGN_OR_RETURN(p.never_disconnect, r.Flag("Never disconnect"));
+    IOSCHED_ASSIGN_OR_RETURN(c.write_water_mark, r.Number("Low (write) water mark", 0.0));
+    IOSCHED_ASSIGN_OR_RETURN(c.read_water_mark, r.Number("High (read) water mark", 0.0));
     if (c.read_water_mark < 0 || c.read_water_mark > 1 || c.write_water_mark < 0 ||
         c.write_water_mark > 1) {
       return At(r.Loc("High (read) water mark"), "expected water marks in [0, 1]");
     }
     r.Note("Low (write) water mark",
            "only matters for writes larger than a segment, whose buffer stalls are approximated");
-    ASSIGN_OR_RETURN(c.water_mark_by_request_size, r.Flag("Set watermark by reqsize", true));
-    ASSIGN_OR_RETURN(int64_t enable, r.Int("Enable caching in buffer", 0, 2, 1));
+    IOSCHED_ASSIGN_OR_RETURN(c.water_mark_by_request_size, r.Flag("Set watermark by reqsize", true));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t enable, r.Int("Enable caching in buffer", 0, 2, 1));
     c.enable_caching = enable != 0;
     if (enable == 2) r.Note("Enable caching in buffer", "value 2 modelled as 1");
-    ASSIGN_OR_RETURN(int64_t contread, r.Int("Buffer continuous read", 0, 4, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t contread, r.Int("Buffer continuous read", 0, 4, 0));
     c.buffer_continuous_read = static_cast<int>(contread);
     const int64_t seg_max = c.segments > 0 ? c.segment_sectors : (int64_t{1} << 31);
-    ASSIGN_OR_RETURN(int64_t minra, r.Int("Minimum read-ahead (blks)", 0, seg_max, 0));
-    ASSIGN_OR_RETURN(int64_t maxra, r.Int("Maximum read-ahead (blks)", 0, seg_max, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t minra, r.Int("Minimum read-ahead (blks)", 0, seg_max, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t maxra, r.Int("Maximum read-ahead (blks)", 0, seg_max, 0));
     c.min_read_ahead_sectors = static_cast<uint32_t>(minra);
     c.max_read_ahead_sectors = static_cast<uint32_t>(maxra);
-    ASSIGN_OR_RETURN(int64_t over, r.Int("Read-ahead over requested", -1, 1, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t over, r.Int("Read-ahead over requested", -1, 1, 0));
     c.read_ahead_over_requested = static_cast<int>(over);
-    ASSIGN_OR_RETURN(c.read_ahead_on_idle_hit, r.Flag("Read-ahead on idle hit"));
-    ASSIGN_OR_RETURN(bool any_free, r.Flag("Read any free blocks"));
+    IOSCHED_ASSIGN_OR_RETURN(c.read_ahead_on_idle_hit, r.Flag("Read-ahead on idle hit"));
+    IOSCHED_ASSIGN_OR_RETURN(bool any_free, r.Flag("Read any free blocks"));
     r.Note("Read any free blocks", any_free ? "not modelled (reads start at the requested sector)"
                                             : "off: nothing to model");
-    ASSIGN_OR_RETURN(int64_t fast, r.Int("Fast write level", 0, 2, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t fast, r.Int("Fast write level", 0, 2, 0));
     c.fast_write_level = static_cast<int>(fast);
     if (fast > 0) {
       r.Note("Fast write level",
              "write-back approximated: completion after the data phase, media write in the "
              "background; appends and prepends are not combined");
     }
-    ASSIGN_OR_RETURN(int64_t immed_r, r.Int("Immediate buffer read", 0, 2, 0));
-    ASSIGN_OR_RETURN(int64_t immed_w, r.Int("Immediate buffer write", 0, 2, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t immed_r, r.Int("Immediate buffer read", 0, 2, 0));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t immed_w, r.Int("Immediate buffer write", 0, 2, 0));
     r.Note("Immediate buffer read", immed_r ? "not modelled (zero-latency reads: iosched reads "
                                               "in LBN order)"
                                             : "off: nothing to model");
     r.Note("Immediate buffer write", immed_w ? "not modelled (zero-latency writes: iosched "
                                                "writes in LBN order)"
                                              : "off: nothing to model");
-    ASSIGN_OR_RETURN(c.combine_sequential_writes, r.Flag("Combine seq writes"));
+    IOSCHED_ASSIGN_OR_RETURN(c.combine_sequential_writes, r.Flag("Combine seq writes"));
     r.Note("Combine seq writes", fast > 0 ? "not modelled (write-back appends)"
                                           : "no effect without write-back (fast write level 0)");
-    ASSIGN_OR_RETURN(c.stop_prefetch_in_sector, r.Flag("Stop prefetch in sector"));
-    ASSIGN_OR_RETURN(c.disconnect_write_if_seek, r.Flag("Disconnect write if seek"));
-    ASSIGN_OR_RETURN(c.write_hit_stop_prefetch, r.Flag("Write hit stop prefetch"));
+    IOSCHED_ASSIGN_OR_RETURN(c.stop_prefetch_in_sector, r.Flag("Stop prefetch in sector"));
+    IOSCHED_ASSIGN_OR_RETURN(c.disconnect_write_if_seek, r.Flag("Disconnect write if seek"));
+    IOSCHED_ASSIGN_OR_RETURN(c.write_hit_stop_prefetch, r.Flag("Write hit stop prefetch"));
     r.Note("Write hit stop prefetch",
            "no effect: a write always stops the read-ahead when "
            "commands are served one at a time");
-    ASSIGN_OR_RETURN(c.read_directly_to_buffer, r.Flag("Read directly to buffer", true));
+    IOSCHED_ASSIGN_OR_RETURN(c.read_directly_to_buffer, r.Flag("Read directly to buffer", true));
     if (!c.read_directly_to_buffer) {
       r.Note("Read directly to buffer",
              "0 not modelled (buffer room is checked before each "
              "sector is read)");
     }
-    ASSIGN_OR_RETURN(c.immediate_transfer_partial_hit, r.Flag("Immed transfer partial hit"));
-    ASSIGN_OR_RETURN(o.read_hit_after_read_ms, r.Ms("Read hit over. after read"));
-    ASSIGN_OR_RETURN(o.read_hit_after_write_ms, r.Ms("Read hit over. after write"));
-    ASSIGN_OR_RETURN(o.read_miss_after_read_ms, r.Ms("Read miss over. after read"));
-    ASSIGN_OR_RETURN(o.read_miss_after_write_ms, r.Ms("Read miss over. after write"));
-    ASSIGN_OR_RETURN(o.write_hit_after_read_ms, r.Ms("Write hit over. after read"));
-    ASSIGN_OR_RETURN(o.write_hit_after_write_ms, r.Ms("Write hit over. after write"));
-    ASSIGN_OR_RETURN(o.write_miss_after_read_ms, r.Ms("Write miss over. after read"));
-    ASSIGN_OR_RETURN(o.write_miss_after_write_ms, r.Ms("Write miss over. after write"));
-    ASSIGN_OR_RETURN(o.read_completion_ms, r.Ms("Read completion overhead"));
-    ASSIGN_OR_RETURN(o.write_completion_ms, r.Ms("Write completion overhead"));
-    ASSIGN_OR_RETURN(o.data_prep_ms, r.Ms("Data preparation overhead"));
-    ASSIGN_OR_RETURN(o.reselect_first_ms, r.Ms("First reselect overhead"));
-    ASSIGN_OR_RETURN(o.reselect_other_ms, r.Ms("Other reselect overhead"));
-    ASSIGN_OR_RETURN(o.read_disconnect_after_read_ms, r.Ms("Read disconnect afterread"));
-    ASSIGN_OR_RETURN(o.read_disconnect_after_write_ms, r.Ms("Read disconnect afterwrite"));
-    ASSIGN_OR_RETURN(o.write_disconnect_ms, r.Ms("Write disconnect overhead"));
-    ASSIGN_OR_RETURN(o.extra_write_disconnect, r.Flag("Extra write disconnect"));
-    ASSIGN_OR_RETURN(o.extradisc_command_ms, r.Ms("Extradisc command overhead"));
-    ASSIGN_OR_RETURN(o.extradisc_disconnect_ms, r.Ms("Extradisc disconnect overhead"));
-    ASSIGN_OR_RETURN(o.extradisc_inter_disconnect_ms, r.Ms("Extradisc inter-disconnect delay"));
-    ASSIGN_OR_RETURN(o.extradisc_second_disconnect_ms, r.Ms("Extradisc 2nd disconnect overhead"));
-    ASSIGN_OR_RETURN(o.extradisc_seek_delta_ms, r.Ms("Extradisc seek delta"));
-    ASSIGN_OR_RETURN(o.minimum_seek_delay_ms, r.Ms("Minimum seek delay"));
+    IOSCHED_ASSIGN_OR_RETURN(c.immediate_transfer_partial_hit, r.Flag("Immed transfer partial hit"));
+    IOSCHED_ASSIGN_OR_RETURN(o.read_hit_after_read_ms, r.Ms("Read hit over. after read"));
+    IOSCHED_ASSIGN_OR_RETURN(o.read_hit_after_write_ms, r.Ms("Read hit over. after write"));
+    IOSCHED_ASSIGN_OR_RETURN(o.read_miss_after_read_ms, r.Ms("Read miss over. after read"));
+    IOSCHED_ASSIGN_OR_RETURN(o.read_miss_after_write_ms, r.Ms("Read miss over. after write"));
+    IOSCHED_ASSIGN_OR_RETURN(o.write_hit_after_read_ms, r.Ms("Write hit over. after read"));
+    IOSCHED_ASSIGN_OR_RETURN(o.write_hit_after_write_ms, r.Ms("Write hit over. after write"));
+    IOSCHED_ASSIGN_OR_RETURN(o.write_miss_after_read_ms, r.Ms("Write miss over. after read"));
+    IOSCHED_ASSIGN_OR_RETURN(o.write_miss_after_write_ms, r.Ms("Write miss over. after write"));
+    IOSCHED_ASSIGN_OR_RETURN(o.read_completion_ms, r.Ms("Read completion overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.write_completion_ms, r.Ms("Write completion overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.data_prep_ms, r.Ms("Data preparation overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.reselect_first_ms, r.Ms("First reselect overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.reselect_other_ms, r.Ms("Other reselect overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.read_disconnect_after_read_ms, r.Ms("Read disconnect afterread"));
+    IOSCHED_ASSIGN_OR_RETURN(o.read_disconnect_after_write_ms, r.Ms("Read disconnect afterwrite"));
+    IOSCHED_ASSIGN_OR_RETURN(o.write_disconnect_ms, r.Ms("Write disconnect overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.extra_write_disconnect, r.Flag("Extra write disconnect"));
+    IOSCHED_ASSIGN_OR_RETURN(o.extradisc_command_ms, r.Ms("Extradisc command overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.extradisc_disconnect_ms, r.Ms("Extradisc disconnect overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.extradisc_inter_disconnect_ms, r.Ms("Extradisc inter-disconnect delay"));
+    IOSCHED_ASSIGN_OR_RETURN(o.extradisc_second_disconnect_ms, r.Ms("Extradisc 2nd disconnect overhead"));
+    IOSCHED_ASSIGN_OR_RETURN(o.extradisc_seek_delta_ms, r.Ms("Extradisc seek delta"));
+    IOSCHED_ASSIGN_OR_RETURN(o.minimum_seek_delay_ms, r.Ms("Minimum seek delay"));
   }
 
   // The bus the disk is on, and the controller above it.
   if (disk_bus != nullptr) {
     BlockReader r(*disk_bus, &warnings);
-    ASSIGN_OR_RETURN(p.bus_read_sector_ms, r.Ms("Read block transfer time"));
-    ASSIGN_OR_RETURN(p.bus_write_sector_ms, r.Ms("Write block transfer time"));
-    ASSIGN_OR_RETURN(p.bus_arbitration_ms, r.Ms("Arbitration time"));
+    IOSCHED_ASSIGN_OR_RETURN(p.bus_read_sector_ms, r.Ms("Read block transfer time"));
+    IOSCHED_ASSIGN_OR_RETURN(p.bus_write_sector_ms, r.Ms("Write block transfer time"));
+    IOSCHED_ASSIGN_OR_RETURN(p.bus_arbitration_ms, r.Ms("Arbitration time"));
     r.Note("type", "no effect with a single device on the bus");
     r.Note("Arbitration type", "no effect with a single device on the bus");
     r.Note("Print stats", kReporting);
@@ -683,9 +683,9 @@ absl::StatusOr<DiskSimImport> LoadDiskSimParv(const std::string& path) {
   bool passthru = true;
   if (ctlr != nullptr) {
     BlockReader r(*ctlr, &warnings);
-    ASSIGN_OR_RETURN(int64_t type, r.Int("type", 1, 3, 1));
-    ASSIGN_OR_RETURN(double scale, r.Number("Scale for delays", 0.0));
-    ASSIGN_OR_RETURN(double bulk, r.Ms("Bulk sector transfer time"));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t type, r.Int("type", 1, 3, 1));
+    IOSCHED_ASSIGN_OR_RETURN(double scale, r.Number("Scale for delays", 0.0));
+    IOSCHED_ASSIGN_OR_RETURN(double bulk, r.Ms("Bulk sector transfer time"));
     if (scale < 0) return At(r.Loc("Scale for delays"), "expected a scale >= 0");
     passthru = type == 1;
     if (passthru) {

@@ -144,7 +144,7 @@ class Parser {
       return absl::InvalidArgumentError(
           absl::StrCat(from ? from->Prefix() : std::string(), "source files nested too deeply"));
     }
-    ASSIGN_OR_RETURN(std::string text, ReadFile(path, from));
+    IOSCHED_ASSIGN_OR_RETURN(std::string text, ReadFile(path, from));
     stack_.push_back(canonical);
     Lexer lex(std::move(text));
     absl::Status s = Statements(path, lex);
@@ -158,7 +158,7 @@ class Parser {
     ParameterFile sub;
     Parser p(&sub);
     p.stack_ = stack_;
-    RETURN_IF_ERROR(p.ParseFile(path, &from));
+    IOSCHED_RETURN_IF_ERROR(p.ParseFile(path, &from));
     if (sub.blocks.size() != 1 || !sub.instantiations.empty() || !sub.topology.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(from.Prefix(), "expected source file '", path,
                                                      "' to hold exactly one block, got ",
@@ -190,19 +190,19 @@ class Parser {
       if (t.text == "source") {
         if (lex.peek().kind != Token::Kind::kWord) return Error(file, lex.peek(), "a file name");
         const Token name = lex.Take();
-        ASSIGN_OR_RETURN(std::string path, ResolveSourceFile(file, name.text, loc));
-        RETURN_IF_ERROR(ParseFile(path, &loc));
+        IOSCHED_ASSIGN_OR_RETURN(std::string path, ResolveSourceFile(file, name.text, loc));
+        IOSCHED_RETURN_IF_ERROR(ParseFile(path, &loc));
       } else if (t.text == "instantiate") {
         Instantiation inst;
         inst.loc = loc;
-        RETURN_IF_ERROR(Expect(file, lex, Token::Kind::kLBracket, "'['"));
+        IOSCHED_RETURN_IF_ERROR(Expect(file, lex, Token::Kind::kLBracket, "'['"));
         std::vector<std::string> words;
         while (lex.peek().kind == Token::Kind::kWord || lex.peek().kind == Token::Kind::kComma) {
           const Token w = lex.Take();
           if (w.kind == Token::Kind::kWord) words.push_back(w.text);
         }
-        RETURN_IF_ERROR(Expect(file, lex, Token::Kind::kRBracket, "']'"));
-        RETURN_IF_ERROR(ExpandNames(loc, words, &inst.instances));
+        IOSCHED_RETURN_IF_ERROR(Expect(file, lex, Token::Kind::kRBracket, "']'"));
+        IOSCHED_RETURN_IF_ERROR(ExpandNames(loc, words, &inst.instances));
         if (lex.peek().kind != Token::Kind::kWord || lex.peek().text != "as") {
           return Error(file, lex.peek(), "'as'");
         }
@@ -212,7 +212,7 @@ class Parser {
         out_->instantiations.push_back(std::move(inst));
       } else if (t.text == "topology") {
         TopologyNode node;
-        RETURN_IF_ERROR(Node(file, lex, 0, &node));
+        IOSCHED_RETURN_IF_ERROR(Node(file, lex, 0, &node));
         out_->topology.push_back(std::move(node));
       } else {
         if (!KnownBlockType(t.text)) {
@@ -226,8 +226,8 @@ class Parser {
         block->type = t.text;
         block->name = lex.Take().text;
         block->loc = loc;
-        RETURN_IF_ERROR(Expect(file, lex, Token::Kind::kLBrace, "'{'"));
-        RETURN_IF_ERROR(Params(file, lex, 0, block.get()));
+        IOSCHED_RETURN_IF_ERROR(Expect(file, lex, Token::Kind::kLBrace, "'{'"));
+        IOSCHED_RETURN_IF_ERROR(Params(file, lex, 0, block.get()));
         out_->blocks.push_back(std::move(block));
       }
     }
@@ -252,7 +252,7 @@ class Parser {
         return Error(file, lex.peek(), absl::StrCat("'=' after '", param.name, "'"));
       }
       lex.Take();
-      RETURN_IF_ERROR(ParseValue(file, lex, depth + 1, &param.value));
+      IOSCHED_RETURN_IF_ERROR(ParseValue(file, lex, depth + 1, &param.value));
       block->params.push_back(std::move(param));
       if (lex.peek().kind == Token::Kind::kComma) {
         lex.Take();
@@ -270,7 +270,7 @@ class Parser {
       v->kind = Value::Kind::kList;
       while (lex.peek().kind != Token::Kind::kRBracket) {
         Value item;
-        RETURN_IF_ERROR(ParseValue(file, lex, depth + 1, &item));
+        IOSCHED_RETURN_IF_ERROR(ParseValue(file, lex, depth + 1, &item));
         v->list.push_back(std::move(item));
         if (lex.peek().kind == Token::Kind::kComma) {
           lex.Take();
@@ -285,8 +285,8 @@ class Parser {
     std::vector<std::string> words;
     while (lex.peek().kind == Token::Kind::kWord) words.push_back(lex.Take().text);
     if (words.size() == 2 && words[0] == "source") {
-      ASSIGN_OR_RETURN(std::string path, ResolveSourceFile(file, words[1], v->loc));
-      ASSIGN_OR_RETURN(v->block, ParseBlockFile(path, v->loc));
+      IOSCHED_ASSIGN_OR_RETURN(std::string path, ResolveSourceFile(file, words[1], v->loc));
+      IOSCHED_ASSIGN_OR_RETURN(v->block, ParseBlockFile(path, v->loc));
       v->kind = Value::Kind::kBlock;
       return absl::OkStatus();
     }
@@ -320,10 +320,10 @@ class Parser {
     }
     if (lex.peek().kind != Token::Kind::kWord) return Error(file, lex.peek(), "a component name");
     node->name = lex.Take().text;
-    RETURN_IF_ERROR(Expect(file, lex, Token::Kind::kLBracket, "'['"));
+    IOSCHED_RETURN_IF_ERROR(Expect(file, lex, Token::Kind::kLBracket, "'['"));
     while (lex.peek().kind != Token::Kind::kRBracket) {
       TopologyNode child;
-      RETURN_IF_ERROR(Node(file, lex, depth + 1, &child));
+      IOSCHED_RETURN_IF_ERROR(Node(file, lex, depth + 1, &child));
       node->children.push_back(std::move(child));
       if (lex.peek().kind == Token::Kind::kComma) {
         lex.Take();
@@ -452,7 +452,7 @@ absl::StatusOr<std::string> ResolveSourceFile(const std::string& including, cons
 absl::StatusOr<ParameterFile> ParseParameterFile(const std::string& path) {
   ParameterFile out;
   Parser p(&out);
-  RETURN_IF_ERROR(p.ParseFile(path, nullptr));
+  IOSCHED_RETURN_IF_ERROR(p.ParseFile(path, nullptr));
   return out;
 }
 

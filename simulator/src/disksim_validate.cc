@@ -55,7 +55,7 @@ absl::StatusOr<ValidationResult> RunValidation(TraceReader& reader, DiskModel& d
   Time prev_complete{0};
   TraceRecord rec;
   while (options.max_requests == 0 || r.requests < options.max_requests) {
-    ASSIGN_OR_RETURN(bool more, reader.Next(&rec));
+    IOSCHED_ASSIGN_OR_RETURN(bool more, reader.Next(&rec));
     if (!more) break;
     if (!rec.response_ns.has_value()) {
       return absl::InvalidArgumentError(

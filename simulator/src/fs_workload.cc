@@ -120,9 +120,9 @@ absl::StatusOr<FsWorkloadResult> RunFsWorkload(const FsLayout& layout, FsOrder o
   ElevatorEnv env;
   env.rotational = disk.rotational();
   env.device_depth = options.depth;
-  ASSIGN_OR_RETURN(std::unique_ptr<Elevator> elevator, MakeElevator(result.elevator, env));
+  IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<Elevator> elevator, MakeElevator(result.elevator, env));
   if (order != FsOrder::kRandom && order != FsOrder::kPath) {
-    RETURN_IF_ERROR(SetElevatorLayoutProbe(*elevator, std::make_shared<FsLayoutProbe>(&layout)));
+    IOSCHED_RETURN_IF_ERROR(SetElevatorLayoutProbe(*elevator, std::make_shared<FsLayoutProbe>(&layout)));
   }
 
   uint64_t n = 0;

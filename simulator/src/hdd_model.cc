@@ -16,7 +16,7 @@ Duration Positive(Duration d) { return d > Duration{0} ? d : Duration{0}; }
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HddModel>> HddModel::Create(const HddParams& params) {
-  RETURN_IF_ERROR(ValidateHddParams(params));
+  IOSCHED_RETURN_IF_ERROR(ValidateHddParams(params));
   return std::unique_ptr<HddModel>(new HddModel(params));
 }
 

@@ -15,12 +15,12 @@
 namespace iosched {
 
 absl::StatusOr<std::unique_ptr<DiskModel>> MakeHddModel(const HddParams& params) {
-  ASSIGN_OR_RETURN(std::unique_ptr<sim::HddModel> model, sim::HddModel::Create(params));
+  IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<sim::HddModel> model, sim::HddModel::Create(params));
   return std::unique_ptr<DiskModel>(std::move(model));
 }
 
 absl::StatusOr<std::unique_ptr<DiskModel>> MakeSsdModel(const SsdParams& params) {
-  ASSIGN_OR_RETURN(std::unique_ptr<sim::SsdModel> model, sim::SsdModel::Create(params));
+  IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<sim::SsdModel> model, sim::SsdModel::Create(params));
   return std::unique_ptr<DiskModel>(std::move(model));
 }
 

@@ -349,8 +349,8 @@ absl::StatusOr<ReplayResult> Replayer::Run() {
                                             " units but a forced dispatch issued none")));
     }
   }
-  RETURN_IF_ERROR(status_);
-  RETURN_IF_ERROR(CheckEnd());
+  IOSCHED_RETURN_IF_ERROR(status_);
+  IOSCHED_RETURN_IF_ERROR(CheckEnd());
 
   const sim::DeviceStats& dev = sim_.device().stats();
   metrics_.AddCounter("sim_seek_ns", dev.seek.count());
@@ -383,8 +383,8 @@ absl::StatusOr<ReplayResult> Replayer::Run() {
 
 absl::StatusOr<ReplayResult> Replay(TraceReader& reader, Elevator& elevator, DiskModel& disk,
                                     const ReplayOptions& options) {
-  RETURN_IF_ERROR(ValidateOptions(options));
-  ASSIGN_OR_RETURN(
+  IOSCHED_RETURN_IF_ERROR(ValidateOptions(options));
+  IOSCHED_ASSIGN_OR_RETURN(
       sim::RecordFitter fitter,
       sim::RecordFitter::Create(options, disk.capacity_sectors(), std::string(disk.name())));
   Replayer replayer(reader, elevator, disk, options, std::move(fitter));

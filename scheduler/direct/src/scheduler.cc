@@ -1,0 +1,337 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "iosched/scheduler.h"
+
+#include <cerrno>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "iosched/registry.h"
+#include "iosched/status_macros.h"
+
+namespace iosched {
+
+// Fans dispatcher events out to several observers.
+class Scheduler::Observers final : public DispatchObserver {
+ public:
+  explicit Observers(std::vector<DispatchObserver*> list) : list_(std::move(list)) {}
+  void OnArrival(const Request& rq, Time now) override {
+    for (DispatchObserver* o : list_) o->OnArrival(rq, now);
+  }
+  void OnMerge(const Request& rq, const Request& unit, Time now) override {
+    for (DispatchObserver* o : list_) o->OnMerge(rq, unit, now);
+  }
+  void OnIssue(const Request& unit, Time now) override {
+    for (DispatchObserver* o : list_) o->OnIssue(unit, now);
+  }
+  void OnComplete(const Request& member, const Request& unit, Time now) override {
+    for (DispatchObserver* o : list_) o->OnComplete(member, unit, now);
+  }
+
+  absl::flat_hash_set<const DirectFile*> seen;  // files seen (dispatcher thread)
+
+ private:
+  std::vector<DispatchObserver*> list_;
+};
+
+absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Open(const std::string& target,
+                                                           const SchedulerOptions& options) {
+  IOSCHED_ASSIGN_OR_RETURN(DirectFile file, DirectFile::Open(target, options.target));
+  std::unique_ptr<Scheduler> s(new Scheduler());
+  s->target_ = std::make_unique<DirectFile>(std::move(file));
+  IOSCHED_RETURN_IF_ERROR(s->Start(options));
+  return s;
+}
+
+absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(const SchedulerOptions& options) {
+  std::unique_ptr<Scheduler> s(new Scheduler());
+  IOSCHED_RETURN_IF_ERROR(s->Start(options));
+  return s;
+}
+
+absl::Status Scheduler::Start(const SchedulerOptions& options) {
+  if (options.depth == 0 || options.depth > 65536) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("scheduler depth must be in [1, 65536], got ", options.depth));
+  }
+  ElevatorEnv env;
+  env.device_depth = options.depth;
+  env.rotational =
+      options.rotational.value_or(target_ != nullptr ? target_->rotational().value_or(true) : true);
+  IOSCHED_ASSIGN_OR_RETURN(elevator_, MakeElevator(options.elevator, env));
+  if (options.layout_probe != nullptr) {
+    if (absl::Status st = SetElevatorLayoutProbe(*elevator_, options.layout_probe); !st.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SchedulerOptions::layout_probe: ", st.message()));
+    }
+  }
+  if (!options.probe_chain.empty()) {
+    if (absl::Status st = SetElevatorProbeChain(*elevator_, options.probe_chain); !st.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SchedulerOptions::probe_chain: ", st.message()));
+    }
+  }
+  DirectDevice::Options dev;
+  dev.backend = options.backend;
+  dev.depth = options.depth;
+  dev.psync_threads = options.psync_threads;
+  dev.submit_batch = options.submit_batch;
+  dev.max_retries = options.max_retries;
+  dev.fault_injector = options.fault_injector;
+  IOSCHED_ASSIGN_OR_RETURN(device_, DirectDevice::Create(dev, &clock_));
+  dispatcher_ = std::make_unique<Dispatcher>(elevator_.get(), device_.get(), &clock_,
+                                             Dispatcher::Options{options.depth});
+  device_->set_dispatcher(dispatcher_.get());
+  device_->set_on_past_eof([](Request& m) { static_cast<IoRequest&>(m).past_eof_ = true; });
+  dispatcher_->set_completion([this](Request& r) { OnComplete(r); });
+  observers_ = std::make_unique<Observers>(options.observers);
+  if (options.observers.size() == 1) {
+    dispatcher_->set_observer(options.observers[0]);
+  } else if (!options.observers.empty()) {
+    dispatcher_->set_observer(observers_.get());
+  }
+  on_new_file_ = options.on_new_file;
+  // Shared, so that the promise outlives set_value() on the other thread.
+  auto registered = std::make_shared<std::promise<absl::Status>>();
+  std::future<absl::Status> registered_future = registered->get_future();
+  const BufferPool* pool = options.register_pool;
+  thread_ = std::thread([this, pool, registered]() mutable { Loop(pool, std::move(registered)); });
+  thread_id_ = thread_.get_id();
+  // The ring's single issuer is the dispatcher thread, so it registers; the
+  // promise is set before the loop looks at any request.
+  registered_ = registered_future.get();
+  return absl::OkStatus();
+}
+
+Scheduler::~Scheduler() { Shutdown(ShutdownMode::kDrain); }
+
+absl::Status Scheduler::Submit(IoRequest& rq, IoRequest::Callback callback) {
+  const DirectFile* f = rq.file != nullptr ? rq.file : target_.get();
+  if (f == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request ", rq.id, ": no file (IoRequest::file is null and the scheduler has no target)"));
+  }
+  if (rq.op == Op::kWrite && !f->writable()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request ", rq.id, ": write to ", f->path(), ", which is open read-only"));
+  }
+  IOSCHED_RETURN_IF_ERROR(f->CheckAligned(rq.offset, rq.length, rq.buffer, rq.id));
+  const RequestState st = rq.state();
+  if (st == RequestState::kQueued || st == RequestState::kDispatched ||
+      st == RequestState::kInFlight) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("request ", rq.id, " is still queued or in flight"));
+  }
+  if (!callback) {
+    return absl::InvalidArgumentError(absl::StrCat("request ", rq.id, ": empty callback"));
+  }
+  submitters_.fetch_add(1, std::memory_order_seq_cst);
+  if (!accepting_.load(std::memory_order_seq_cst)) {
+    submitters_.fetch_sub(1, std::memory_order_seq_cst);
+    return absl::FailedPreconditionError(
+        absl::StrCat("request ", rq.id, " not queued: the scheduler is shut down"));
+  }
+  rq.fd = f->fd();
+  rq.file = f;
+  rq.sector = rq.offset >> 9;
+  rq.sectors = static_cast<uint32_t>(((rq.offset + rq.length + 511) >> 9) - rq.sector);
+  rq.callback_ = std::move(callback);
+  rq.past_eof_ = false;
+  IoRequest* old = head_.load(std::memory_order_relaxed);
+  do {
+    rq.next_pending_ = old;
+  } while (
+      !head_.compare_exchange_weak(old, &rq, std::memory_order_seq_cst, std::memory_order_relaxed));
+  submitted_.fetch_add(1, std::memory_order_relaxed);
+  // From a completion callback the loop is awake and takes the queue before
+  // it waits again: no wake-up needed (the fast path).
+  if (!OnDispatcherThread()) WakeLoop();
+  submitters_.fetch_sub(1, std::memory_order_seq_cst);
+  return absl::OkStatus();
+}
+
+void Scheduler::WakeLoop() {
+  // Dekker with Loop(): it sets sleeping_ and then looks at the queue and
+  // control_seq_; we changed those and then look at sleeping_.
+  if (sleeping_.load(std::memory_order_seq_cst) && sleeping_.exchange(false)) device_->Wake();
+}
+
+bool Scheduler::TakeSubmissions() {
+  IoRequest* list = head_.exchange(nullptr, std::memory_order_seq_cst);
+  if (list == nullptr) return false;
+  IoRequest* fifo = nullptr;  // reverse the stack: oldest first
+  while (list != nullptr) {
+    IoRequest* next = list->next_pending_;
+    list->next_pending_ = fifo;
+    fifo = list;
+    list = next;
+  }
+  dispatcher_->Plug();
+  while (fifo != nullptr) {
+    IoRequest* next = fifo->next_pending_;
+    fifo->next_pending_ = nullptr;
+    if (on_new_file_ && observers_->seen.insert(fifo->file).second) on_new_file_(*fifo->file);
+    dispatcher_->Submit(*fifo);
+    fifo = next;
+  }
+  // A Plug() takes effect at once (its flag is set before the requests it
+  // covers are pushed); an Unplug()/Drain() only once the loop has handled
+  // that control call, after taking every request pushed before it, so
+  // that a batch submitted under a plug is sorted and merged as a whole.
+  // A control call not handled yet may be the Unplug/Drain that ends
+  // this batch: the loop handles it next, after taking the rest.
+  if (!loop_plugged_ && !user_plug_.load(std::memory_order_seq_cst) &&
+      control_seq_.load(std::memory_order_seq_cst) == seen_control_) {
+    dispatcher_->Unplug();
+  }
+  return true;
+}
+
+void Scheduler::OnComplete(Request& r) {
+  IoRequest& io = static_cast<IoRequest&>(r);
+  if (io.past_eof_) io.bytes_done = 0;
+  IoRequest::Callback cb = std::move(io.callback_);
+  io.callback_ = nullptr;
+  completed_.fetch_add(1, std::memory_order_relaxed);
+  if (io.error == 0) {
+    cb(io, absl::OkStatus(), io.bytes_done);
+    return;
+  }
+  const std::string what =
+      absl::StrCat(Sv(OpName(io.op)), " of ", io.length, " bytes at offset ", io.offset, " of ",
+                   io.file->path(), " (request ", io.id, ")");
+  if (io.error == ECANCELED) {
+    cb(io, absl::CancelledError(absl::StrCat(what, ": cancelled by Shutdown before it was issued")),
+       io.bytes_done);
+  } else {
+    cb(io, absl::ErrnoToStatus(io.error, what), io.bytes_done);
+  }
+}
+
+void Scheduler::Loop(const BufferPool* register_pool,
+                     std::shared_ptr<std::promise<absl::Status>> registered) {
+  if (register_pool != nullptr) {
+    registered->set_value(device_->RegisterBuffers(*register_pool));
+  } else {
+    registered->set_value(absl::FailedPreconditionError("no buffer pool was registered"));
+  }
+  registered.reset();
+  bool draining = false, stopping = false, cancelling = false;
+  while (true) {
+    TakeSubmissions();
+    const uint64_t ctl = control_seq_.load(std::memory_order_seq_cst);
+    if (ctl != seen_control_) {
+      seen_control_ = ctl;
+      bool plug;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        draining = drain_waiters_ > 0;
+        stopping = stop_requested_;
+        plug = user_plug_.load(std::memory_order_seq_cst);
+        if (stopping && stop_mode_ == ShutdownMode::kCancel && !cancelling) {
+          cancelling = true;
+          device_->set_cancel_issues(true);
+        }
+      }
+      // Every request pushed before the control calls just read belongs to
+      // the batch they end: take them, still plugged, and only then apply
+      // the new state (reading the state first makes those pushes visible
+      // to this exchange).
+      loop_plugged_ = true;
+      TakeSubmissions();
+      loop_plugged_ = plug;
+      if (plug) {
+        dispatcher_->Plug();
+      } else {
+        dispatcher_->Unplug();
+      }
+    }
+    if (draining || stopping) dispatcher_->Drain();
+    if ((draining || stopping) && dispatcher_->Idle() && device_->in_flight() == 0 &&
+        head_.load(std::memory_order_seq_cst) == nullptr) {
+      bool exit = false, busy_submitters = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (head_.load(std::memory_order_seq_cst) == nullptr) {
+          if (drain_waiters_ > 0) {
+            ++idle_epoch_;
+            cv_.notify_all();
+          }
+          if (stop_requested_) {
+            busy_submitters = submitters_.load(std::memory_order_seq_cst) != 0;
+            exit = !busy_submitters && head_.load(std::memory_order_seq_cst) == nullptr;
+          }
+        }
+      }
+      if (exit) break;
+      if (busy_submitters) {
+        // A Submit() racing with Shutdown(): it either pushes (we take it
+        // next turn) or backs off; either way within a few instructions.
+        std::this_thread::yield();
+        continue;
+      }
+    }
+    sleeping_.store(true, std::memory_order_seq_cst);
+    const bool pending = head_.load(std::memory_order_seq_cst) != nullptr ||
+                         control_seq_.load(std::memory_order_seq_cst) != seen_control_;
+    device_->Poll(/*block=*/!pending);
+    sleeping_.store(false, std::memory_order_relaxed);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  exited_ = true;
+  cv_.notify_all();
+}
+
+absl::Status Scheduler::Drain() {
+  if (OnDispatcherThread()) {
+    return absl::FailedPreconditionError(
+        "Scheduler::Drain called on the dispatcher thread (from a completion callback)");
+  }
+  user_plug_.store(false, std::memory_order_relaxed);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (exited_) return absl::OkStatus();
+  ++drain_waiters_;
+  const uint64_t epoch = idle_epoch_;
+  control_seq_.fetch_add(1, std::memory_order_seq_cst);
+  lock.unlock();
+  WakeLoop();
+  lock.lock();
+  cv_.wait(lock, [&] { return idle_epoch_ != epoch || exited_; });
+  --drain_waiters_;
+  lock.unlock();
+  control_seq_.fetch_add(1, std::memory_order_seq_cst);
+  WakeLoop();
+  return absl::OkStatus();
+}
+
+void Scheduler::Shutdown(ShutdownMode mode) {
+  {
+    std::lock_guard<std::mutex> lock(shutdown_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  accepting_.store(false, std::memory_order_seq_cst);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_requested_ = true;
+    stop_mode_ = mode;
+  }
+  control_seq_.fetch_add(1, std::memory_order_seq_cst);
+  WakeLoop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Scheduler::Plug() {
+  user_plug_.store(true, std::memory_order_relaxed);
+  control_seq_.fetch_add(1, std::memory_order_seq_cst);
+  WakeLoop();
+}
+
+void Scheduler::Unplug() {
+  user_plug_.store(false, std::memory_order_relaxed);
+  control_seq_.fetch_add(1, std::memory_order_seq_cst);
+  WakeLoop();
+}
+
+}  // namespace iosched

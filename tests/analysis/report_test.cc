@@ -1,0 +1,413 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// `iosched report` (report.h) and the progress bar (progress.h): the
+// building blocks, a real report on a real trace (well-formed, every
+// elevator and tunable present, no external URLs), the command line, and a
+// headless Chromium rendering of report.html that must not be blank.
+
+#include "report.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "cli_runner.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "json_check.h"
+#include "json_reader.h"
+#include "plot_test_util.h"
+#include "progress.h"
+#include "xml_check.h"
+
+namespace iosched {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing_util::CheckXml;
+
+const std::string& kMsr = testing_util::kMsrSample;
+using testing_util::HaveGnuplot;
+using testing_util::ReadAll;
+
+std::string FreshDir(const std::string& name) {
+  return testing_util::FreshDir("report_test_" + name);
+}
+
+// Three processes reading and writing their own regions: several streams.
+std::string ThreeStreamTrace() {
+  return testing_util::ThreeStreamTrace("report_test_three_streams", 300, 4);
+}
+
+using testing_util::CliRun;
+
+CliRun Shell(const std::string& command) { return testing_util::RunShell(command); }
+
+CliRun Iosched(const std::string& args) {
+  return Shell(std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args);
+}
+
+// Checks that an HTML document loads nothing from elsewhere: no URL scheme
+// anywhere, no src attributes, and every href is a fragment.
+void ExpectSelfContained(const std::string& html) {
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("file:"), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find(" src="), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  for (size_t p = 0; (p = html.find("href=", p)) != std::string::npos; ++p) {
+    EXPECT_EQ(html[p + 6], '#') << html.substr(p, 40);
+  }
+  for (size_t p = 0; (p = html.find("url(", p)) != std::string::npos; ++p) {
+    EXPECT_EQ(html[p + 4], '#') << html.substr(p, 40);
+  }
+}
+
+// ---- Building blocks ----
+
+TEST(ReportParts, HtmlEscape) { EXPECT_EQ(HtmlEscape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;"); }
+
+TEST(ReportParts, ShellJoinRoundTripsThroughSh) {
+  const std::vector<std::string> args = {"printf", "%s|",   "plain", "with space",
+                                         "it's",   "$HOME", "",      "a;b"};
+  CliRun r = Shell("sh -c " + ShellJoin({ShellJoin(args)}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "plain|with space|it's|$HOME||a;b|");
+  EXPECT_EQ(ShellJoin({"iosched", "--fit", "scale", "a/b.csv"}), "iosched --fit scale a/b.csv");
+}
+
+TEST(ReportParts, ProcessArgumentsAreOurs) {
+  const std::vector<std::string> args = ProcessArguments();
+  ASSERT_FALSE(args.empty());
+  EXPECT_THAT(args[0], HasSubstr("analysis_tests"));
+}
+
+TEST(ReportParts, InlineSvgDropsUrlsAndPrefixesIds) {
+  const std::string svg =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"  standalone=\"no\"?>\n"
+      "<svg \n width=\"1200\" height=\"750\"\n viewBox=\"0 0 1200 750\"\n"
+      " xmlns=\"http://www.w3.org/2000/svg\"\n xmlns:xlink=\"http://www.w3.org/1999/xlink\"\n>\n"
+      "<title>Gnuplot</title>\n<defs>\n"
+      "\t<path id='gpPt1' d='M0,0'/>\n\t<path id='gpPt10' d='M0,0'/>\n"
+      "\t<use xlink:href='#gpPt1' id='gpPt6' fill='#1b9e77'/>\n"
+      "\t<filter id='textbox'/>\n</defs>\n"
+      "<g id=\"gnuplot_canvas\"><use xlink:href='#gpPt10'/><text filter='url(#textbox)'>a</text>"
+      "</g>\n</svg>\n";
+  const std::string out = InlineSvg(svg, "p3-", "A <caption>");
+  EXPECT_EQ(out.find("http"), std::string::npos) << out;
+  EXPECT_EQ(out.find("<?xml"), std::string::npos);
+  EXPECT_EQ(out.rfind("<svg", 0), 0u);
+  EXPECT_THAT(out, AllOf(HasSubstr("id='p3-gpPt1'"), HasSubstr("id='p3-gpPt10'"),
+                         HasSubstr("href='#p3-gpPt1'"), HasSubstr("href='#p3-gpPt10'"),
+                         HasSubstr("url(#p3-textbox)"), HasSubstr("id=\"p3-gnuplot_canvas\""),
+                         HasSubstr("fill='#1b9e77'"), HasSubstr("<title>A &lt;caption&gt;</title>"),
+                         HasSubstr("viewBox=\"0 0 1200 750\""), Not(HasSubstr("width=\"1200\""))));
+  EXPECT_TRUE(CheckXml(out).ok) << CheckXml(out).error;
+  EXPECT_EQ(InlineSvg("not an svg", "p", "t"), "");
+}
+
+// ---- Progress ----
+
+TEST(Progress, RenderShowsPercentRateAndEta) {
+  const std::string line = ProgressBar::Render("deadline (2/5)", 250000, 1000000, 5.0, 100);
+  EXPECT_THAT(line,
+              AllOf(HasSubstr("deadline (2/5) ["), HasSubstr(" 25%"), HasSubstr("250k/1M records"),
+                    HasSubstr("50k rec/s"), HasSubstr("ETA 0:15")));
+  EXPECT_LE(line.size(), 99u);
+  EXPECT_THAT(ProgressBar::Render("noop", 1000, 1000, 2.0, 100), HasSubstr("100%"));
+  EXPECT_THAT(ProgressBar::Render("x", 100, 1000, 4000.0, 100), HasSubstr("ETA 10:00:00"));
+  // Unknown total: a count and a rate, no bar.
+  const std::string unknown = ProgressBar::Render("counting records", 70000, 0, 1.0, 100);
+  EXPECT_THAT(unknown, AllOf(HasSubstr("70k records"), Not(HasSubstr("ETA")), Not(HasSubstr("["))));
+  EXPECT_LE(ProgressBar::Render(std::string(200, 'x'), 1, 2, 1.0, 40).size(), 39u);
+}
+
+TEST(Progress, DrawsOnlyWhenEnabledAndErasesAtFinish) {
+  auto now = std::chrono::steady_clock::time_point{};
+  const auto clock = [&] { return now; };
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    ProgressBar off(f, false, clock);
+    now += std::chrono::seconds(1);
+    off.Update("noop", 5, 10);
+    off.Finish();
+  }
+  EXPECT_EQ(std::ftell(f), 0) << "a disabled bar wrote";
+  {
+    ProgressBar on(f, true, clock);
+    now += std::chrono::seconds(1);
+    on.Update("noop", 5, 10);
+    on.Update("noop", 6, 10);  // within 100 ms: throttled
+    now += std::chrono::seconds(1);
+    on.Update("noop", 7, 10);
+  }  // the destructor erases the line
+  std::rewind(f);
+  std::string text(4096, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), f));
+  std::fclose(f);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\r'), 3) << text;  // 2 draws + erase
+  EXPECT_THAT(text, AllOf(HasSubstr(" 50%"), HasSubstr(" 70%"), Not(HasSubstr(" 60%"))));
+  EXPECT_EQ(text.substr(text.size() - 4), "\r\033[K");
+  EXPECT_EQ(text.find('\n'), std::string::npos);
+}
+
+TEST(Progress, WantedOnlyOnATerminalAndNotQuiet) {
+  const std::string path = ::testing::TempDir() + "/report_test_not_a_tty";
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(ProgressWanted(false, ::fileno(f)));
+  EXPECT_FALSE(ProgressWanted(true, ::fileno(f)));
+  std::fclose(f);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  EXPECT_FALSE(ProgressWanted(false, fds[1]));
+  ::close(fds[0]);
+  ::close(fds[1]);
+  // Attach does nothing when not wanted: the options stay as they were.
+  CompareOptions o;
+  o.trace = kMsr;
+  EXPECT_EQ(CompareProgress::Attach(&o, /*quiet=*/true), nullptr);
+  EXPECT_FALSE(o.on_progress);
+}
+
+TEST(Progress, ReplayReportsRecords) {
+  CompareOptions o;
+  o.trace = kMsr;
+  o.elevators = {"noop", "deadline"};
+  o.replay.fit = FitPolicy::kScale;
+  o.replay.max_requests = 3000;  // more than the trace holds
+  std::vector<std::pair<size_t, uint64_t>> calls;
+  o.on_progress = [&](size_t run, uint64_t n) { calls.emplace_back(run, n); };
+  absl::StatusOr<CompareResult> r = RunCompare(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  // Every 1024 records is never reached by 1,000 records: one final call per run.
+  EXPECT_THAT(calls, ::testing::ElementsAre(std::pair<size_t, uint64_t>{0, 1000},
+                                            std::pair<size_t, uint64_t>{1, 1000}));
+}
+
+// ---- The report ----
+
+class Report : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(FreshDir("lib"));
+    files_ = new ReportFiles;
+    status_ = new absl::Status(absl::UnknownError("the comparison failed"));
+    CompareOptions o;
+    o.trace = ThreeStreamTrace();
+    o.elevators = {"noop", "deadline:fifo_batch=8", "cfq"};
+    o.replay.time_scale = 0.2;
+    absl::StatusOr<CompareResult> r = RunCompare(o);
+    if (!r.ok()) {
+      *status_ = r.status();
+      return;
+    }
+    ReportOptions ro;
+    ro.out_dir = *dir_;
+    ro.command_line = "iosched report three_streams.fiu --elevators noop,deadline:fifo_batch=8,cfq";
+    ro.working_dir = "/some/dir";
+    *status_ = WriteReport(*r, ro, files_);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    delete files_;
+    delete status_;
+  }
+  void SetUp() override { ASSERT_TRUE(status_->ok()) << *status_; }
+
+  static std::string* dir_;
+  static ReportFiles* files_;
+  static absl::Status* status_;
+};
+std::string* Report::dir_ = nullptr;
+ReportFiles* Report::files_ = nullptr;
+absl::Status* Report::status_ = nullptr;
+
+TEST_F(Report, HtmlParsesAndIsSelfContained) {
+  const std::string html = ReadAll(files_->html);
+  ASSERT_GT(html.size(), 10000u);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  const testing_util::XmlCheck x = CheckXml(html, /*html=*/true);
+  ASSERT_TRUE(x.ok) << x.error;
+  EXPECT_EQ(x.elements.at("html"), 1);
+  EXPECT_GE(x.elements.at("table"), 6);
+  ExpectSelfContained(html);
+  if (HaveGnuplot()) {
+    EXPECT_EQ(files_->plots.size(), 6u);
+    EXPECT_EQ(x.elements.at("svg"), static_cast<int>(files_->plots.size()));
+    EXPECT_EQ(x.elements.at("figure"), static_cast<int>(files_->plots.size()));
+    // Ids are unique across the inline SVGs.
+    std::set<std::string> ids;
+    for (size_t p = 0; (p = html.find(" id=", p)) != std::string::npos; ++p) {
+      const char q = html[p + 4];
+      const size_t end = html.find(q, p + 5);
+      EXPECT_TRUE(ids.insert(html.substr(p + 5, end - p - 5)).second)
+          << "duplicate id " << html.substr(p + 5, end - p - 5);
+    }
+  }
+}
+
+TEST_F(Report, HtmlHasEverySection) {
+  const std::string html = ReadAll(files_->html);
+  for (const char* spec : {"noop", "deadline:fifo_batch=8", "cfq"}) {
+    EXPECT_THAT(html, HasSubstr(std::string("<td>") + spec + "</td>")) << spec;
+  }
+  EXPECT_THAT(html,
+              AllOf(HasSubstr("How to reproduce"),
+                    HasSubstr("iosched report three_streams.fiu --elevators "
+                              "noop,deadline:fifo_batch=8,cfq"),
+                    HasSubstr("/some/dir"), HasSubstr(">Trace<"), HasSubstr(">Disk model<"),
+                    HasSubstr("hp-c2247a"), HasSubstr("Replay settings"), HasSubstr(">Results<"),
+                    HasSubstr(">Streams<"), HasSubstr(">4253<"), HasSubstr("Elevator settings"),
+                    HasSubstr("Elevator and device counters")));
+  // Tunables of each elevator, the changed one marked with its default.
+  EXPECT_THAT(html, AllOf(HasSubstr("read_expire"), HasSubstr("fifo_batch"),
+                          HasSubstr("slice_idle"), HasSubstr("quantum"), HasSubstr("max_sectors")));
+  EXPECT_THAT(html, HasSubstr("<td class=\"num mark\">8</td><td>requests</td>"
+                              "<td class=\"num\">16</td>"));
+  EXPECT_THAT(html, HasSubstr("class=\"num best\""));
+}
+
+TEST_F(Report, MarkdownLinksEveryPlot) {
+  const std::string md = ReadAll(files_->md);
+  EXPECT_THAT(md, AllOf(HasSubstr("# iosched report: report_test_three_streams.fiu on hp-c2247a"),
+                        HasSubstr("```sh\niosched report three_streams.fiu"),
+                        HasSubstr("| elevator | completed |"), HasSubstr("deadline:fifo\\_batch=8"),
+                        HasSubstr("](compare.json)")));
+  for (const PlotFile& p : files_->plots) {
+    const std::string png = std::filesystem::path(p.png).filename().string();
+    EXPECT_THAT(md, HasSubstr("](" + png + ")")) << png;
+    EXPECT_TRUE(std::filesystem::exists(*dir_ + "/" + png)) << png;
+  }
+  EXPECT_EQ(md.find("http"), std::string::npos);
+}
+
+TEST_F(Report, MachineReadableFilesBeside) {
+  const std::string json = ReadAll(files_->json);
+  std::string error;
+  ASSERT_TRUE(testing_util::IsValidJson(json, &error)) << error;
+  absl::StatusOr<JsonValue> doc = ParseJson(json, files_->json);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  ASSERT_EQ(doc->Find("results")->size(), 3u);
+  const std::string csv = ReadAll(files_->csv);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
+  EXPECT_EQ(csv.rfind("elevator,spec,requests,", 0), 0u);
+}
+
+TEST(ReportCli, WritesReportQuietlyWhenPiped) {
+  const std::string dir = FreshDir("cli");
+  CliRun r = Iosched("report " + kMsr + " --elevators noop,cfq --fit scale --max-requests 200 " +
+                     "--time-scale 0.05 --window 0:3 --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, AllOf(HasSubstr("noop"), HasSubstr("cfq")));  // the results table
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << "a progress bar on a pipe";
+  EXPECT_THAT(r.err, HasSubstr("report.html"));
+  const std::string html = ReadAll(dir + "/report.html");
+  EXPECT_TRUE(CheckXml(html, true).ok) << CheckXml(html, true).error;
+  ExpectSelfContained(html);
+  // The command line that reproduces it, as typed.
+  EXPECT_THAT(html, HasSubstr("report " + kMsr + " --elevators noop,cfq --fit scale"));
+  EXPECT_THAT(html, HasSubstr("--window 0:3 --out " + dir));
+  // --quiet: nothing on stderr at all.
+  r = Iosched("report " + kMsr + " --elevators noop --fit scale --max-requests 50 -q --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(ReportCli, WithoutGnuplotTheTablesAreStillWritten) {
+  const std::string dir = FreshDir("no_gnuplot");
+  // No gnuplot on this PATH (the shell itself is found by its absolute path).
+  CliRun r =
+      Shell("env PATH=/nonexistent " + std::string(IOSCHED_BINARY_DIR) + "/bin/iosched report " +
+            kMsr + " --elevators noop,deadline --fit scale --max-requests 100 --out " + dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("note: no plots: gnuplot not found"));
+  const std::string html = ReadAll(dir + "/report.html");
+  EXPECT_TRUE(CheckXml(html, true).ok) << CheckXml(html, true).error;
+  EXPECT_THAT(html, AllOf(HasSubstr("<td>deadline</td>"), HasSubstr("no plots: gnuplot not found"),
+                          Not(HasSubstr("<svg"))));
+  EXPECT_THAT(ReadAll(dir + "/report.md"), HasSubstr("no plots: gnuplot not found"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/latency_cdf.png"));
+}
+
+TEST(ReportCli, ErrorsAndExitCodes) {
+  const std::string dir = FreshDir("cli_errors");
+  CliRun r = Iosched("report " + kMsr + " --elevators noop,elevat0r --fit scale --out " + dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("elevat0r"));
+  r = Iosched("report " + kMsr + " --fit scale --window 3 --out " + dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(Iosched("report " + kMsr + " --fit scale").code, 2);  // --out is required
+  r = Iosched("report /nonexistent/trace.csv --out " + dir);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("/nonexistent/trace.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/report.html"));
+}
+
+// ---- Rendering in a browser ----
+
+// Width and height from a PNG's IHDR chunk; {0, 0} if not a PNG.
+std::pair<uint32_t, uint32_t> PngSize(const std::string& png) {
+  if (png.size() < 24 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 ||
+      png.compare(12, 4, "IHDR") != 0) {
+    return {0, 0};
+  }
+  auto be32 = [&](size_t at) {
+    return (uint32_t{static_cast<unsigned char>(png[at])} << 24) |
+           (uint32_t{static_cast<unsigned char>(png[at + 1])} << 16) |
+           (uint32_t{static_cast<unsigned char>(png[at + 2])} << 8) |
+           uint32_t{static_cast<unsigned char>(png[at + 3])};
+  };
+  return {be32(16), be32(20)};
+}
+
+// Renders `html_path` with headless Chromium into a PNG; returns its bytes.
+std::string Screenshot(const std::string& html_path, const std::string& name) {
+  const std::string profile = FreshDir("chromium_profile_" + name);
+  std::filesystem::create_directories(profile);
+  const std::string png = ::testing::TempDir() + "/report_test_" + name + ".png";
+  std::filesystem::remove(png);
+  const std::string cmd =
+      "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic "
+      "--no-first-run --disable-background-networking --disable-component-update --disable-sync "
+      "--hide-scrollbars --user-data-dir=" +
+      profile + " --screenshot=" + png + " --window-size=1280,2000 file://" +
+      std::filesystem::absolute(html_path).string() + " >/dev/null";
+  CliRun r = Shell(cmd);
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::filesystem::remove_all(profile);
+  return ReadAll(png);
+}
+
+TEST_F(Report, RendersInHeadlessChromium) {
+  if (::access("/usr/bin/chromium", X_OK) != 0) {
+    GTEST_SKIP() << "/usr/bin/chromium not installed (scripts/install-deps.sh --with-browser)";
+  }
+  if (!HaveGnuplot()) GTEST_SKIP() << "gnuplot not installed: the report has no plots";
+  const std::string blank_html = ::testing::TempDir() + "/report_test_blank.html";
+  std::ofstream(blank_html) << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"/></head>"
+                               "<body></body></html>\n";
+  const std::string blank = Screenshot(blank_html, "blank");
+  const std::string shot = Screenshot(files_->html, "report");
+  ASSERT_EQ(PngSize(blank), (std::pair<uint32_t, uint32_t>{1280, 2000}));
+  ASSERT_EQ(PngSize(shot), (std::pair<uint32_t, uint32_t>{1280, 2000}));
+  // A blank page compresses to almost nothing; tables and plots do not.
+  EXPECT_GT(shot.size(), 10 * blank.size())
+      << "report screenshot " << shot.size() << " bytes, blank page " << blank.size();
+  EXPECT_GT(shot.size(), 50000u);
+}
+
+}  // namespace
+}  // namespace iosched

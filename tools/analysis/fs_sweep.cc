@@ -1,0 +1,249 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "fs_sweep.h"
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "gnuplot_draw.h"
+#include "iosched/disk_model.h"
+#include "iosched/disksim.h"
+#include "iosched/status_macros.h"
+#include "json_writer.h"
+
+namespace iosched {
+namespace {
+
+double Seconds(Duration d) { return static_cast<double>(d.count()) / 1e9; }
+
+std::string OrderColor(FsOrder o) {
+  switch (o) {
+    case FsOrder::kRandom:
+      return "#999999";
+    case FsOrder::kPath:
+      return "#1b9e77";
+    case FsOrder::kInode:
+      return "#e6ab02";
+    case FsOrder::kPhysical:
+      return "#a6761d";
+    case FsOrder::kPhysicalFirst:
+      return "#7570b3";
+  }
+  return "#333333";
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<double>> ParseFragmentationList(const std::string& list,
+                                                           const std::string& flag) {
+  std::vector<double> out;
+  for (absl::string_view piece : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+    piece = absl::StripAsciiWhitespace(piece);
+    double v;
+    if (!absl::SimpleAtod(piece, &v) || !(v >= 0.0 && v <= 1.0)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": expected numbers in [0, 1], got '", piece, "'"));
+    }
+    out.push_back(v);
+  }
+  if (out.empty()) return absl::InvalidArgumentError(absl::StrCat(flag, ": no value given"));
+  return out;
+}
+
+absl::StatusOr<FsSweepResult> RunFsSweep(const FsSweepOptions& o) {
+  if (o.fragmentation.empty()) {
+    return absl::InvalidArgumentError("no fragmentation level given");
+  }
+  for (double f : o.fragmentation) {
+    if (!(f >= 0.0 && f <= 1.0)) {
+      return absl::InvalidArgumentError(absl::StrCat("fragmentation must be in [0, 1], got ", f));
+    }
+  }
+  if (o.orders.empty()) return absl::InvalidArgumentError("no order given");
+  FsSweepResult out;
+  out.options = o;
+  out.disk = o.disk;
+  // --parv: the drive imported from a DiskSim 4.0 parameter file. What is
+  // wrong with the file is a runtime error, not a usage error.
+  std::optional<HddParams> imported;
+  if (!o.parv.empty()) {
+    absl::StatusOr<DiskSimImport> model = LoadDiskSimParv(o.parv);
+    if (!model.ok()) {
+      return model.status().code() == absl::StatusCode::kInvalidArgument
+                 ? absl::FailedPreconditionError(model.status().message())
+                 : model.status();
+    }
+    out.disk = model->params.name;
+    out.disk_warnings = std::move(model->warnings);
+    imported = std::move(model->params);
+  }
+  const auto make_disk = [&]() {
+    return imported ? MakeHddModel(*imported) : MakeDiskModel(o.disk);
+  };
+  absl::StatusOr<std::unique_ptr<DiskModel>> sizing_disk = make_disk();
+  if (!sizing_disk.ok()) {
+    // An unknown preset is a usage error.
+    return imported ? sizing_disk.status()
+                    : absl::InvalidArgumentError(sizing_disk.status().message());
+  }
+  const uint64_t capacity = (*sizing_disk)->capacity_sectors();
+
+  FsLayoutOptions lo;
+  lo.seed = o.seed;
+  lo.files = o.files;
+  lo.dirs = o.dirs;
+  lo.dir_fanout = o.fanout;
+  lo.min_file_bytes = o.min_file_kb << 10;
+  lo.max_file_bytes = o.max_file_kb << 10;
+  lo.jump_groups = o.jump_groups;
+  FsWorkloadOptions wo;
+  wo.request_bytes = o.request_kb << 10;
+  wo.depth = o.depth;
+  wo.seed = o.seed;
+
+  for (double frag : o.fragmentation) {
+    lo.fragmentation = frag;
+    IOSCHED_ASSIGN_OR_RETURN(FsLayout layout, FsLayout::Build(lo, capacity));
+    out.total_bytes = layout.total_bytes();
+    FsSweepPoint p{frag, layout.extents_per_file(), {}};
+    for (FsOrder order : o.orders) {
+      IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<DiskModel> disk, make_disk());
+      IOSCHED_ASSIGN_OR_RETURN(FsWorkloadResult r, RunFsWorkload(layout, order, *disk, wo));
+      p.runs.push_back(std::move(r));
+    }
+    out.points.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::string FsSweepTitle(const FsSweepResult& r) {
+  const FsSweepOptions& o = r.options;
+  return absl::StrFormat(
+      "%u files (%.1f MB) in %u directories on %s, %u KiB reads, every request queued at once%s",
+      o.files, r.total_bytes / 1e6, o.dirs, r.disk, o.request_kb,
+      o.jump_groups == 0 ? "" : absl::StrFormat(", jumps within %u groups", o.jump_groups));
+}
+
+std::string FormatFsSweepTable(const FsSweepResult& r, const std::string& command) {
+  std::string s = absl::StrCat(command, ": ", FsSweepTitle(r), ", seed ", r.options.seed, "\n");
+  s += "total time to read every file, seconds (lower is better)\n";
+  s += absl::StrFormat("%13s %12s", "fragmentation", "extents/file");
+  for (FsOrder o : r.options.orders) s += absl::StrFormat(" %14s", FsOrderName(o));
+  s += "\n";
+  for (const FsSweepPoint& p : r.points) {
+    s += absl::StrFormat("%13.2f %12.2f", p.fragmentation, p.extents_per_file);
+    for (const FsWorkloadResult& run : p.runs) s += absl::StrFormat(" %14.2f", Seconds(run.total));
+    s += "\n";
+  }
+  return s;
+}
+
+std::string FormatFsSweepCsv(const FsSweepResult& r) {
+  std::string s =
+      "fragmentation,extents_per_file,order,elevator,requests,total_s,seek_s,rotation_s,"
+      "transfer_s,mb_s,seek_mean_sectors,cache_hits\n";
+  for (const FsSweepPoint& p : r.points) {
+    for (const FsWorkloadResult& run : p.runs) {
+      // An elevator spec with a tunable list has commas: quote it.
+      std::string elevator = run.elevator;
+      if (elevator.find(',') != std::string::npos) elevator = "\"" + elevator + "\"";
+      s += absl::StrFormat("%.4g,%.4f,%s,%s,%u,%.6f,%.6f,%.6f,%.6f,%.4f,%.1f,%u\n", p.fragmentation,
+                           p.extents_per_file, FsOrderName(run.order), elevator, run.requests,
+                           Seconds(run.total), Seconds(run.seek), Seconds(run.rotation),
+                           Seconds(run.transfer), run.summary.all.mb_s,
+                           run.summary.seek_mean_sectors, run.cache_hits);
+    }
+  }
+  return s;
+}
+
+std::string FormatFsSweepJson(const FsSweepResult& r) {
+  const FsSweepOptions& o = r.options;
+  JsonWriter w;
+  w.BeginObject();
+  w.Field("experiment", "fs-tree");
+  w.Field("disk", r.disk);
+  w.Field("files", o.files);
+  w.Field("dirs", o.dirs);
+  w.Field("fanout", o.fanout);
+  w.Field("min_file_kb", o.min_file_kb);
+  w.Field("max_file_kb", o.max_file_kb);
+  w.Field("total_bytes", r.total_bytes);
+  w.Field("request_kb", o.request_kb);
+  w.Field("depth", o.depth);
+  w.Field("jump_groups", o.jump_groups);
+  w.Field("seed", o.seed);
+  w.Key("orders");
+  w.BeginArray();
+  for (FsOrder order : o.orders) w.String(FsOrderName(order));
+  w.EndArray();
+  w.Key("points");
+  w.BeginArray();
+  for (const FsSweepPoint& p : r.points) {
+    w.BeginObject();
+    w.Field("fragmentation", p.fragmentation);
+    w.Field("extents_per_file", p.extents_per_file);
+    w.Key("runs");
+    w.BeginArray();
+    for (const FsWorkloadResult& run : p.runs) {
+      w.BeginObject();
+      w.Field("order", FsOrderName(run.order));
+      w.Field("elevator", run.elevator);
+      w.Field("requests", run.requests);
+      w.Field("total_s", Seconds(run.total));
+      w.Field("seek_s", Seconds(run.seek));
+      w.Field("rotation_s", Seconds(run.rotation));
+      w.Field("transfer_s", Seconds(run.transfer));
+      w.Field("mb_s", run.summary.all.mb_s);
+      w.Field("seek_mean_sectors", run.summary.seek_mean_sectors);
+      w.Field("cache_hits", run.cache_hits);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return w.str() + "\n";
+}
+
+absl::Status WriteFsSweepPlot(const FsSweepResult& r, const std::string& dir,
+                              const std::string& stem, std::vector<std::string>* written) {
+  IOSCHED_RETURN_IF_ERROR(PreparePlotDir(dir));
+  const std::vector<FsOrder>& orders = r.options.orders;
+  IOSCHED_RETURN_IF_ERROR(DrawPngAndSvg(dir, stem, kPlotHeight, [&](Gnuplot& gp) {
+    // Two lines (a long title is clipped): break after the disk name.
+    std::string title = FsSweepTitle(r);
+    if (size_t at = title.find(", "); at != std::string::npos) title.replace(at, 2, "\n");
+    gp << "set title " << GnuplotDQuote(title) << "\n";
+    gp << "set key outside right top\n";
+    gp << "set xlabel 'fragmentation (probability that an allocation jumps)'\n";
+    gp << "set ylabel 'total time to read every file (s)'\nset yrange [0:*]\n";
+    gp << "plot ";
+    for (size_t i = 0; i < orders.size(); ++i) {
+      gp << (i ? ", " : "") << "'-' with linespoints lw 2 pt 7 ps 1.5*PS lc rgb '"
+         << OrderColor(orders[i]) << "' title "
+         << GnuplotQuote(std::string(FsOrderName(orders[i])));
+    }
+    gp << "\n";
+    for (size_t i = 0; i < orders.size(); ++i) {
+      std::vector<std::pair<double, double>> xy;
+      for (const FsSweepPoint& p : r.points)
+        xy.emplace_back(p.fragmentation, Seconds(p.runs[i].total));
+      gp.send1d(xy);
+    }
+  }));
+  if (written) {
+    written->push_back(absl::StrCat(dir, "/", stem, ".png"));
+    written->push_back(absl::StrCat(dir, "/", stem, ".svg"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace iosched

@@ -1,0 +1,745 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "plot.h"
+
+#include <gnuplot-iostream.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gnuplot_draw.h"
+#include "iosched/status_macros.h"
+
+namespace iosched {
+namespace {
+
+// A gnuplot data column: a double-quoted string.
+std::string DataString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c != '"' && c != '\n') out += c;
+  }
+  return out + "\"";
+}
+
+// "#rrggbb" as the integer gnuplot's `lc rgb variable` wants.
+long RgbInt(const std::string& hex) { return std::strtol(hex.c_str() + 1, nullptr, 16); }
+
+// Short human numbers for labels and legends: 3 significant digits, never
+// in exponent notation for the ranges plots show.
+std::string Num(double v) {
+  const double a = std::fabs(v);
+  if (a >= 100) return absl::StrFormat("%.0f", v);
+  if (a >= 10) return absl::StrFormat("%.1f", v);
+  if (a >= 1) return absl::StrFormat("%.2f", v);
+  if (a >= 0.01) return absl::StrFormat("%.3f", v);
+  if (a == 0) return "0";
+  return absl::StrFormat("%.2g", v);
+}
+
+// Draws the plot as PNG and SVG (gnuplot_draw.h) and lists it in `files`.
+template <typename Body>
+absl::Status Draw(const std::string& dir, const std::string& stem, const std::string& caption,
+                  int height, Body body, std::vector<PlotFile>* files) {
+  IOSCHED_RETURN_IF_ERROR(DrawPngAndSvg(dir, stem, height, body));
+  if (files) {
+    files->push_back(PlotFile{stem, caption, dir + "/" + stem + ".png", dir + "/" + stem + ".svg"});
+  }
+  return absl::OkStatus();
+}
+
+std::string Where(const PlotData& d) {
+  return absl::StrCat(std::filesystem::path(d.trace).filename().string(), " on ", d.disk, " (",
+                      d.mode, " loop, depth ", d.depth, ")");
+}
+
+// Sends (x, y) rows followed by gnuplot's end-of-data marker.
+void SendXy(Gnuplot& gp, const std::vector<std::pair<double, double>>& pts) { gp.send1d(pts); }
+
+constexpr const char* kOpNames[] = {"all", "read", "write"};
+
+absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
+                     std::vector<PlotFile>* files) {
+  const std::string stem =
+      op == kCdfAll ? "latency_cdf" : absl::StrCat("latency_cdf_", kOpNames[op]);
+  const std::string what = op == kCdfAll ? "all requests" : op == kCdfRead ? "reads" : "writes";
+  std::vector<const PlotRun*> runs;
+  for (const PlotRun& r : d.runs) {
+    if (r.has_cdf && r.cdf[op].count > 0 && !r.cdf[op].points.empty()) runs.push_back(&r);
+  }
+  const std::string caption = absl::StrCat(
+      "Latency CDF of ", what,
+      " per elevator (completion - arrival, log scale); circles mark p50, triangles p99.");
+  return Draw(
+      dir, stem, caption, kPlotHeight,
+      [&](Gnuplot& gp) {
+        gp << "set title " << GnuplotDQuote(absl::StrCat("Latency CDF, ", what, "\n", Where(d)))
+           << "\n";
+        gp << "set xlabel 'latency (ms, log scale)'\n";
+        gp << "set ylabel 'fraction of requests completed within latency'\n";
+        gp << "set logscale x\nset format x '%g'\nset mxtics 10\n";
+        gp << "set yrange [0:1.02]\nset ytics 0,0.1,1\n";
+        gp << "set key outside right top vertical Left reverse spacing 1.15 title "
+              "'p50 / p99 (ms)' box lc rgb '#cccccc'\n";
+        double lo = 0, hi = 0;
+        for (const PlotRun* r : runs) {
+          for (const auto& [x, y] : r->cdf[op].points) {
+            const double v = std::max(x, 1e-4);
+            lo = lo == 0 ? v : std::min(lo, v);
+            hi = std::max(hi, v);
+          }
+        }
+        if (hi > 0) gp << "set xrange [" << lo / 1.5 << ":" << hi * 1.5 << "]\n";
+        for (const double y : {0.5, 0.99}) {
+          gp << "set arrow from graph 0, first " << y << " to graph 1, first " << y
+             << " nohead dt 3 lw 1 lc rgb '#888888' back\n";
+        }
+        gp << "set label 'p50' at graph 0.01, first 0.5 offset 0,0.6 left tc rgb '#666666'\n";
+        gp << "set label 'p99' at graph 0.01, first 0.99 offset 0,-0.6 left tc rgb '#666666'\n";
+        gp << "plot ";
+        for (size_t i = 0; i < runs.size(); ++i) {
+          const PlotRun& r = *runs[i];
+          const LatencyCdf& c = r.cdf[op];
+          const std::string color = ElevatorColor(r.elevator);
+          gp << (i ? ", " : "") << "'-' with steps lw 2.5 lc rgb '" << color << "' title "
+             << GnuplotQuote(absl::StrCat(r.spec, "  ", Num(c.p50_ms), " / ", Num(c.p99_ms)));
+          gp << ", '-' using 1:2:3 with points pt variable ps (2.2*PS) lc rgb '" << color
+             << "' notitle";
+        }
+        if (runs.empty()) {
+          gp << "'-' with points ps 0 title 'no requests of this kind'";
+        } else {
+          gp << ", keyentry with points pt 7 ps (2*PS) lc rgb '#333333' title 'p50'";
+          gp << ", keyentry with points pt 9 ps (2*PS) lc rgb '#333333' title 'p99'";
+        }
+        gp << "\n";
+        for (const PlotRun* r : runs) {
+          const LatencyCdf& c = r->cdf[op];
+          std::vector<std::pair<double, double>> pts;
+          pts.emplace_back(std::max(c.points.front().first, 1e-4), 0.0);
+          for (const auto& [x, y] : c.points) pts.emplace_back(std::max(x, 1e-4), y);
+          SendXy(gp, pts);
+          gp << std::max(c.p50_ms, 1e-4) << " 0.5 7\n"
+             << std::max(c.p99_ms, 1e-4) << " 0.99 9\ne\n";
+        }
+        if (runs.empty()) gp << "1 0\ne\n";
+      },
+      files);
+}
+
+absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
+                               std::vector<PlotFile>* files) {
+  const std::string caption =
+      "Throughput (MB/s, higher is better) and p99 latency (ms, lower is better) per elevator.";
+  return Draw(
+      dir, "throughput_p99", caption, kPlotHeight,
+      [&](Gnuplot& gp) {
+        const size_t n = d.runs.size();
+        gp << "set multiplot layout 1,2 title "
+           << GnuplotDQuote(absl::StrCat("Throughput and p99 latency\n", Where(d)))
+           << " font ',18'\n";
+        gp << "set style fill solid 0.9 border lc rgb '#333333'\nset boxwidth 0.7\nunset key\n";
+        gp << "set xtics rotate by -30 scale 0\nset grid noxtics ytics\n";
+        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
+        gp << "set yrange [0:*]\nset offsets 0,0,graph 0.1,0\nset bmargin 6\n";
+        auto bars = [&](const char* title, const char* ylabel, auto value) {
+          gp << "set title " << GnuplotQuote(title) << "\nset ylabel " << GnuplotQuote(ylabel)
+             << "\n";
+          gp << "plot '-' using 1:2:4:xtic(3) with boxes lc rgb variable, "
+                "'-' using 1:2:3 with labels offset 0,0.8 font "
+             << (n > 5 ? "',13'" : "',15'") << "\n";
+          std::ostringstream boxes, labels;
+          for (size_t i = 0; i < n; ++i) {
+            const double v = value(d.runs[i]);
+            boxes << i << " " << v << " " << DataString(d.runs[i].spec) << " "
+                  << RgbInt(ElevatorColor(d.runs[i].elevator)) << "\n";
+            labels << i << " " << v << " " << DataString(Num(v)) << "\n";
+          }
+          if (n == 0) boxes << "0 0 \"\" 0\n", labels << "0 0 \"\"\n";
+          gp << boxes.str() << "e\n" << labels.str() << "e\n";
+        };
+        bars("Throughput (higher is better)", "throughput (MB/s, 10^6 bytes/s)",
+             [](const PlotRun& r) { return r.mb_s; });
+        bars("p99 latency (lower is better)", "p99 latency (ms)",
+             [](const PlotRun& r) { return r.lat_p99_ms; });
+        gp << "unset multiplot\n";
+      },
+      files);
+}
+
+constexpr const char* kStreamColors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2",
+                                         "#59a14f", "#edc948", "#b07aa1", "#ff9da7"};
+constexpr size_t kMaxStreams = sizeof(kStreamColors) / sizeof(kStreamColors[0]);
+
+absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
+                             std::vector<PlotFile>* files) {
+  // The largest streams by bytes (the same in every run: every request
+  // completes), the rest folded into "other".
+  std::map<uint32_t, uint64_t> bytes;
+  for (const PlotRun& r : d.runs) {
+    for (const StreamShare& s : r.streams) bytes[s.id] = std::max(bytes[s.id], s.bytes);
+  }
+  std::vector<std::pair<uint64_t, uint32_t>> order;
+  for (const auto& [id, b] : bytes) order.emplace_back(b, id);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  const size_t shown = std::min(order.size(), kMaxStreams);
+  const bool other = order.size() > shown;
+  const size_t nstreams = order.size();
+  const std::string caption = absl::StrCat(
+      "Share of throughput per stream (", nstreams, nstreams == 1 ? " stream" : " streams",
+      ") and Jain's fairness index across streams (1 = equal throughput).");
+  return Draw(
+      dir, "stream_share", caption, kPlotHeight,
+      [&](Gnuplot& gp) {
+        const size_t n = d.runs.size();
+        std::string title = absl::StrCat("Per-stream throughput share and fairness\n", Where(d));
+        gp << "set multiplot title " << GnuplotDQuote(title) << " font ',18'\n";
+        gp << "set xtics rotate by -30 scale 0\nset grid noxtics ytics\nset bmargin 6\n";
+        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
+        gp << "set xtics (";
+        for (size_t i = 0; i < n; ++i) {
+          gp << (i ? ", " : "") << GnuplotQuote(d.runs[i].spec) << " " << i;
+        }
+        if (n == 0) gp << "'' 0";
+        gp << ")\n";
+        // Left: stacked shares.
+        gp << "set origin 0,0\nset size 0.6,0.9\n";
+        gp << "set title "
+           << GnuplotQuote(nstreams <= 1 ? "Share of throughput (one stream: 100 %)"
+                                         : "Share of throughput per stream")
+           << "\n";
+        gp << "set ylabel 'share of summed stream throughput (%)'\nset yrange [0:100]\n";
+        gp << "set key outside right top vertical title 'stream (pid)' box lc rgb '#bbbbbb'\n";
+        gp << "set style fill solid 0.9 border lc rgb '#ffffff'\n";
+        const size_t series = shown + (other ? 1 : 0);
+        gp << "plot ";
+        for (size_t k = 0; k < series; ++k) {
+          const bool is_other = k == shown;
+          gp << (k ? ", " : "") << "'-' using 1:2:($1-0.35):($1+0.35):3:4 with boxxyerror "
+             << "lc rgb '" << (is_other ? "#bab0ac" : kStreamColors[k]) << "' title "
+             << GnuplotQuote(is_other ? absl::StrCat("other (", order.size() - shown, ")")
+                             : order.size() == 1 && order[k].second == 0
+                                 ? std::string("0 (all requests)")
+                                 : absl::StrCat(order[k].second));
+        }
+        if (series == 0) gp << "'-' with points ps 0 title 'no streams'";
+        gp << "\n";
+        // Per run: cumulative share, stream by stream in `order`.
+        std::vector<std::vector<std::pair<double, double>>> spans(
+            series, std::vector<std::pair<double, double>>(n, {0, 0}));
+        for (size_t i = 0; i < n; ++i) {
+          const PlotRun& r = d.runs[i];
+          double total = 0;
+          std::map<uint32_t, double> mbs;
+          for (const StreamShare& s : r.streams) {
+            total += s.mb_s;
+            mbs[s.id] += s.mb_s;
+          }
+          double acc = 0;
+          for (size_t k = 0; k < series; ++k) {
+            double v = 0;
+            if (k < shown) {
+              v = mbs[order[k].second];
+            } else {
+              for (size_t j = shown; j < order.size(); ++j) v += mbs[order[j].second];
+            }
+            const double pct = total > 0 ? 100.0 * v / total : 0;
+            spans[k][i] = {acc, acc + pct};
+            acc += pct;
+          }
+        }
+        for (size_t k = 0; k < series; ++k) {
+          for (size_t i = 0; i < n; ++i) {
+            gp << i << " " << (spans[k][i].first + spans[k][i].second) / 2 << " "
+               << spans[k][i].first << " " << spans[k][i].second << "\n";
+          }
+          gp << "e\n";
+        }
+        if (series == 0) gp << "0 0\ne\n";
+        // Right: fairness.
+        gp << "set origin 0.6,0\nset size 0.4,0.9\n";
+        if (n > 4) gp << "set xtics rotate by -45\n";
+        gp << "set title 'Fairness (Jain, 1 = equal)'\nunset key\n";
+        gp << "set ylabel \"Jain's fairness index (0-1)\"\nset yrange [0:1.12]\n";
+        gp << "set ytics 0,0.2,1\n";
+        gp << "set style fill solid 0.9 border lc rgb '#333333'\nset boxwidth 0.7\n";
+        gp << "plot '-' using 1:2:3 with boxes lc rgb variable, "
+              "'-' using 1:2:3 with labels offset 0,0.8 font "
+           << (n > 4 ? "',12'" : "',15'") << "\n";
+        std::ostringstream boxes, labels;
+        for (size_t i = 0; i < n; ++i) {
+          boxes << i << " " << d.runs[i].fairness << " "
+                << RgbInt(ElevatorColor(d.runs[i].elevator)) << "\n";
+          labels << i << " " << d.runs[i].fairness << " "
+                 << DataString(absl::StrFormat("%.2f", d.runs[i].fairness)) << "\n";
+        }
+        if (n == 0) boxes << "0 0 0\n", labels << "0 0 \"\"\n";
+        gp << boxes.str() << "e\n" << labels.str() << "e\n";
+        gp << "unset multiplot\n";
+      },
+      files);
+}
+
+absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std::string& dir,
+                              std::vector<PlotFile>* files) {
+  const size_t n = d.runs.size();
+  // The time range: the window, else every kept unit.
+  double t_min = 0, t_max = 0;
+  bool any = false;
+  for (const PlotRun& r : d.runs) {
+    for (const auto& [t, s] : r.head) {
+      if (!any) t_min = t_max = t, any = true;
+      t_min = std::min(t_min, t);
+      t_max = std::max(t_max, t);
+    }
+  }
+  double x0 = o.window_start_s.value_or(any ? std::min(0.0, t_min) : 0.0);
+  double x1 = o.window_end_s.value_or(any ? t_max : 1.0);
+  if (!(x1 > x0)) x1 = x0 + 1e-3;
+  bool incomplete = false, thinned = false;
+  std::vector<std::vector<std::pair<double, double>>> pts(n);
+  for (size_t i = 0; i < n; ++i) {
+    const PlotRun& r = d.runs[i];
+    if (!r.head_complete) incomplete = true;
+    std::vector<std::pair<double, double>> in;
+    for (const auto& [t, s] : r.head) {
+      if (t < x0 || (o.window_end_s.has_value() && t >= x1)) continue;
+      in.emplace_back(t, static_cast<double>(s));
+    }
+    const size_t cap = std::max<size_t>(o.max_head_points, 2);
+    if (in.size() > cap) {
+      thinned = true;
+      const double step = static_cast<double>(in.size()) / cap;
+      for (size_t k = 0; k < cap; ++k) pts[i].push_back(in[static_cast<size_t>(k * step)]);
+    } else {
+      pts[i] = std::move(in);
+    }
+  }
+  const bool window = o.window_start_s.has_value() || o.window_end_s.has_value();
+  std::string title = "Head position: start sector of each issued unit";
+  if (window) absl::StrAppend(&title, ", window ", Num(x0), "-", Num(x1), " s");
+  absl::StrAppend(&title, "\n", Where(d));
+  std::string sub;
+  if (incomplete) sub = "only the first issued units are kept (--head-trace-limit)";
+  if (thinned) {
+    absl::StrAppend(&sub, sub.empty() ? "" : "; ", "thinned to ", o.max_head_points,
+                    " units per elevator (use --window to zoom)");
+  }
+  const int height = std::max(kPlotHeight, 130 + 190 * static_cast<int>(std::max<size_t>(n, 1)));
+  const std::string caption = absl::StrCat(
+      "Head position over simulated time per elevator (start sector of each issued unit): the "
+      "sweep pattern of each policy",
+      window ? absl::StrCat(", window ", Num(x0), "-", Num(x1), " s") : "", ".");
+  return Draw(
+      dir, "head_position", caption, height,
+      [&](Gnuplot& gp) {
+        const double h = height;
+        const double top = 1.0 - (sub.empty() ? 95.0 : 120.0) / h;
+        gp << "set multiplot layout " << std::max<size_t>(n, 1) << ",1 margins 0.1,0.97,"
+           << 80.0 / h << "," << top << " spacing 0," << 24.0 / h << " title "
+           << GnuplotDQuote(sub.empty() ? title : title + "\n" + sub) << " font ',17'\n";
+        gp << "unset key\nunset title\n";
+        gp << "set xrange [" << x0 << ":" << x1 << "]\n";
+        if (d.capacity_sectors > 0) {
+          gp << "set yrange [0:" << d.capacity_sectors << "]\n";
+          gp << "set ytics 0," << d.capacity_sectors / 2.0 << "\n";
+        } else {
+          gp << "set yrange [0:*]\n";
+        }
+        gp << "set format y '%.1s%c'\nset ylabel ''\n";
+        gp << "set label 10 'start sector (512-byte units)' at screen 0.02, screen "
+           << (80.0 / h + top) / 2 << " rotate by 90 center\n";
+        if (n == 0) {
+          gp << "set xlabel 'simulated time (s)'\nplot '-' with points ps 0\n0 0\ne\n";
+        }
+        for (size_t i = 0; i < n; ++i) {
+          const PlotRun& r = d.runs[i];
+          const std::string color = ElevatorColor(r.elevator);
+          gp << "set label 1 " << GnuplotQuote(r.spec)
+             << " at graph 0.01, graph 0.86 left front tc rgb '" << color << "' font ',16' boxed\n";
+          if (pts[i].empty()) {
+            gp << "set label 2 "
+               << GnuplotQuote(r.has_head ? "no issued units kept in this window"
+                                          : "no head trace in the results")
+               << " at graph 0.5, graph 0.5 center front tc rgb '#888888'\n";
+          } else {
+            gp << "unset label 2\n";
+          }
+          if (i + 1 < n) {
+            gp << "set format x ''\nunset xlabel\n";
+          } else {
+            gp << "set format x '%g'\nset xlabel 'simulated time (s)'\n";
+          }
+          const bool dense = pts[i].size() > 1500;
+          gp << "plot '-' using 1:2 with "
+             << (dense ? "points pt 7 ps (0.25*PS)" : "linespoints pt 7 ps (0.45*PS) lw 0.6")
+             << " lc rgb '" << color << "'\n";
+          if (pts[i].empty()) {
+            SendXy(gp, {{x0, -1.0}});
+          } else {
+            SendXy(gp, pts[i]);
+          }
+          gp << "unset label 10\n";
+        }
+        gp << "unset multiplot\n";
+      },
+      files);
+}
+
+// Helpers for PlotDataFromJson: "SOURCE:LINE: expected …, got …".
+absl::Status Expected(std::string_view source, const JsonValue& at, std::string_view what,
+                      std::string_view got) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(Sv(source), ":", at.line(), ": expected ", Sv(what), ", got ", Sv(got)));
+}
+
+absl::StatusOr<const JsonValue*> Member(std::string_view source, const JsonValue& obj,
+                                        std::string_view key, JsonValue::Type type) {
+  const JsonValue* v = obj.Find(key);
+  if (v == nullptr) {
+    return Expected(source, obj, absl::StrCat("key \"", Sv(key), "\" in this object"), "none");
+  }
+  // Numbers written as null (NaN or infinity) read as 0.
+  if (v->type() != type && !(type == JsonValue::Type::kNumber && v->is_null())) {
+    return Expected(source, *v,
+                    absl::StrCat("a ", JsonValue::TypeName(type), " for \"", Sv(key), "\""),
+                    JsonValue::TypeName(v->type()));
+  }
+  return v;
+}
+
+absl::StatusOr<double> Number(std::string_view source, const JsonValue& obj, std::string_view key) {
+  IOSCHED_ASSIGN_OR_RETURN(const JsonValue* v, Member(source, obj, key, JsonValue::Type::kNumber));
+  return v->number();
+}
+
+absl::StatusOr<std::string> String(std::string_view source, const JsonValue& obj,
+                                   std::string_view key) {
+  IOSCHED_ASSIGN_OR_RETURN(const JsonValue* v, Member(source, obj, key, JsonValue::Type::kString));
+  return v->string();
+}
+
+// [[a, b], …] → pairs of numbers.
+absl::Status Pairs(std::string_view source, const JsonValue& arr, std::string_view key,
+                   std::vector<std::pair<double, double>>* out) {
+  if (!arr.is_array()) {
+    return Expected(source, arr, absl::StrCat("an array for \"", Sv(key), "\""),
+                    JsonValue::TypeName(arr.type()));
+  }
+  out->reserve(arr.size());
+  for (const JsonValue& p : arr.items()) {
+    if (!p.is_array() || p.size() != 2 || !p.items()[0].is_number() || !p.items()[1].is_number()) {
+      return Expected(
+          source, p, absl::StrCat("a [number, number] pair in \"", Sv(key), "\""),
+          p.is_array() ? absl::StrCat("an array of ", p.size()) : JsonValue::TypeName(p.type()));
+    }
+    out->emplace_back(p.items()[0].number(), p.items()[1].number());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadCdf(std::string_view source, const JsonValue& v, LatencyCdf* c) {
+  if (!v.is_object()) {
+    return Expected(source, v, "an object with count, p50_ms, p99_ms, points",
+                    JsonValue::TypeName(v.type()));
+  }
+  IOSCHED_ASSIGN_OR_RETURN(double count, Number(source, v, "count"));
+  IOSCHED_ASSIGN_OR_RETURN(c->p50_ms, Number(source, v, "p50_ms"));
+  IOSCHED_ASSIGN_OR_RETURN(c->p99_ms, Number(source, v, "p99_ms"));
+  IOSCHED_ASSIGN_OR_RETURN(const JsonValue* pts, Member(source, v, "points", JsonValue::Type::kArray));
+  c->count = static_cast<uint64_t>(std::max(0.0, count));
+  return Pairs(source, *pts, "points", &c->points);
+}
+
+absl::Status ReadRun(std::string_view source, const JsonValue& v, PlotRun* r) {
+  if (!v.is_object()) {
+    return Expected(source, v, "an object in \"results\"", JsonValue::TypeName(v.type()));
+  }
+  IOSCHED_ASSIGN_OR_RETURN(r->elevator, String(source, v, "elevator"));
+  IOSCHED_ASSIGN_OR_RETURN(r->spec, String(source, v, "spec"));
+  IOSCHED_ASSIGN_OR_RETURN(r->mb_s, Number(source, v, "mb_s"));
+  IOSCHED_ASSIGN_OR_RETURN(r->iops, Number(source, v, "iops"));
+  IOSCHED_ASSIGN_OR_RETURN(r->lat_p50_ms, Number(source, v, "lat_p50_ms"));
+  IOSCHED_ASSIGN_OR_RETURN(r->lat_p99_ms, Number(source, v, "lat_p99_ms"));
+  IOSCHED_ASSIGN_OR_RETURN(r->fairness, Number(source, v, "fairness"));
+  if (const JsonValue* streams = v.Find("streams"); streams != nullptr) {
+    if (!streams->is_array()) {
+      return Expected(source, *streams, "an array for \"streams\"",
+                      JsonValue::TypeName(streams->type()));
+    }
+    for (const JsonValue& s : streams->items()) {
+      if (!s.is_object()) {
+        return Expected(source, s, "an object in \"streams\"", JsonValue::TypeName(s.type()));
+      }
+      StreamShare share;
+      IOSCHED_ASSIGN_OR_RETURN(double id, Number(source, s, "id"));
+      IOSCHED_ASSIGN_OR_RETURN(double bytes, Number(source, s, "bytes"));
+      IOSCHED_ASSIGN_OR_RETURN(share.mb_s, Number(source, s, "mb_s"));
+      share.id = static_cast<uint32_t>(id);
+      share.bytes = static_cast<uint64_t>(bytes);
+      r->streams.push_back(share);
+    }
+  }
+  if (const JsonValue* cdf = v.Find("latency_cdf"); cdf != nullptr) {
+    if (!cdf->is_object()) {
+      return Expected(source, *cdf, "an object for \"latency_cdf\"",
+                      JsonValue::TypeName(cdf->type()));
+    }
+    for (int op = 0; op < 3; ++op) {
+      if (const JsonValue* c = cdf->Find(kOpNames[op]); c != nullptr) {
+        IOSCHED_RETURN_IF_ERROR(ReadCdf(source, *c, &r->cdf[op]));
+      }
+    }
+    r->has_cdf = true;
+  }
+  if (const JsonValue* head = v.Find("head_trace"); head != nullptr) {
+    if (!head->is_object()) {
+      return Expected(source, *head, "an object for \"head_trace\"",
+                      JsonValue::TypeName(head->type()));
+    }
+    IOSCHED_ASSIGN_OR_RETURN(const JsonValue* complete,
+                     Member(source, *head, "complete", JsonValue::Type::kBool));
+    IOSCHED_ASSIGN_OR_RETURN(const JsonValue* pts,
+                     Member(source, *head, "points", JsonValue::Type::kArray));
+    std::vector<std::pair<double, double>> raw;
+    IOSCHED_RETURN_IF_ERROR(Pairs(source, *pts, "head_trace.points", &raw));
+    r->head.reserve(raw.size());
+    for (const auto& [ns, sector] : raw) {
+      r->head.emplace_back(ns / 1e9, static_cast<uint64_t>(std::max(0.0, sector)));
+    }
+    r->head_complete = complete->boolean();
+    r->has_head = true;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string ElevatorColor(const std::string& elevator) {
+  static const std::map<std::string, std::string> colors = {
+      {"noop", "#1b9e77"},         {"linus", "#d95f02"}, {"deadline", "#7570b3"},
+      {"anticipatory", "#e7298a"}, {"cfq", "#66a61e"},   {"inode", "#e6ab02"},
+      {"physical", "#a6761d"},     {"path", "#666666"},
+  };
+  if (auto it = colors.find(elevator); it != colors.end()) return it->second;
+  // Any other name: a fixed colour picked by a stable hash of the name.
+  static constexpr const char* kExtra[] = {"#1f78b4", "#b15928", "#6a3d9a", "#e31a1c",
+                                           "#33a02c", "#ff7f00", "#17becf", "#8c564b"};
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (unsigned char c : elevator) h = (h ^ c) * 16777619u;
+  return kExtra[h % (sizeof(kExtra) / sizeof(kExtra[0]))];
+}
+
+absl::Status ParseWindow(std::string_view text, PlotOptions* o) {
+  const auto bad = [&](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--window: expected START:END in simulated seconds (e.g. 2.5:4, 10: or :3), got '",
+        Sv(text), "'", why.empty() ? "" : ": ", Sv(why)));
+  };
+  const size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return bad("");
+  std::optional<double> v[2];
+  const std::string_view part[2] = {text.substr(0, colon), text.substr(colon + 1)};
+  for (int k = 0; k < 2; ++k) {
+    if (part[k].empty()) continue;
+    double x;
+    if (!absl::SimpleAtod(Sv(part[k]), &x) || !std::isfinite(x)) return bad("");
+    if (x < 0) return bad("times are >= 0");
+    v[k] = x;
+  }
+  if (!v[0] && !v[1]) return bad("give START, END or both");
+  if (v[0] && v[1] && !(*v[1] > *v[0])) return bad("END must be after START");
+  o->window_start_s = v[0];
+  o->window_end_s = v[1];
+  return absl::OkStatus();
+}
+
+LatencyCdf MakeLatencyCdf(const LatencyHistogram& h, size_t max_points) {
+  LatencyCdf c;
+  c.count = h.count();
+  if (c.count == 0) return c;
+  c.p50_ms = static_cast<double>(h.Quantile(0.5)) / 1e6;
+  c.p99_ms = static_cast<double>(h.Quantile(0.99)) / 1e6;
+  const double step = 1.0 / static_cast<double>(std::max<size_t>(max_points, 1));
+  uint64_t seen = 0;
+  double kept = -1;  // fraction of the last point kept
+  for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+    const uint64_t k = h.bucket_count(i);
+    if (k == 0) continue;
+    seen += k;
+    // The bucket's upper edge, but never above the exact maximum.
+    const uint64_t hi = std::min(LatencyHistogram::BucketHigh(i), h.max());
+    const std::pair<double, double> p{static_cast<double>(hi) / 1e6,
+                                      static_cast<double>(seen) / c.count};
+    // Keep the first and last points and any that adds at least `step`.
+    if (c.points.empty() || p.second - kept >= step || seen == c.count) {
+      c.points.push_back(p);
+      kept = p.second;
+    }
+  }
+  return c;
+}
+
+PlotData PlotDataFromCompare(const CompareResult& r) {
+  PlotData d;
+  d.trace = r.trace;
+  d.disk = r.disk;
+  d.mode = ModeName(r.options.replay.mode);
+  d.depth = r.options.replay.depth;
+  d.capacity_sectors = r.disk_capacity_sectors;
+  for (const CompareRun& run : r.runs) {
+    const ReplayResult& x = run.result;
+    PlotRun p;
+    p.elevator = run.elevator;
+    p.spec = run.spec;
+    p.mb_s = x.summary.all.mb_s;
+    p.iops = x.summary.all.iops;
+    p.lat_p50_ms = x.summary.all.lat_p50_ms;
+    p.lat_p99_ms = x.summary.all.lat_p99_ms;
+    p.fairness = x.summary.fairness;
+    LatencyHistogram all = x.latency[0];
+    all.Merge(x.latency[1]);
+    p.has_cdf = true;
+    p.cdf[kCdfAll] = MakeLatencyCdf(all);
+    p.cdf[kCdfRead] = MakeLatencyCdf(x.latency[0]);
+    p.cdf[kCdfWrite] = MakeLatencyCdf(x.latency[1]);
+    for (const StreamSummary& s : x.summary.streams) p.streams.push_back({s.id, s.bytes, s.mb_s});
+    p.has_head = true;
+    p.head_complete = x.head_trace.size() >= x.summary.issued;
+    p.head.reserve(x.head_trace.size());
+    for (const auto& [t, sector] : x.head_trace) {
+      p.head.emplace_back(static_cast<double>(t.count()) / 1e9, sector);
+    }
+    d.runs.push_back(std::move(p));
+  }
+  return d;
+}
+
+absl::StatusOr<PlotData> PlotDataFromJson(const JsonValue& doc, std::string_view source) {
+  if (!doc.is_object()) {
+    return Expected(source, doc, "an object (iosched compare --format json)",
+                    JsonValue::TypeName(doc.type()));
+  }
+  PlotData d;
+  IOSCHED_ASSIGN_OR_RETURN(d.trace, String(source, doc, "trace"));
+  IOSCHED_ASSIGN_OR_RETURN(d.disk, String(source, doc, "disk"));
+  IOSCHED_ASSIGN_OR_RETURN(d.mode, String(source, doc, "mode"));
+  IOSCHED_ASSIGN_OR_RETURN(double depth, Number(source, doc, "depth"));
+  IOSCHED_ASSIGN_OR_RETURN(double capacity, Number(source, doc, "disk_capacity_sectors"));
+  d.depth = static_cast<uint32_t>(std::max(0.0, depth));
+  d.capacity_sectors = static_cast<uint64_t>(std::max(0.0, capacity));
+  IOSCHED_ASSIGN_OR_RETURN(const JsonValue* results,
+                   Member(source, doc, "results", JsonValue::Type::kArray));
+  for (const JsonValue& v : results->items()) {
+    PlotRun r;
+    IOSCHED_RETURN_IF_ERROR(ReadRun(source, v, &r));
+    d.runs.push_back(std::move(r));
+  }
+  return d;
+}
+
+void WritePlotJson(const ReplayResult& result, JsonWriter& w) {
+  LatencyHistogram all = result.latency[0];
+  all.Merge(result.latency[1]);
+  const LatencyHistogram* hist[3] = {&all, &result.latency[0], &result.latency[1]};
+  w.Key("latency_cdf");
+  w.BeginObject();
+  for (int op = 0; op < 3; ++op) {
+    const LatencyCdf c = MakeLatencyCdf(*hist[op]);
+    w.Key(kOpNames[op]);
+    w.BeginObject();
+    w.Field("count", c.count);
+    w.Field("p50_ms", c.p50_ms);
+    w.Field("p99_ms", c.p99_ms);
+    w.Key("points");
+    w.BeginArray();
+    for (const auto& [ms, frac] : c.points) {
+      w.BeginArray();
+      w.Double(ms);
+      w.Double(frac);
+      w.EndArray();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndObject();
+  w.Key("head_trace");
+  w.BeginObject();
+  w.Field("complete", result.head_trace.size() >= result.summary.issued);
+  w.Key("points");
+  w.BeginArray();
+  for (const auto& [t, sector] : result.head_trace) {
+    w.BeginArray();
+    w.Int(t.count());
+    w.UInt(sector);
+    w.EndArray();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+absl::Status WritePlots(const PlotData& d, const PlotOptions& o, const std::string& dir,
+                        std::vector<PlotFile>* files, std::vector<std::string>* notes) {
+  IOSCHED_RETURN_IF_ERROR(PreparePlotDir(dir));
+  const auto note = [&](std::string s) {
+    if (notes) notes->push_back(std::move(s));
+  };
+  const bool cdf =
+      std::any_of(d.runs.begin(), d.runs.end(), [](const PlotRun& r) { return r.has_cdf; });
+  if (cdf) {
+    for (const CdfOp op : {kCdfAll, kCdfRead, kCdfWrite}) {
+      const bool any = std::any_of(d.runs.begin(), d.runs.end(),
+                                   [&](const PlotRun& r) { return r.cdf[op].count > 0; });
+      if (!any && op != kCdfAll) {
+        note(absl::StrCat("latency_cdf_", kOpNames[op], ": no ", kOpNames[op],
+                          "s in any run, not drawn"));
+        continue;
+      }
+      IOSCHED_RETURN_IF_ERROR(DrawCdf(d, op, dir, files));
+    }
+  } else {
+    note(
+        "latency_cdf: the results carry no \"latency_cdf\" (written by an older iosched), not "
+        "drawn");
+  }
+  IOSCHED_RETURN_IF_ERROR(DrawThroughputP99(d, dir, files));
+  IOSCHED_RETURN_IF_ERROR(DrawStreamShare(d, dir, files));
+  const bool head =
+      std::any_of(d.runs.begin(), d.runs.end(), [](const PlotRun& r) { return r.has_head; });
+  if (head) {
+    IOSCHED_RETURN_IF_ERROR(DrawHeadPosition(d, o, dir, files));
+  } else {
+    note(
+        "head_position: the results carry no \"head_trace\" (written by an older iosched), not "
+        "drawn");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteComparePlots(const CompareResult& result, const std::string& dir,
+                               std::vector<std::string>* written, const PlotOptions& options) {
+  std::vector<PlotFile> files;
+  absl::Status st = WritePlots(PlotDataFromCompare(result), options, dir, &files);
+  if (written) {
+    for (const PlotFile& f : files) {
+      written->push_back(f.png);
+      written->push_back(f.svg);
+    }
+  }
+  return st;
+}
+
+}  // namespace iosched
