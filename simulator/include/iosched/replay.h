@@ -76,12 +76,11 @@
 #include "iosched/disk_model.h"
 #include "iosched/elevator.h"
 #include "iosched/metrics.h"
+#include "iosched/replay_mode.h"
 #include "iosched/time.h"
 #include "iosched/trace.h"
 
 namespace iosched {
-
-enum class ReplayMode { kOpen, kClosed, kBatch };
 
 // What to do with a record that lies beyond the disk's capacity, i.e. whose
 // offset + length exceeds capacity × 512 bytes.
