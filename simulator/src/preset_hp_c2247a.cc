@@ -8,7 +8,7 @@
 //   hp_c2247a.diskspecs         overheads, bus holding, cache, queue depth
 //   hp_c2247a_validate.model    surfaces, cylinders, zones, slips, mechanics
 // (copies in traces/data/disksim-hp_c2247a.*; summary in
-// ../shared/reference/DISKSIM-HP_C2247A.md). The test
+// docs/simulator.md#hp-c2247a). The test
 // DiskSimImportTest.HpPresetEqualsTheImportedModel checks field by field
 // that LoadDiskSimParv of the bundled files gives these values.
 

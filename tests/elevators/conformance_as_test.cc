@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// ELEVATORS.md §12.5: the anticipatory scheduler (2.6.32), plus the §12.1
+// docs/elevators.md §12.5: the anticipatory scheduler (2.6.32), plus the §12.1
 // cases that single it out (M4, M7), through the real Dispatcher with the
 // tick harness (HZ = 1000: 1 ms = 1 tick). Default tunables unless a test
 // says otherwise; streams 1, 2, … are the processes P1, P2, …

@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// ELEVATORS.md §12.6: CFQ (2.6.32 mode), driven through the real Dispatcher
+// docs/elevators.md §12.6: CFQ (2.6.32 mode), driven through the real Dispatcher
 // with the tick harness (HZ = 1000, 1 tick = 1 ms). Default tunables, every
 // context BE/4 and a rotational device unless a test says otherwise.
 //

@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// ELEVATORS.md §12.1 (core / merging) and §12.2 (noop), run through the
+// docs/elevators.md §12.1 (core / merging) and §12.2 (noop), run through the
 // real Dispatcher with the tick harness. The M-tests that hold for every 2.6
 // elevator are parameterised over the elevators registered so far.
 

@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// ELEVATORS.md §12.4: deadline (2.6.32 mode unless a test says otherwise),
+// docs/elevators.md §12.4: deadline (2.6.32 mode unless a test says otherwise),
 // plus the §12.1 cases that single deadline out (M4 reversed, M6, M7), run
 // through the real Dispatcher with the tick harness (HZ = 1000, so 1 ms =
 // 1 tick). Requests are 8 sectors and not contiguous unless stated.

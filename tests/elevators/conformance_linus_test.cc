@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// ELEVATORS.md §12.3: the 2.4 Linus elevator, canonical 2.4.22+ mode. The
+// docs/elevators.md §12.3: the 2.4 Linus elevator, canonical 2.4.22+ mode. The
 // queue is plugged while the list is built, so no head is active unless a
 // test says so; the dispatch order after unplugging is the list order.
 

@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// ELEVATORS.md §12.7, user-space orderings (U1–U4), for the `inode`,
+// docs/elevators.md §12.7, user-space orderings (U1–U4), for the `inode`,
 // `physical` and `fibmap` elevators, through the real Dispatcher with the
 // tick harness. Keys come from a scripted ProbeOs (exact inode numbers and
 // FIBMAP answers, as the spec states them) and, where the machine allows,

@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // A deterministic, tick-driven harness for elevator conformance tests
-// (ELEVATORS.md §12.0): a virtual clock, a device with a fixed service time
+// (docs/elevators.md §12.0): a virtual clock, a device with a fixed service time
 // and a configurable depth, timers that fire exactly at their tick, and a log
 // of every dispatch and completion. It drives the real Dispatcher, so the
 // tests exercise the same core the simulator and the O_DIRECT path use.

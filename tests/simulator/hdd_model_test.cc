@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // Hand-computed checks of the HDD model against the HP C2247A numbers of
-// ../shared/reference/DISKSIM-HP_C2247A.md and disksim-hp_c2247a_validate.model.
+// docs/simulator.md#hp-c2247a and traces/data/disksim-hp_c2247a_validate.model.
 // The controller protocol (disconnect, reselect, buffer) follows DiskSim 4.0;
 // hdd_model.h describes it, tests/simulator/disksim_*_test.cc test it in depth.
 

@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// Anticipatory i/o scheduler (2.6.32 block/as-iosched.c; ELEVATORS.md §6).
+// Anticipatory i/o scheduler (2.6.32 block/as-iosched.c; docs/elevators.md#anticipatory).
 // Registered as "anticipatory", with the 2.6 boot alias "as".
 //
 // Requests are kept by class, sync (reads and sync writes) or async, on a

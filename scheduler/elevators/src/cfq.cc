@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // CFQ, Completely Fair Queueing, as in the 2.6.32 block/cfq-iosched.c
-// (ELEVATORS.md §7).
+// (docs/elevators.md#cfq; the § numbers below are that page's sections).
 //
 // Every io context ("stream") gets its own queue for sync I/O; async I/O is
 // queued on a queue shared by every context of the same priority (one per RT
@@ -55,7 +55,7 @@
 // kernel-only priority boost of queues holding filesystem resources is
 // omitted (§7.1).
 //
-// Judgement calls where the spec leaves 2.6.32 details open:
+// Judgement calls where 2.6.32's details are left open (docs/elevators.md#cfq):
 //  - An idle hit cancels the timer but leaves wait_request set until the
 //    slice ends or the timer is re-armed (clearing it there came later, with
 //    the 2.6.35 idle-time statistics). A stale wait_request lets close

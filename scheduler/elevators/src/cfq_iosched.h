@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// CfqElevator: the 2.6.32 CFQ elevator (block/cfq-iosched.c, ELEVATORS.md
-// §7). The algorithm is described at the top of cfq.cc; this header exists so
+// CfqElevator: the 2.6.32 CFQ elevator (block/cfq-iosched.c, docs/elevators.md#cfq).
+// The algorithm is described at the top of cfq.cc; this header exists so
 // that conformance tests (and reports) can look at CFQ's per-queue and
 // per-context state by its kernel field names. Applications build the
 // elevator through the registry ("cfq") and never need this header.

@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// Deadline i/o scheduler (2.6.32 block/deadline-iosched.c; ELEVATORS.md §5).
+// Deadline i/o scheduler (2.6.32 block/deadline-iosched.c; docs/elevators.md#deadline).
 //
 // Every request sits on two lists of its data direction (a sync write is a
 // WRITE here): a sector-sorted tree (sort_list) and an arrival-ordered fifo

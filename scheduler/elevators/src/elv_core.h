@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// ElvCore: the 2.6 block-layer elevator framework (ELEVATORS.md §2), written
+// ElvCore: the 2.6 block-layer elevator framework (docs/elevators.md#core), written
 // once and shared by the 2.6 elevators (noop, deadline, anticipatory, cfq).
 //
 // It owns what `block/elevator.c` owns:

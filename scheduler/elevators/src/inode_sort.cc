@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// `inode`: Love's "sorting by inode" (ELEVATORS.md §8.1) as an elevator.
+// `inode`: Love's "sorting by inode" (docs/elevators.md#inode) as an elevator.
 //
 // File requests are ordered by (st_dev, st_ino, file offset), arrival order
 // breaking ties; the key costs one fstat per request and no privileges. On

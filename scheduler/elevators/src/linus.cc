@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // The 2.4 "Linus elevator" (elevator_linus_merge, 2.4.22 … 2.4.37;
-// ELEVATORS.md §4), on the 2.4 block core (§2.7).
+// docs/elevators.md#linus), on the 2.4 block core (§2.7 there).
 //
 // One list holds reads and writes together; the device always takes its
 // head. The elevator only decides where a new request is inserted and

@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// noop (2.6.32 block/noop-iosched.c, ELEVATORS.md §3.1): one FIFO, no
+// noop (2.6.32 block/noop-iosched.c, docs/elevators.md#noop): one FIFO, no
 // tunables, no timers. Merges happen only through the core (back merges via
 // the hash and the last_merge cache, front merges only via last_merge), and
 // coalescing only with FIFO neighbours. Dispatch takes the FIFO head and

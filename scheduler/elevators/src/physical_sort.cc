@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// `physical` and `fibmap`: Love's "sorting by physical block" (ELEVATORS.md
-// §8.2) as elevators.
+// `physical` and `fibmap`: Love's "sorting by physical block" as elevators
+// (docs/elevators.md#physical).
 //
 // Each file request is keyed by the device position of the filesystem block
 // that holds its own offset (per-request keys: a fragmented file's requests

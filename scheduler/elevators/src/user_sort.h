@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // UserSortElevator: the core of the user-space orderings of Love's chapter 4
-// (ELEVATORS.md §8), shared by the `inode`, `physical` and `fibmap`
+// (docs/elevators.md#user-sorts), shared by the `inode`, `physical` and `fibmap`
 // elevators (inode_sort.cc, physical_sort.cc).
 //
 // Key. Each unit is keyed on arrival, in Add(), from its first member:

@@ -170,7 +170,7 @@ ProbeAnswer SystemLayoutProbe::Impl::Query(int fd, uint64_t offset, ProbeMethod 
     const ProbeFailure f = ClassifyProbeErrno(err);
     return Fail(f == ProbeFailure::kNoFile ? f : ProbeFailure::kError, err, 0);
   }
-  // A raw block device: the offset is the position (ELEVATORS.md §8.1).
+  // A raw block device: the offset is the position (docs/elevators.md#inode).
   if (st.block_device()) return Answer(KeyClass::kPosition, st.rdev, offset);
   if (!st.regular()) return Fail(ProbeFailure::kNotRegular, 0, st.dev);
   switch (method) {

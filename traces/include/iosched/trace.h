@@ -21,7 +21,7 @@
 // first bytes) and "-" is standard input.
 //
 // Formats (name → file layout; aliases in parentheses; W = a writer exists,
-// see trace_writer.h; samples in traces/data and ../shared/traces):
+// see trace_writer.h; samples in traces/data; docs/traces.md#formats):
 //   msr       MSR Cambridge CSV "Timestamp,Hostname,DiskNumber,Type,Offset,
 //             Size,ResponseTime": FILETIME 100 ns ticks, bytes, device =
 //             DiskNumber, response = ResponseTime. Optional "Timestamp…"

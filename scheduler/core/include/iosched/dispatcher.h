@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // Dispatcher: the one state machine shared by the simulator and the real
-// O_DIRECT path (DESIGN.md). It owns no clock and no I/O:
+// O_DIRECT path (docs/architecture.md#dispatcher). It owns no clock and no I/O:
 //
 //   arrival     → Elevator::Add
 //   then, while fewer than `depth` units are in flight → Elevator::Dispatch

@@ -2,7 +2,7 @@
 //
 // Elevator: the policy that orders and merges pending requests.
 //
-// The hooks are the kernel's, kept small (ELEVATORS.md §2.1):
+// The hooks are the kernel's, kept small (docs/elevators.md#hooks):
 //
 //   Add(rq, now)        a request arrives; it may merge into a queued unit.
 //   Dispatch(now)       hand out the next unit to issue, or nothing (the

@@ -3,7 +3,7 @@
 // Request: one I/O as an elevator sees it.
 //
 // Units: positions and sizes are 512-byte sectors, whatever the device's
-// logical block size (ELEVATORS.md §1). Times are nanoseconds (time.h).
+// logical block size (docs/elevators.md#positions). Times are nanoseconds (time.h).
 //
 // Ownership: the submitter owns every Request and must keep it alive, and not
 // touch it, from Submit until its completion has been delivered. Elevators and
@@ -47,7 +47,7 @@ struct IoPrio {
   uint8_t level = 4;  // IOPRIO_NORM
 };
 
-// Where a request stands in its life (ELEVATORS.md §2.1).
+// Where a request stands in its life (docs/elevators.md#hooks).
 enum class RequestState : uint8_t {
   kNew,         // built, not yet submitted
   kQueued,      // owned by the elevator (or merged into a unit that is)

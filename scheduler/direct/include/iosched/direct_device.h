@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // DirectDevice: the design's Device for real files and block devices
-// (DESIGN.md "Real submission path"). The Dispatcher hands it units; it
+// (docs/architecture.md#request-life). The Dispatcher hands it units; it
 // turns each unit into one vectored read or write (readv/writev shape: one
 // iovec per member, members in ascending offset order) and hands the unit
 // back with Dispatcher::Complete(unit) once the transfer is over.

@@ -4,7 +4,7 @@
 // (O_DIRECT), together with the alignment rules the kernel enforces on it.
 //
 // Alignment is discovered once, at open, from the most authoritative source
-// that answers (ECOSYSTEM.md §C.1), and never defaults silently to 512:
+// that answers (docs/architecture.md#direct-io-alignment), and never defaults silently to 512:
 //
 //   1. statx(STATX_DIOALIGN) (Linux 6.1+): stx_dio_mem_align for buffer
 //      addresses, stx_dio_offset_align for file offsets and lengths. A file
