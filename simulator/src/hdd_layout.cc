@@ -222,6 +222,20 @@ size_t ZonedLayout::ZoneOf(uint64_t lbn) const {
   return count - 1;
 }
 
+// Map's run: the LBNs left on p's logical track within the zone under
+// sparing none and track sparing (`by_track`), found by bisection under
+// sector sparing, 1 in a zone with remapped defects (mapped one LBN at a
+// time).
+inline uint32_t ZonedLayout::RunOnTrack(const Zone& zone, uint64_t lbn, const PhysicalSector& p,
+                                        bool by_track) const {
+  const uint64_t left_in_zone = zone.first_lbn + zone.lbns - lbn;
+  const auto bound = static_cast<uint32_t>(
+      std::min<uint64_t>(uint64_t{zone.z.sectors_per_track} - p.sector, left_in_zone));
+  if (by_track && sparing_ != HddSparing::kSectorsPerTrack) return bound;
+  if (zone.z.defects.empty()) return SectorRun(lbn, p, bound);
+  return 1;
+}
+
 void ZonedLayout::Map(uint64_t lbn, uint32_t* run, PhysicalSector* out) const {
   assert(lbn < capacity_);
   const size_t zi = ZoneOf(lbn);
@@ -273,21 +287,7 @@ void ZonedLayout::Map(uint64_t lbn, uint32_t* run, PhysicalSector* out) const {
   out->head = head;
   out->sector = sector_on_track;
   out->sectors_per_track = z.sectors_per_track;
-  if (run != nullptr) {
-    // The LBNs left on this logical track, within the zone: the run under
-    // sparing none and track sparing, a bound under sector sparing (where
-    // zones with remapped defects are mapped one LBN at a time).
-    const uint64_t left_in_zone = zone.first_lbn + zone.lbns - lbn;
-    const auto bound =
-        static_cast<uint32_t>(std::min<uint64_t>(spt - sector_on_track, left_in_zone));
-    if (pos.by_track && sparing_ != HddSparing::kSectorsPerTrack) {
-      *run = bound;
-    } else if (z.defects.empty()) {
-      *run = SectorRun(lbn, *out, bound);
-    } else {
-      *run = 1;
-    }
-  }
+  if (run != nullptr) *run = RunOnTrack(zone, lbn, *out, pos.by_track);
 }
 
 uint32_t ZonedLayout::SectorRun(uint64_t lbn, const PhysicalSector& p, uint32_t bound) const {
