@@ -6,10 +6,12 @@
 // arrival order) and on sequential 64 KiB reads.
 //
 // Before the benchmarks it prints a fingerprint per model and workload: a
-// 64-bit FNV-1a hash of every ServiceInfo field of every request. A change
-// that claims to be a pure speed-up of the model must leave every
-// fingerprint unchanged (`hdd_model_bench --benchmark_filter=none` prints
-// them alone). The models cover the sparing schemes the layout handles
+// 64-bit FNV-1a hash of every ServiceInfo field of every request
+// (simulator/src/hdd_fingerprint.h). A change that claims to be a pure
+// speed-up of the model must leave every fingerprint unchanged
+// (`hdd_model_bench --benchmark_filter=none` prints them alone);
+// tests/simulator/fingerprint_test.cc pins the same values, so CI fails
+// when they move. The models cover the sparing schemes the layout handles
 // differently (hp-c2247a: track sparing with slips; variants with sector
 // sparing per cylinder, per track and per zone) and sata-7200.
 //
@@ -28,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "hdd_fingerprint.h"
 #include "hdd_layout.h"
 #include "hdd_mechanics.h"
 #include "hdd_params_variants.h"
@@ -38,83 +41,9 @@
 namespace iosched {
 namespace {
 
-struct Cmd {
-  Op op;
-  uint64_t sector;
-  uint32_t sectors;
-  Time arrival;
-};
-
-// sim_throughput.sh's mix: `gap_ms` mean Poisson gap, sizes 8..128 sectors,
-// 70 % reads, positions uniform and 4 KiB aligned.
-std::vector<Cmd> RandomWorkload(uint64_t capacity, size_t n, double gap_ms, uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  constexpr uint32_t kSizes[] = {8, 16, 32, 64, 128};
-  std::vector<Cmd> cmds;
-  cmds.reserve(n);
-  double t_ms = 0;
-  for (size_t i = 0; i < n; ++i) {
-    t_ms += -gap_ms * std::log(1 - u(rng));
-    const uint32_t s = kSizes[static_cast<int>(u(rng) * 5)];
-    const uint64_t b = static_cast<uint64_t>(u(rng) * static_cast<double>(capacity - s) / 8) * 8;
-    const Op op = u(rng) < 0.7 ? Op::kRead : Op::kWrite;
-    cmds.push_back(Cmd{op, b, s, Time{static_cast<int64_t>(t_ms * 1e6)}});
-  }
-  return cmds;
-}
-
-// Back-to-back 64 KiB reads through the disk (read-ahead and cache hits).
-std::vector<Cmd> SequentialWorkload(uint64_t capacity, size_t n) {
-  std::vector<Cmd> cmds;
-  uint64_t s = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (s + 128 > capacity) s = 0;
-    cmds.push_back(Cmd{Op::kRead, s, 128, Time{0}});
-    s += 128;
-  }
-  return cmds;
-}
-
-struct Model {
-  std::string name;
-  HddParams params;
-};
-
-std::vector<Model> Models() {
-  const HddParams hp = HpC2247AParams();
-  return {
-      {"hp-c2247a", hp},
-      {"hp-c2247a/sect-per-cyl", sim::WithSparing(hp, HddSparing::kSectorsPerCylinder, 20)},
-      {"hp-c2247a/sect-per-track", sim::WithSparing(hp, HddSparing::kSectorsPerTrack, 2)},
-      {"hp-c2247a/sect-per-zone", sim::WithSparing(hp, HddSparing::kSectorsPerZone, 400)},
-      {"sata-7200", Sata7200Params()},
-  };
-}
-
-uint64_t Fnv(uint64_t h, int64_t v) {
-  for (int i = 0; i < 8; ++i) {
-    h ^= static_cast<uint64_t>(v >> (8 * i)) & 0xff;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-// Serves `cmds` in order; returns the fingerprint.
-uint64_t Run(DiskModel& disk, const std::vector<Cmd>& cmds) {
-  uint64_t h = 14695981039346656037ULL;
-  for (const Cmd& c : cmds) {
-    const ServiceInfo i = disk.Serve(c.op, c.sector, c.sectors, c.arrival);
-    h = Fnv(h, i.start.count());
-    h = Fnv(h, i.complete.count());
-    h = Fnv(h, i.overhead.count());
-    h = Fnv(h, i.seek.count());
-    h = Fnv(h, i.rotation.count());
-    h = Fnv(h, i.transfer.count());
-    h = Fnv(h, static_cast<int64_t>(i.seek_cylinders) * 2 + (i.cache_hit ? 1 : 0));
-  }
-  return h;
-}
+using sim::FingerprintModels;
+using sim::RandomWorkload;
+using sim::SequentialWorkload;
 
 std::unique_ptr<DiskModel> Make(const HddParams& p) {
   auto disk = MakeHddModel(p);
@@ -127,13 +56,14 @@ std::unique_ptr<DiskModel> Make(const HddParams& p) {
 }
 
 void PrintFingerprints() {
-  for (const Model& m : Models()) {
+  for (const sim::FingerprintModel& m : FingerprintModels()) {
     const uint64_t cap = HddCapacitySectors(m.params);
-    const auto random = RandomWorkload(cap, 20000, 30, 1);
-    const auto seq = SequentialWorkload(cap, 5000);
+    const auto random =
+        RandomWorkload(cap, sim::kBenchRandomRequests, sim::kBenchGapMs, sim::kBenchRandomSeed);
+    const auto seq = SequentialWorkload(cap, sim::kBenchSequentialRequests);
     std::printf("fingerprint %-26s random %016llx  sequential %016llx\n", m.name.c_str(),
-                static_cast<unsigned long long>(Run(*Make(m.params), random)),
-                static_cast<unsigned long long>(Run(*Make(m.params), seq)));
+                static_cast<unsigned long long>(sim::Fingerprint(*Make(m.params), random)),
+                static_cast<unsigned long long>(sim::Fingerprint(*Make(m.params), seq)));
   }
   std::fflush(stdout);
 }
@@ -143,7 +73,7 @@ void BM_Serve(benchmark::State& state, const HddParams& params, bool random) {
   const auto cmds = random ? RandomWorkload(cap, 100000, 30, 2) : SequentialWorkload(cap, 100000);
   for (auto _ : state) {
     auto disk = Make(params);
-    benchmark::DoNotOptimize(Run(*disk, cmds));
+    benchmark::DoNotOptimize(sim::Fingerprint(*disk, cmds));
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * cmds.size()));
   state.counters["ns_per_request"] =
@@ -200,7 +130,7 @@ void PrintWalkRatios(const RatioReporter::Times& times) {
 
 int main(int argc, char** argv) {
   iosched::PrintFingerprints();
-  for (const iosched::Model& m : iosched::Models()) {
+  for (const iosched::sim::FingerprintModel& m : iosched::sim::FingerprintModels()) {
     benchmark::RegisterBenchmark(("Serve/" + m.name + "/random").c_str(), iosched::BM_Serve,
                                  m.params, true)
         ->Unit(benchmark::kMillisecond);

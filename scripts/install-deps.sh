@@ -12,7 +12,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libgnuplot-iostream-dev gnuplot-nox
   liburing-dev libcli11-dev
-  fio e2fsprogs xz-utils time
+  fio e2fsprogs gzip xz-utils bzip2 time   # gzip, xz, bzip2: compressed-trace tests
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets (fuzz/)
 )
 if [[ "${1:-}" == "--with-browser" ]]; then

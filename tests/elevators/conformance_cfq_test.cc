@@ -426,6 +426,61 @@ TEST(Cfq, F8_ThinkingProcessNotIdled) {
   h.ExpectAllCompletedOnce();
 }
 
+// F8b: the idle-window boundary. CFQ keeps idling for a context whose mean
+// think time is at most slice_idle (8 jiffies) and stops above it; think
+// times are measured in whole jiffies (floor of the arrival's tick minus the
+// completion's). P1 alone runs a closed loop: each sequential read arrives
+// `think` after the previous one completed, and completes at the next tick
+// boundary, so every sample is exactly floor(think / 1 ms) jiffies. After 60
+// samples the mean has converged to that value (samples 249 of 256).
+struct ThinkSteadyState {
+  int64_t ttime_mean;
+  bool idle_window;
+};
+
+ThinkSteadyState ClosedLoopWithThink(Duration think) {
+  Harness h("cfq", /*service_ticks=*/1);
+  h.set_complete_on_next_tick(true);
+  Read(h, 0, 1);
+  for (uint64_t i = 1; i < 60; ++i) {
+    h.RunUntil(NowTick(h) + 1);  // the previous read completes at this tick boundary
+    EXPECT_EQ(h.completed_ids().size(), i);
+    EXPECT_EQ(h.Now().count() % 1000000, 0);
+    h.RunUntilTime(h.Now() + think);
+    Read(h, 8 * i, 1);
+  }
+  const auto ctx = Cfq(h).ContextState(1);
+  const auto q = Cfq(h).SyncQueueState(1);
+  EXPECT_TRUE(ctx.has_value() && q.has_value());
+  if (!ctx || !q) return {-1, false};
+  EXPECT_EQ(ctx->ttime_samples, 249);
+  h.RunToEnd();
+  h.ExpectAllCompletedOnce();
+  return {ctx->ttime_mean, q->idle_window};
+}
+
+TEST(Cfq, F8b_IdleWindowBoundaryAtSliceIdle) {
+  const Duration ms{1000000};
+  const Duration ns{1};
+  struct Case {
+    Duration think;
+    int64_t mean;
+    bool idle;
+  } cases[] = {
+      {8 * ms - ns, 7, true},  // one ns below slice_idle: 7 jiffies
+      {8 * ms, 8, true},       // exactly slice_idle: still idles (mean <= slice_idle)
+      {8 * ms + ns, 8, true},  // one ns above: the same jiffy, still idles
+      {9 * ms - ns, 8, true},  // the last ns that counts as 8 jiffies
+      {9 * ms, 9, false},      // one jiffy above slice_idle: no idle window
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::Message() << "think " << c.think.count() << " ns");
+    const ThinkSteadyState s = ClosedLoopWithThink(c.think);
+    EXPECT_EQ(s.ttime_mean, c.mean);
+    EXPECT_EQ(s.idle_window, c.idle);
+  }
+}
+
 // F9: seeky queues (≥3 samples, seek_mean > 8192 sectors) idle 2 ms, and not
 // at all once ttime_mean > 2; with low_latency=0 (hw_tag starts at 1) a
 // seeky queue never idles.

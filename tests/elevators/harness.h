@@ -71,7 +71,11 @@ class Harness : public Clock, public Device {
   void Issue(Request& unit) override {
     dispatched_.push_back(
         {now_.count() / 1000000, unit.start(), unit.nr_sectors(), unit.op, unit.stream, unit.id});
-    in_service_.push_back({now_ + Tick(service_ticks_), &unit});
+    // Normally `service_ticks` after the issue; with
+    // set_complete_on_next_tick(true), at the first tick boundary after it.
+    const Time done = complete_on_next_tick_ ? Tick(now_.count() / 1000000 + 1)
+                                             : now_ + Tick(service_ticks_);
+    in_service_.push_back({done, &unit});
   }
   void ArmTimer(Time at) override { timer_ = at; }
 
@@ -110,8 +114,9 @@ class Harness : public Clock, public Device {
   void ContextExit(uint32_t stream) { elevator_->ContextExit(stream, now_); }
 
   // Advances time to `tick`, delivering completions and timers in order.
-  void RunUntil(int64_t tick) {
-    const Time limit = Tick(tick);
+  void RunUntil(int64_t tick) { RunUntilTime(Tick(tick)); }
+  // The same to any nanosecond `limit` (for tests of sub-tick arrivals).
+  void RunUntilTime(Time limit) {
     while (true) {
       Time next = kTimeNever;
       for (auto& [t, u] : in_service_) next = std::min(next, t);
@@ -160,11 +165,16 @@ class Harness : public Clock, public Device {
   Elevator& elevator() { return *elevator_; }
   Time timer() const { return timer_; }
   void set_now(int64_t tick) { now_ = Tick(tick); }
+  // When true, every unit issued from now on completes at the first tick
+  // boundary after its issue (instead of `service_ticks` later): completions
+  // stay tick-aligned while arrivals fall between ticks.
+  void set_complete_on_next_tick(bool on) { complete_on_next_tick_ = on; }
   void Plug() { dispatcher_->Plug(); }
   void Unplug() { dispatcher_->Unplug(); }
 
  private:
   int64_t service_ticks_;
+  bool complete_on_next_tick_ = false;
   Time now_{0};
   Time timer_ = kTimeNever;
   std::unique_ptr<Elevator> elevator_;

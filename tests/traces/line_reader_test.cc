@@ -2,6 +2,13 @@
 
 #include "line_reader.h"
 
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -128,14 +135,73 @@ TEST(LineReaderTest, DirectoryIsAnErrorNamingPath) {
   EXPECT_THAT(Message(lines.status), HasSubstr("Is a directory"));
 }
 
+// The user "nobody" (65534 on Debian): who the permission check runs as
+// when the test runs as root, whom file permissions do not bind.
+constexpr uid_t kNobody = 65534;
+
+// Opens and reads `path` as the current user, or, when running as root, in
+// a forked child that first drops to `nobody` (setresgid, setresuid: no
+// capabilities left, so the mode bits apply). The child reports the status
+// code and message through a pipe. Returns the status; `*setup_error` is set
+// when the child could not drop privileges.
+absl::Status ReadAsUnprivileged(const std::string& path, std::string* setup_error) {
+  if (::geteuid() != 0) return ReadLines(path).status;
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    *setup_error = std::string("pipe: ") + std::strerror(errno);
+    return absl::OkStatus();
+  }
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    *setup_error = std::string("fork: ") + std::strerror(errno);
+    return absl::OkStatus();
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string report;
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
+        ::setresuid(kNobody, kNobody, kNobody) != 0) {
+      report = std::string("E") + std::strerror(errno);
+    } else {
+      const absl::Status st = ReadLines(path).status;
+      report = "S" + std::to_string(static_cast<int>(st.code())) + " " + std::string(st.message());
+    }
+    for (size_t done = 0; done < report.size();) {
+      const ssize_t n = ::write(fds[1], report.data() + done, report.size() - done);
+      if (n <= 0) ::_exit(2);
+      done += static_cast<size_t>(n);
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string report;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) report.append(buf, n);
+  ::close(fds[0]);
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || report.empty()) {
+    *setup_error = "child failed (wait status " + std::to_string(wstatus) + ")";
+    return absl::OkStatus();
+  }
+  if (report[0] == 'E') {
+    *setup_error = "cannot drop privileges to uid 65534: " + report.substr(1);
+    return absl::OkStatus();
+  }
+  const size_t space = report.find(' ');
+  const int code = std::stoi(report.substr(1, space - 1));
+  return absl::Status(static_cast<absl::StatusCode>(code), report.substr(space + 1));
+}
+
 TEST(LineReaderTest, UnreadableFileIsPermissionDenied) {
-  if (::geteuid() == 0) GTEST_SKIP() << "running as root: file permissions are not enforced";
   TempFile f("data\n");
   ASSERT_EQ(::chmod(f.path().c_str(), 0), 0);
-  Lines lines = ReadLines(f.path());
-  EXPECT_EQ(lines.status.code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_THAT(Message(lines.status), HasSubstr(f.path()));
-  EXPECT_THAT(Message(lines.status), HasSubstr("Permission denied"));
+  std::string setup_error;
+  const absl::Status status = ReadAsUnprivileged(f.path(), &setup_error);
+  ASSERT_EQ(setup_error, "");
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(Message(status), HasSubstr(f.path()));
+  EXPECT_THAT(Message(status), HasSubstr("Permission denied"));
 }
 
 }  // namespace
