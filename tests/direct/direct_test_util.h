@@ -33,6 +33,24 @@ inline std::string TempPath(const std::string& name) {
   return p;
 }
 
+// An MSR Cambridge trace in a fresh temp file: `n` requests of 4 KiB, 1 ms
+// apart, streams 0..2 in turn, every `write_every`-th a write (0: none),
+// offsets stepping by 12 KiB from `first_offset`. Returns its path.
+inline std::string MsrTrace(const std::string& name, int n, int write_every,
+                            uint64_t first_offset = 0) {
+  const std::string path = TempPath(name);
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  for (int i = 0; i < n; ++i) {
+    const bool w = write_every > 0 && i % write_every == write_every - 1;
+    std::fprintf(out, "%llu,hm,%d,%s,%llu,4096,100\n",
+                 static_cast<unsigned long long>(128166385295514663ull + uint64_t(i) * 10000), i % 3,
+                 w ? "Write" : "Read",
+                 static_cast<unsigned long long>(first_offset + uint64_t(i) * 12288));
+  }
+  std::fclose(out);
+  return path;
+}
+
 // Byte at file offset `i` of pattern `seed`.
 inline uint8_t PatternByte(uint64_t i, uint32_t seed) {
   uint64_t x = (i / 8 + 1) * 0x9E3779B97F4A7C15ull ^ (uint64_t{seed} << 32 | seed);

@@ -24,6 +24,7 @@ namespace iosched {
 namespace {
 
 using ::testing::HasSubstr;
+using testing_direct::MsrTrace;
 using testing_direct::TempPath;
 
 const std::string kIosched = std::string(IOSCHED_BINARY_DIR) + "/bin/iosched";
@@ -31,20 +32,6 @@ const std::string kIosched = std::string(IOSCHED_BINARY_DIR) + "/bin/iosched";
 using testing_util::CliRun;
 
 CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
-
-// An MSR Cambridge trace: `n` requests of 4 KiB, 1 ms apart, every
-// `write_every`-th a write (0: none), offsets stepping by 12 KiB from
-// `first_offset`.
-std::string MsrTrace(const std::string& name, int n, int write_every, uint64_t first_offset = 0) {
-  const std::string path = TempPath(name);
-  std::ofstream out(path);
-  for (int i = 0; i < n; ++i) {
-    const bool w = write_every > 0 && i % write_every == write_every - 1;
-    out << 128166385295514663ull + uint64_t(i) * 10000 << ",hm," << (i % 3) << ","
-        << (w ? "Write" : "Read") << "," << first_offset + uint64_t(i) * 12288 << ",4096,100\n";
-  }
-  return path;
-}
 
 class ReplayCliTest : public ::testing::Test {
  protected:
