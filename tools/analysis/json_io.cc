@@ -12,6 +12,7 @@
 
 #include "json_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
