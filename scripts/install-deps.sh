@@ -11,7 +11,7 @@ packages=(
   libabsl-dev libboost-dev libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libgnuplot-iostream-dev gnuplot-nox
-  liburing-dev libcli11-dev
+  liburing-dev libcli11-dev nlohmann-json3-dev
   fio e2fsprogs gzip xz-utils bzip2 time   # gzip, xz, bzip2: compressed-trace tests
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets (fuzz/)
 )

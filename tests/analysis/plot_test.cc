@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// Plots (plot.h) and their JSON input (json_reader.h): the JSON reader on
+// Plots (plot.h) and their JSON input (json_io.h): the JSON reader on
 // good and bad documents, the bounded latency CDF, the compare JSON → plot
 // data round trip, and real gnuplot runs whose PNG and SVG files are
 // checked (signature, size, well-formed SVG with the expected series).
@@ -21,7 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "json_check.h"
-#include "json_reader.h"
+#include "json_io.h"
 #include "plot_test_util.h"
 #include "xml_check.h"
 
@@ -86,49 +86,75 @@ std::string CheckPlotFiles(const std::string& dir, const std::string& stem) {
 
 // ---- JSON reader ----
 
-TEST(JsonReader, ParsesValuesInOrder) {
-  absl::StatusOr<JsonValue> v = ParseJson(
+TEST(JsonReader, ParsesValuesInOrderWithTheirLines) {
+  absl::StatusOr<JsonDocument> doc = ParseJson(
       R"( {"a": 1.5, "b": [true, false, null], "c": {"x": "y\n\u00e9\ud83d\ude00"},
-           "d": -0, "e": 2e3, "a": 7} )",
+           "d": -0, "e": 2e3,
+           "f": 7
+           ,
+           "g": [1,
+                 2]} )",
       "doc");
-  ASSERT_TRUE(v.ok()) << v.status();
-  ASSERT_TRUE(v->is_object());
-  EXPECT_THAT(v->keys(), ::testing::ElementsAre("a", "b", "c", "d", "e", "a"));
-  EXPECT_EQ(v->Find("a")->number(), 1.5);  // the first of duplicate keys
-  ASSERT_TRUE(v->Find("b")->is_array());
-  EXPECT_EQ(v->Find("b")->size(), 3u);
-  EXPECT_TRUE(v->Find("b")->items()[0].boolean());
-  EXPECT_TRUE(v->Find("b")->items()[2].is_null());
-  EXPECT_EQ(v->Find("c")->Find("x")->string(), "y\n\xc3\xa9\xf0\x9f\x98\x80");
-  EXPECT_EQ(v->Find("e")->number(), 2000);
-  EXPECT_EQ(v->Find("missing"), nullptr);
-  EXPECT_EQ(v->Find("a")->Find("a"), nullptr);  // not an object
-  EXPECT_EQ(v->Find("c")->line(), 1);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  const Json& v = doc->root();
+  ASSERT_TRUE(v.is_object());
+  std::vector<std::string> keys;
+  for (const auto& [k, unused] : v.items()) keys.push_back(k);
+  EXPECT_THAT(keys, ::testing::ElementsAre("a", "b", "c", "d", "e", "f", "g"));
+  EXPECT_EQ(v["a"].get<double>(), 1.5);
+  ASSERT_TRUE(v["b"].is_array());
+  EXPECT_EQ(v["b"].size(), 3u);
+  EXPECT_TRUE(v["b"][0].get<bool>());
+  EXPECT_TRUE(v["b"][2].is_null());
+  EXPECT_EQ(v["c"]["x"].get<std::string>(), "y\n\xc3\xa9\xf0\x9f\x98\x80");
+  EXPECT_EQ(v["e"].get<double>(), 2000);
+  EXPECT_FALSE(v.contains("missing"));
+  // Lines: where each value starts (a number's lookahead may be a newline).
+  EXPECT_EQ(doc->Line(v), 1);
+  EXPECT_EQ(doc->Line(v["c"]), 1);
+  EXPECT_EQ(doc->Line(v["c"]["x"]), 1);
+  EXPECT_EQ(doc->Line(v["e"]), 2);
+  EXPECT_EQ(doc->Line(v["f"]), 3);
+  EXPECT_EQ(doc->Line(v["g"]), 5);
+  EXPECT_EQ(doc->Line(v["g"][1]), 6);
+  const Json elsewhere = 1;
+  EXPECT_EQ(doc->Line(elsewhere), 0);
+  // The document owns its tree: moving it keeps lines and references valid.
+  JsonDocument moved = *std::move(doc);
+  EXPECT_EQ(moved.Line(v["g"][1]), 6);
+  EXPECT_EQ(&moved.root(), &v);
 }
 
-TEST(JsonReader, ErrorsNameSourceAndLine) {
+TEST(JsonReader, ErrorsNameSourceLineAndColumn) {
   struct Case {
     const char* text;
     const char* want;
   };
   const Case cases[] = {
-      {"{\n\"a\": 1,\n\"b\": }", "doc:3: expected a value, got '}'"},
-      {"[1, 2", "doc:1: expected ',' or ']' in an array, got end of input"},
-      {"{\"a\" 1}", "doc:1: expected ':' after a member name, got '1}'"},
-      {"[01]", "doc:1: expected ',' or ']' in an array, got '1]'"},
-      {"[1.]", "doc:1: expected digits after '.', got ']'"},
-      {"[-]", "doc:1: expected a value, got '-]'"},
-      {"\"a\tb\"", "doc:1: expected no control characters inside a string, got byte 0x09"},
-      {"\"\\x\"", "doc:1: expected one of"},
-      {"\"\\ud800\"", "doc:1: expected a low surrogate"},
-      {"[1] [2]", "doc:1: expected end of document, got '[2]'"},
-      {"", "doc:1: expected a value, got end of input"},
-      {"[1e999]", "doc:1: expected a number within the range of a double"},
-      {"{1: 2}", "doc:1: expected a member name string, got '1: 2}'"},
+      {"{\n\"a\": 1,\n\"b\": }", "doc:3:6: syntax error while parsing value - unexpected '}'"},
+      {"[1, 2", "doc:1:6: syntax error while parsing array - unexpected end of input"},
+      {"{\"a\" 1}", "doc:1:6: syntax error while parsing object separator"},
+      {"[01]", "doc:1:3: syntax error while parsing array - unexpected number literal"},
+      {"[1.]", "doc:1:4: syntax error while parsing value - invalid number"},
+      {"[-]", "doc:1:3: syntax error while parsing value - invalid number"},
+      {"\"a\tb\"", "doc:1:3: syntax error while parsing value - invalid string: control character"},
+      {"\"\\x\"",
+       "doc:1:3: syntax error while parsing value - invalid string: forbidden character"},
+      {"\"\\ud800\"", "doc:1:8: syntax error while parsing value - invalid string: surrogate"},
+      {"[1] [2]", "doc:1:5: syntax error while parsing value - unexpected '['; expected end"},
+      {"", "doc:1:1: syntax error while parsing value - unexpected end of input"},
+      {"[1e999]", "doc:1:6: number overflow parsing '1e999'"},
+      {"{1: 2}", "doc:1:2: syntax error while parsing object key"},
+      {"[1,\n 2,\n \"\xff\"]",
+       "doc:3:3: syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last "
+       "read: '\"\\xff'"},
+      {"{\"a\": 1,\n \"a\": 2}", "doc:2:2: duplicate member name \"a\""},
+      {"{\"a\\\"\": 1, \"a\\\"\": 2}", "doc:1:12: duplicate member name \"a\\\"\""},
   };
   for (const Case& c : cases) {
-    absl::StatusOr<JsonValue> v = ParseJson(c.text, "doc");
+    absl::StatusOr<JsonDocument> v = ParseJson(c.text, "doc");
     ASSERT_FALSE(v.ok()) << c.text;
+    EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
     EXPECT_THAT(std::string(v.status().message()), HasSubstr(c.want)) << c.text;
     EXPECT_EQ(std::string(v.status().message()).find('\n'), std::string::npos);
   }
@@ -136,7 +162,7 @@ TEST(JsonReader, ErrorsNameSourceAndLine) {
 
 TEST(JsonReader, DepthIsBounded) {
   const std::string deep(100000, '[');
-  absl::StatusOr<JsonValue> v = ParseJson(deep, "deep");
+  absl::StatusOr<JsonDocument> v = ParseJson(deep, "deep");
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(std::string(v.status().message()), HasSubstr("nesting of at most 256"));
   const std::string ok = std::string(200, '[') + std::string(200, ']');
@@ -144,7 +170,7 @@ TEST(JsonReader, DepthIsBounded) {
 }
 
 TEST(JsonReader, MissingFileIsNamed) {
-  absl::StatusOr<JsonValue> v = ReadJsonFile("/nonexistent/results.json");
+  absl::StatusOr<JsonDocument> v = ReadJsonFile("/nonexistent/results.json");
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(std::string(v.status().message()), HasSubstr("/nonexistent/results.json"));
 }
@@ -193,9 +219,9 @@ TEST(PlotData, JsonRoundTripKeepsWhatPlotsNeed) {
   const std::string json = FormatCompareJson(r);
   std::string error;
   ASSERT_TRUE(testing_util::IsValidJson(json, &error)) << error;
-  absl::StatusOr<JsonValue> doc = ParseJson(json, "compare.json");
+  absl::StatusOr<JsonDocument> doc = ParseJson(json, "compare.json");
   ASSERT_TRUE(doc.ok()) << doc.status();
-  absl::StatusOr<PlotData> from_json = PlotDataFromJson(*doc, "compare.json");
+  absl::StatusOr<PlotData> from_json = PlotDataFromJson(*doc);
   ASSERT_TRUE(from_json.ok()) << from_json.status();
   const PlotData live = PlotDataFromCompare(r);
   EXPECT_EQ(from_json->disk, live.disk);
@@ -231,7 +257,7 @@ TEST(PlotData, JsonRoundTripKeepsWhatPlotsNeed) {
 }
 
 TEST(PlotData, OlderJsonWithoutPlotKeysStillReads) {
-  absl::StatusOr<JsonValue> doc = ParseJson(
+  absl::StatusOr<JsonDocument> doc = ParseJson(
       R"({"trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
           "disk_capacity_sectors": 2054864,
           "results": [{"elevator": "noop", "spec": "noop", "mb_s": 1.5, "iops": 10,
@@ -239,7 +265,7 @@ TEST(PlotData, OlderJsonWithoutPlotKeysStillReads) {
                        "streams": [{"id": 1, "bytes": 4096, "mb_s": 1.5}]}]})",
       "old.json");
   ASSERT_TRUE(doc.ok()) << doc.status();
-  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc, "old.json");
+  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc);
   ASSERT_TRUE(d.ok()) << d.status();
   ASSERT_EQ(d->runs.size(), 1u);
   EXPECT_FALSE(d->runs[0].has_cdf);
@@ -248,9 +274,9 @@ TEST(PlotData, OlderJsonWithoutPlotKeysStillReads) {
 }
 
 TEST(PlotData, JsonErrorsNameLineAndKey) {
-  absl::StatusOr<JsonValue> doc = ParseJson("{\"trace\": \"t\",\n\"disk\": 5}", "bad.json");
+  absl::StatusOr<JsonDocument> doc = ParseJson("{\"trace\": \"t\",\n\"disk\": 5}", "bad.json");
   ASSERT_TRUE(doc.ok());
-  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc, "bad.json");
+  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(std::string(d.status().message()),
             "bad.json:2: expected a string for \"disk\", got number");
@@ -262,7 +288,7 @@ TEST(PlotData, JsonErrorsNameLineAndKey) {
       "\"lat_p99_ms\": 1, \"fairness\": 1}]}",
       "bad.json");
   ASSERT_TRUE(doc.ok());
-  d = PlotDataFromJson(*doc, "bad.json");
+  d = PlotDataFromJson(*doc);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(std::string(d.status().message()),
             "bad.json:3: expected key \"mb_s\" in this object, got none");
@@ -347,14 +373,14 @@ TEST_F(PlotFiles, WindowLimitsHeadPosition) {
 }
 
 TEST_F(PlotFiles, OlderJsonSkipsWhatItLacks) {
-  absl::StatusOr<JsonValue> doc = ParseJson(
+  absl::StatusOr<JsonDocument> doc = ParseJson(
       R"({"trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
           "disk_capacity_sectors": 2054864,
           "results": [{"elevator": "noop", "spec": "noop", "mb_s": 1.5, "iops": 10,
                        "lat_p50_ms": 3, "lat_p99_ms": 9, "fairness": 1}]})",
       "old.json");
   ASSERT_TRUE(doc.ok());
-  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc, "old.json");
+  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc);
   ASSERT_TRUE(d.ok());
   const std::string dir = FreshDir("old");
   std::vector<PlotFile> files;
@@ -396,7 +422,7 @@ TEST(PlotCli, ErrorsAndExitCodes) {
   std::ofstream(bad) << "{\n\"trace\": \"x\",\n\"disk\": }\n";
   r = Iosched("plot " + bad + " --out " + dir);
   EXPECT_EQ(r.code, 1);
-  EXPECT_THAT(r.err, HasSubstr("bad.json:3: expected a value, got '}'"));
+  EXPECT_THAT(r.err, HasSubstr("bad.json:3:9: syntax error while parsing value - unexpected '}'"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   r = Iosched("plot " + bad + " --out " + dir + " --window 5:1");
   EXPECT_EQ(r.code, 2);

@@ -22,7 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "json_check.h"
-#include "json_reader.h"
+#include "json_io.h"
 #include "plot_test_util.h"
 #include "progress.h"
 #include "xml_check.h"
@@ -298,9 +298,10 @@ TEST_F(Report, MachineReadableFilesBeside) {
   const std::string json = ReadAll(files_->json);
   std::string error;
   ASSERT_TRUE(testing_util::IsValidJson(json, &error)) << error;
-  absl::StatusOr<JsonValue> doc = ParseJson(json, files_->json);
+  absl::StatusOr<JsonDocument> doc = ParseJson(json, files_->json);
   ASSERT_TRUE(doc.ok()) << doc.status();
-  ASSERT_EQ(doc->Find("results")->size(), 3u);
+  ASSERT_TRUE(doc->root().contains("results"));
+  ASSERT_EQ(doc->root()["results"].size(), 3u);
   const std::string csv = ReadAll(files_->csv);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
   EXPECT_EQ(csv.rfind("elevator,spec,requests,", 0), 0u);

@@ -20,7 +20,7 @@
 #include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "json_reader.h"
+#include "json_io.h"
 #include "plot_test_util.h"
 
 namespace iosched {
@@ -133,21 +133,23 @@ TEST(CompareFsTree, JsonHasEveryPointAndRun) {
   CliRun r = Iosched(std::string(kTree) +
                      "--fragmentation 0,1 --order path,physical --seed 3 --format json");
   ASSERT_EQ(r.code, 0) << r.err;
-  absl::StatusOr<JsonValue> doc = ParseJson(r.out, "stdout");
+  absl::StatusOr<JsonDocument> doc = ParseJson(r.out, "stdout");
   ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << r.out;
-  ASSERT_NE(doc->Find("experiment"), nullptr);
-  EXPECT_EQ(doc->Find("experiment")->string(), "fs-tree");
-  EXPECT_EQ(doc->Find("seed")->number(), 3);
-  const JsonValue* points = doc->Find("points");
-  ASSERT_NE(points, nullptr);
-  ASSERT_EQ(points->items().size(), 2u);
-  for (const JsonValue& p : points->items()) {
-    const JsonValue* runs = p.Find("runs");
-    ASSERT_NE(runs, nullptr);
-    ASSERT_EQ(runs->items().size(), 2u);
-    EXPECT_EQ(runs->items()[0].Find("order")->string(), "path");
-    EXPECT_EQ(runs->items()[1].Find("order")->string(), "physical");
-    EXPECT_GT(runs->items()[1].Find("total_s")->number(), 0);
+  const Json& root = doc->root();
+  ASSERT_TRUE(root.contains("experiment"));
+  EXPECT_EQ(root["experiment"].get<std::string>(), "fs-tree");
+  EXPECT_EQ(root["seed"].get<double>(), 3);
+  ASSERT_TRUE(root.contains("points"));
+  const Json& points = root["points"];
+  ASSERT_TRUE(points.is_array());
+  ASSERT_EQ(points.size(), 2u);
+  for (const Json& p : points) {
+    ASSERT_TRUE(p.contains("runs"));
+    const Json& runs = p["runs"];
+    ASSERT_EQ(runs.size(), 2u);
+    EXPECT_EQ(runs[0]["order"].get<std::string>(), "path");
+    EXPECT_EQ(runs[1]["order"].get<std::string>(), "physical");
+    EXPECT_GT(runs[1]["total_s"].get<double>(), 0);
   }
 }
 

@@ -16,7 +16,7 @@
 #include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "json_reader.h"
+#include "json_io.h"
 
 namespace iosched {
 namespace {
@@ -58,18 +58,20 @@ TEST(ValidateCli, JsonHasTheKeysAndReachesTheTarget) {
   if (!HaveFiles()) GTEST_SKIP() << "bundled DiskSim files not available";
   CliRun r = Iosched("validate --parv " + kParv + " --trace " + kTrace + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
-  absl::StatusOr<JsonValue> doc = ParseJson(r.out, "stdout");
+  absl::StatusOr<JsonDocument> doc = ParseJson(r.out, "stdout");
   ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << r.out;
-  for (const char* key : {"requests", "sim_mean_ms", "real_mean_ms", "rms_ms"}) {
-    const JsonValue* v = doc->Find(key);
-    ASSERT_NE(v, nullptr) << key;
-    EXPECT_TRUE(v->is_number()) << key;
+  const Json& root = doc->root();
+  for (const char* key : {"requests", "sim_mean_ms", "real_mean_ms", "rms_ms", "disk"}) {
+    ASSERT_TRUE(root.contains(key)) << key;
   }
-  EXPECT_EQ(doc->Find("requests")->number(), 9999);
-  EXPECT_NEAR(doc->Find("real_mean_ms")->number(), 15.298, 0.001);
-  EXPECT_NEAR(doc->Find("sim_mean_ms")->number(), 15.312, 0.01);
-  EXPECT_LE(doc->Find("rms_ms")->number(), 0.10);
-  EXPECT_EQ(doc->Find("disk")->string(), "HP_C2247A_validate");
+  for (const char* key : {"requests", "sim_mean_ms", "real_mean_ms", "rms_ms"}) {
+    EXPECT_TRUE(root[key].is_number()) << key;
+  }
+  EXPECT_EQ(root["requests"].get<double>(), 9999);
+  EXPECT_NEAR(root["real_mean_ms"].get<double>(), 15.298, 0.001);
+  EXPECT_NEAR(root["sim_mean_ms"].get<double>(), 15.312, 0.01);
+  EXPECT_LE(root["rms_ms"].get<double>(), 0.10);
+  EXPECT_EQ(root["disk"].get<std::string>(), "HP_C2247A_validate");
   // Unmodelled parameters are warnings on stderr, one line each.
   EXPECT_THAT(r.err, HasSubstr("iosched: warning: "));
   EXPECT_THAT(r.err, HasSubstr("Avg sectors per cylinder"));
@@ -160,10 +162,12 @@ TEST(CompareParvCli, UsesTheImportedDrive) {
   CliRun r = Iosched("compare " + kTrace + " --parv " + kParv +
                      " --elevators noop --mode closed --max-requests 300 --format json -q");
   ASSERT_EQ(r.code, 0) << r.err;
-  absl::StatusOr<JsonValue> doc = ParseJson(r.out, "stdout");
+  absl::StatusOr<JsonDocument> doc = ParseJson(r.out, "stdout");
   ASSERT_TRUE(doc.ok()) << doc.status();
-  EXPECT_EQ(doc->Find("disk")->string(), "HP_C2247A_validate");
-  EXPECT_EQ(doc->Find("disk_capacity_sectors")->number(), 2054864);
+  const Json& root = doc->root();
+  ASSERT_TRUE(root.contains("disk") && root.contains("disk_capacity_sectors")) << r.out;
+  EXPECT_EQ(root["disk"].get<std::string>(), "HP_C2247A_validate");
+  EXPECT_EQ(root["disk_capacity_sectors"].get<double>(), 2054864);
   EXPECT_THAT(r.err, HasSubstr("iosched: warning: "));
   // --disk and --parv exclude each other; a bad file is a runtime error.
   EXPECT_EQ(Iosched("compare " + kTrace + " --parv " + kParv + " --disk ssd -q").code, 2);

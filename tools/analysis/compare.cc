@@ -13,7 +13,7 @@
 #include "iosched/registry.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace.h"
-#include "json_writer.h"
+#include "json_io.h"
 #include "plot.h"
 
 namespace iosched {
@@ -153,7 +153,7 @@ absl::StatusOr<CompareResult> RunCompare(const CompareOptions& options) {
   for (const std::string& spec : SpecsOf(options)) {
     IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<TracePipeline> reader, OpenCompareTrace(options));
     IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<DiskModel> disk,
-                     imported ? MakeHddModel(*imported) : MakeDiskModel(options.disk));
+                             imported ? MakeHddModel(*imported) : MakeDiskModel(options.disk));
     ElevatorEnv env;
     env.rotational = disk->rotational();
     env.device_depth = replay.depth;
@@ -219,7 +219,7 @@ std::string FormatCompareCsv(const CompareResult& r) {
       if (c.integer) {
         absl::StrAppend(&s, ",", static_cast<uint64_t>(v));
       } else {
-        absl::StrAppend(&s, ",", absl::StrFormat("%.6g", v));
+        absl::StrAppend(&s, ",", FormatDouble(v));
       }
     }
     s += "\n";
@@ -228,67 +228,59 @@ std::string FormatCompareCsv(const CompareResult& r) {
 }
 
 std::string FormatCompareJson(const CompareResult& r) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Field("trace", r.trace);
-  w.Field("trace_format", r.trace_format);
-  w.Field("time_unit", r.time_unit);
-  w.Field("disk", r.disk);
-  w.Field("disk_capacity_sectors", r.disk_capacity_sectors);
-  w.Field("mode", ModeName(r.options.replay.mode));
-  w.Field("time_scale", r.options.replay.time_scale);
-  w.Field("depth", r.options.replay.depth);
-  w.Field("fit", FitName(r.options.replay.fit));
-  w.Field("bad_lines", r.bad_lines);
-  w.Field("out_of_order", r.trace_stats.out_of_order);
-  w.Key("results");
-  w.BeginArray();
+  Json doc;
+  doc["trace"] = r.trace;
+  doc["trace_format"] = r.trace_format;
+  doc["time_unit"] = r.time_unit;
+  doc["disk"] = r.disk;
+  doc["disk_capacity_sectors"] = r.disk_capacity_sectors;
+  doc["mode"] = ModeName(r.options.replay.mode);
+  doc["time_scale"] = r.options.replay.time_scale;
+  doc["depth"] = r.options.replay.depth;
+  doc["fit"] = FitName(r.options.replay.fit);
+  doc["bad_lines"] = r.bad_lines;
+  doc["out_of_order"] = r.trace_stats.out_of_order;
+  Json& results = doc["results"] = Json::array();
   for (const CompareRun& run : r.runs) {
-    w.BeginObject();
-    w.Field("elevator", run.elevator);
-    w.Field("spec", run.spec);
+    Json j;
+    j["elevator"] = run.elevator;
+    j["spec"] = run.spec;
     for (const Column& c : Columns()) {
       const double v = c.get(run.result);
       if (c.integer) {
-        w.Field(c.key, static_cast<uint64_t>(v));
+        j[c.key] = static_cast<uint64_t>(v);
       } else {
-        w.Field(c.key, v);
+        j[c.key] = v;
       }
     }
     const Summary& x = run.result.summary;
-    w.Field("errors", x.errors);
-    w.Field("out_of_range", run.result.out_of_range);
-    w.Field("cache_hits", run.result.cache_hits);
+    j["errors"] = x.errors;
+    j["out_of_range"] = run.result.out_of_range;
+    j["cache_hits"] = run.result.cache_hits;
     // The headline elevator counters, also at the top level of the result
     // (only for elevators that count them; every counter is in "counters").
     for (const char* key : {"antic_hits", "antic_timeouts", "expired_served"}) {
       for (const auto& [k, v] : x.elevator_counters) {
-        if (k == key) w.Field(k, v);
+        if (k == key) j[k] = v;
       }
     }
-    w.Key("streams");
-    w.BeginArray();
+    Json& streams = j["streams"] = Json::array();
     for (const StreamSummary& st : x.streams) {
-      w.BeginObject();
-      w.Field("id", st.id);
-      w.Field("requests", st.count);
-      w.Field("bytes", st.bytes);
-      w.Field("mb_s", st.mb_s);
-      w.Field("lat_mean_ms", st.lat_mean_ms);
-      w.Field("lat_max_ms", st.lat_max_ms);
-      w.EndObject();
+      Json s;
+      s["id"] = st.id;
+      s["requests"] = st.count;
+      s["bytes"] = st.bytes;
+      s["mb_s"] = st.mb_s;
+      s["lat_mean_ms"] = st.lat_mean_ms;
+      s["lat_max_ms"] = st.lat_max_ms;
+      streams.push_back(std::move(s));
     }
-    w.EndArray();
-    w.Key("counters");
-    w.BeginObject();
-    for (const auto& [k, v] : x.elevator_counters) w.Field(k, v);
-    w.EndObject();
-    WritePlotJson(run.result, w);  // "latency_cdf", "head_trace" (plot.h)
-    w.EndObject();
+    Json& counters = j["counters"] = Json::object();
+    for (const auto& [k, v] : x.elevator_counters) counters[k] = v;
+    AddPlotJson(run.result, j);  // "latency_cdf", "head_trace" (plot.h)
+    results.push_back(std::move(j));
   }
-  w.EndArray();
-  w.EndObject();
-  return w.str() + "\n";
+  return DumpJson(doc);
 }
 
 }  // namespace iosched

@@ -15,7 +15,7 @@
 #include "iosched/disk_model.h"
 #include "iosched/disksim.h"
 #include "iosched/status_macros.h"
-#include "json_writer.h"
+#include "json_io.h"
 
 namespace iosched {
 namespace {
@@ -165,52 +165,44 @@ std::string FormatFsSweepCsv(const FsSweepResult& r) {
 
 std::string FormatFsSweepJson(const FsSweepResult& r) {
   const FsSweepOptions& o = r.options;
-  JsonWriter w;
-  w.BeginObject();
-  w.Field("experiment", "fs-tree");
-  w.Field("disk", r.disk);
-  w.Field("files", o.files);
-  w.Field("dirs", o.dirs);
-  w.Field("fanout", o.fanout);
-  w.Field("min_file_kb", o.min_file_kb);
-  w.Field("max_file_kb", o.max_file_kb);
-  w.Field("total_bytes", r.total_bytes);
-  w.Field("request_kb", o.request_kb);
-  w.Field("depth", o.depth);
-  w.Field("jump_groups", o.jump_groups);
-  w.Field("seed", o.seed);
-  w.Key("orders");
-  w.BeginArray();
-  for (FsOrder order : o.orders) w.String(FsOrderName(order));
-  w.EndArray();
-  w.Key("points");
-  w.BeginArray();
+  Json doc;
+  doc["experiment"] = "fs-tree";
+  doc["disk"] = r.disk;
+  doc["files"] = o.files;
+  doc["dirs"] = o.dirs;
+  doc["fanout"] = o.fanout;
+  doc["min_file_kb"] = o.min_file_kb;
+  doc["max_file_kb"] = o.max_file_kb;
+  doc["total_bytes"] = r.total_bytes;
+  doc["request_kb"] = o.request_kb;
+  doc["depth"] = o.depth;
+  doc["jump_groups"] = o.jump_groups;
+  doc["seed"] = o.seed;
+  Json& orders = doc["orders"] = Json::array();
+  for (FsOrder order : o.orders) orders.push_back(FsOrderName(order));
+  Json& points = doc["points"] = Json::array();
   for (const FsSweepPoint& p : r.points) {
-    w.BeginObject();
-    w.Field("fragmentation", p.fragmentation);
-    w.Field("extents_per_file", p.extents_per_file);
-    w.Key("runs");
-    w.BeginArray();
+    Json point;
+    point["fragmentation"] = p.fragmentation;
+    point["extents_per_file"] = p.extents_per_file;
+    Json& runs = point["runs"] = Json::array();
     for (const FsWorkloadResult& run : p.runs) {
-      w.BeginObject();
-      w.Field("order", FsOrderName(run.order));
-      w.Field("elevator", run.elevator);
-      w.Field("requests", run.requests);
-      w.Field("total_s", Seconds(run.total));
-      w.Field("seek_s", Seconds(run.seek));
-      w.Field("rotation_s", Seconds(run.rotation));
-      w.Field("transfer_s", Seconds(run.transfer));
-      w.Field("mb_s", run.summary.all.mb_s);
-      w.Field("seek_mean_sectors", run.summary.seek_mean_sectors);
-      w.Field("cache_hits", run.cache_hits);
-      w.EndObject();
+      Json j;
+      j["order"] = FsOrderName(run.order);
+      j["elevator"] = run.elevator;
+      j["requests"] = run.requests;
+      j["total_s"] = Seconds(run.total);
+      j["seek_s"] = Seconds(run.seek);
+      j["rotation_s"] = Seconds(run.rotation);
+      j["transfer_s"] = Seconds(run.transfer);
+      j["mb_s"] = run.summary.all.mb_s;
+      j["seek_mean_sectors"] = run.summary.seek_mean_sectors;
+      j["cache_hits"] = run.cache_hits;
+      runs.push_back(std::move(j));
     }
-    w.EndArray();
-    w.EndObject();
+    points.push_back(std::move(point));
   }
-  w.EndArray();
-  w.EndObject();
-  return w.str() + "\n";
+  return DumpJson(doc);
 }
 
 absl::Status WriteFsSweepPlot(const FsSweepResult& r, const std::string& dir,

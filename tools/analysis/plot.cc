@@ -400,127 +400,151 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
 }
 
 // Helpers for PlotDataFromJson: "SOURCE:LINE: expected …, got …".
-absl::Status Expected(std::string_view source, const JsonValue& at, std::string_view what,
+absl::Status Expected(const JsonDocument& doc, const Json& at, std::string_view what,
                       std::string_view got) {
   return absl::InvalidArgumentError(
-      absl::StrCat(Sv(source), ":", at.line(), ": expected ", Sv(what), ", got ", Sv(got)));
+      absl::StrCat(doc.source(), ":", doc.Line(at), ": expected ", Sv(what), ", got ", Sv(got)));
 }
 
-absl::StatusOr<const JsonValue*> Member(std::string_view source, const JsonValue& obj,
-                                        std::string_view key, JsonValue::Type type) {
-  const JsonValue* v = obj.Find(key);
+enum class Kind { kBool, kNumber, kString, kArray };
+
+bool IsKind(const Json& v, Kind kind) {
+  switch (kind) {
+    case Kind::kBool:
+      return v.is_boolean();
+    case Kind::kNumber:
+      return v.is_number();
+    case Kind::kString:
+      return v.is_string();
+    case Kind::kArray:
+      return v.is_array();
+  }
+  return false;
+}
+
+const char* KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kBool:
+      return "bool";
+    case Kind::kNumber:
+      return "number";
+    case Kind::kString:
+      return "string";
+    case Kind::kArray:
+      return "array";
+  }
+  return "?";
+}
+
+// The member `key` of the object `obj` (nullptr if absent).
+const Json* Find(const Json& obj, std::string_view key) {
+  const auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+absl::StatusOr<const Json*> Member(const JsonDocument& doc, const Json& obj, std::string_view key,
+                                   Kind kind) {
+  const Json* v = Find(obj, key);
   if (v == nullptr) {
-    return Expected(source, obj, absl::StrCat("key \"", Sv(key), "\" in this object"), "none");
+    return Expected(doc, obj, absl::StrCat("key \"", Sv(key), "\" in this object"), "none");
   }
   // Numbers written as null (NaN or infinity) read as 0.
-  if (v->type() != type && !(type == JsonValue::Type::kNumber && v->is_null())) {
-    return Expected(source, *v,
-                    absl::StrCat("a ", JsonValue::TypeName(type), " for \"", Sv(key), "\""),
-                    JsonValue::TypeName(v->type()));
+  if (!IsKind(*v, kind) && !(kind == Kind::kNumber && v->is_null())) {
+    return Expected(doc, *v, absl::StrCat("a ", KindName(kind), " for \"", Sv(key), "\""),
+                    JsonTypeName(*v));
   }
   return v;
 }
 
-absl::StatusOr<double> Number(std::string_view source, const JsonValue& obj, std::string_view key) {
-  IOSCHED_ASSIGN_OR_RETURN(const JsonValue* v, Member(source, obj, key, JsonValue::Type::kNumber));
-  return v->number();
+double NumberOf(const Json& v) { return v.is_number() ? v.get<double>() : 0.0; }
+
+absl::StatusOr<double> Number(const JsonDocument& doc, const Json& obj, std::string_view key) {
+  IOSCHED_ASSIGN_OR_RETURN(const Json* v, Member(doc, obj, key, Kind::kNumber));
+  return NumberOf(*v);
 }
 
-absl::StatusOr<std::string> String(std::string_view source, const JsonValue& obj,
-                                   std::string_view key) {
-  IOSCHED_ASSIGN_OR_RETURN(const JsonValue* v, Member(source, obj, key, JsonValue::Type::kString));
-  return v->string();
+absl::StatusOr<std::string> String(const JsonDocument& doc, const Json& obj, std::string_view key) {
+  IOSCHED_ASSIGN_OR_RETURN(const Json* v, Member(doc, obj, key, Kind::kString));
+  return v->get<std::string>();
 }
 
 // [[a, b], …] → pairs of numbers.
-absl::Status Pairs(std::string_view source, const JsonValue& arr, std::string_view key,
+absl::Status Pairs(const JsonDocument& doc, const Json& arr, std::string_view key,
                    std::vector<std::pair<double, double>>* out) {
   if (!arr.is_array()) {
-    return Expected(source, arr, absl::StrCat("an array for \"", Sv(key), "\""),
-                    JsonValue::TypeName(arr.type()));
+    return Expected(doc, arr, absl::StrCat("an array for \"", Sv(key), "\""), JsonTypeName(arr));
   }
   out->reserve(arr.size());
-  for (const JsonValue& p : arr.items()) {
-    if (!p.is_array() || p.size() != 2 || !p.items()[0].is_number() || !p.items()[1].is_number()) {
-      return Expected(
-          source, p, absl::StrCat("a [number, number] pair in \"", Sv(key), "\""),
-          p.is_array() ? absl::StrCat("an array of ", p.size()) : JsonValue::TypeName(p.type()));
+  for (const Json& p : arr) {
+    if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number()) {
+      return Expected(doc, p, absl::StrCat("a [number, number] pair in \"", Sv(key), "\""),
+                      p.is_array() ? absl::StrCat("an array of ", p.size()) : JsonTypeName(p));
     }
-    out->emplace_back(p.items()[0].number(), p.items()[1].number());
+    out->emplace_back(p[0].get<double>(), p[1].get<double>());
   }
   return absl::OkStatus();
 }
 
-absl::Status ReadCdf(std::string_view source, const JsonValue& v, LatencyCdf* c) {
+absl::Status ReadCdf(const JsonDocument& doc, const Json& v, LatencyCdf* c) {
   if (!v.is_object()) {
-    return Expected(source, v, "an object with count, p50_ms, p99_ms, points",
-                    JsonValue::TypeName(v.type()));
+    return Expected(doc, v, "an object with count, p50_ms, p99_ms, points", JsonTypeName(v));
   }
-  IOSCHED_ASSIGN_OR_RETURN(double count, Number(source, v, "count"));
-  IOSCHED_ASSIGN_OR_RETURN(c->p50_ms, Number(source, v, "p50_ms"));
-  IOSCHED_ASSIGN_OR_RETURN(c->p99_ms, Number(source, v, "p99_ms"));
-  IOSCHED_ASSIGN_OR_RETURN(const JsonValue* pts, Member(source, v, "points", JsonValue::Type::kArray));
+  IOSCHED_ASSIGN_OR_RETURN(double count, Number(doc, v, "count"));
+  IOSCHED_ASSIGN_OR_RETURN(c->p50_ms, Number(doc, v, "p50_ms"));
+  IOSCHED_ASSIGN_OR_RETURN(c->p99_ms, Number(doc, v, "p99_ms"));
+  IOSCHED_ASSIGN_OR_RETURN(const Json* pts, Member(doc, v, "points", Kind::kArray));
   c->count = static_cast<uint64_t>(std::max(0.0, count));
-  return Pairs(source, *pts, "points", &c->points);
+  return Pairs(doc, *pts, "points", &c->points);
 }
 
-absl::Status ReadRun(std::string_view source, const JsonValue& v, PlotRun* r) {
-  if (!v.is_object()) {
-    return Expected(source, v, "an object in \"results\"", JsonValue::TypeName(v.type()));
-  }
-  IOSCHED_ASSIGN_OR_RETURN(r->elevator, String(source, v, "elevator"));
-  IOSCHED_ASSIGN_OR_RETURN(r->spec, String(source, v, "spec"));
-  IOSCHED_ASSIGN_OR_RETURN(r->mb_s, Number(source, v, "mb_s"));
-  IOSCHED_ASSIGN_OR_RETURN(r->iops, Number(source, v, "iops"));
-  IOSCHED_ASSIGN_OR_RETURN(r->lat_p50_ms, Number(source, v, "lat_p50_ms"));
-  IOSCHED_ASSIGN_OR_RETURN(r->lat_p99_ms, Number(source, v, "lat_p99_ms"));
-  IOSCHED_ASSIGN_OR_RETURN(r->fairness, Number(source, v, "fairness"));
-  if (const JsonValue* streams = v.Find("streams"); streams != nullptr) {
+absl::Status ReadRun(const JsonDocument& doc, const Json& v, PlotRun* r) {
+  if (!v.is_object()) return Expected(doc, v, "an object in \"results\"", JsonTypeName(v));
+  IOSCHED_ASSIGN_OR_RETURN(r->elevator, String(doc, v, "elevator"));
+  IOSCHED_ASSIGN_OR_RETURN(r->spec, String(doc, v, "spec"));
+  IOSCHED_ASSIGN_OR_RETURN(r->mb_s, Number(doc, v, "mb_s"));
+  IOSCHED_ASSIGN_OR_RETURN(r->iops, Number(doc, v, "iops"));
+  IOSCHED_ASSIGN_OR_RETURN(r->lat_p50_ms, Number(doc, v, "lat_p50_ms"));
+  IOSCHED_ASSIGN_OR_RETURN(r->lat_p99_ms, Number(doc, v, "lat_p99_ms"));
+  IOSCHED_ASSIGN_OR_RETURN(r->fairness, Number(doc, v, "fairness"));
+  if (const Json* streams = Find(v, "streams"); streams != nullptr) {
     if (!streams->is_array()) {
-      return Expected(source, *streams, "an array for \"streams\"",
-                      JsonValue::TypeName(streams->type()));
+      return Expected(doc, *streams, "an array for \"streams\"", JsonTypeName(*streams));
     }
-    for (const JsonValue& s : streams->items()) {
-      if (!s.is_object()) {
-        return Expected(source, s, "an object in \"streams\"", JsonValue::TypeName(s.type()));
-      }
+    for (const Json& s : *streams) {
+      if (!s.is_object()) return Expected(doc, s, "an object in \"streams\"", JsonTypeName(s));
       StreamShare share;
-      IOSCHED_ASSIGN_OR_RETURN(double id, Number(source, s, "id"));
-      IOSCHED_ASSIGN_OR_RETURN(double bytes, Number(source, s, "bytes"));
-      IOSCHED_ASSIGN_OR_RETURN(share.mb_s, Number(source, s, "mb_s"));
+      IOSCHED_ASSIGN_OR_RETURN(double id, Number(doc, s, "id"));
+      IOSCHED_ASSIGN_OR_RETURN(double bytes, Number(doc, s, "bytes"));
+      IOSCHED_ASSIGN_OR_RETURN(share.mb_s, Number(doc, s, "mb_s"));
       share.id = static_cast<uint32_t>(id);
       share.bytes = static_cast<uint64_t>(bytes);
       r->streams.push_back(share);
     }
   }
-  if (const JsonValue* cdf = v.Find("latency_cdf"); cdf != nullptr) {
+  if (const Json* cdf = Find(v, "latency_cdf"); cdf != nullptr) {
     if (!cdf->is_object()) {
-      return Expected(source, *cdf, "an object for \"latency_cdf\"",
-                      JsonValue::TypeName(cdf->type()));
+      return Expected(doc, *cdf, "an object for \"latency_cdf\"", JsonTypeName(*cdf));
     }
     for (int op = 0; op < 3; ++op) {
-      if (const JsonValue* c = cdf->Find(kOpNames[op]); c != nullptr) {
-        IOSCHED_RETURN_IF_ERROR(ReadCdf(source, *c, &r->cdf[op]));
+      if (const Json* c = Find(*cdf, kOpNames[op]); c != nullptr) {
+        IOSCHED_RETURN_IF_ERROR(ReadCdf(doc, *c, &r->cdf[op]));
       }
     }
     r->has_cdf = true;
   }
-  if (const JsonValue* head = v.Find("head_trace"); head != nullptr) {
+  if (const Json* head = Find(v, "head_trace"); head != nullptr) {
     if (!head->is_object()) {
-      return Expected(source, *head, "an object for \"head_trace\"",
-                      JsonValue::TypeName(head->type()));
+      return Expected(doc, *head, "an object for \"head_trace\"", JsonTypeName(*head));
     }
-    IOSCHED_ASSIGN_OR_RETURN(const JsonValue* complete,
-                     Member(source, *head, "complete", JsonValue::Type::kBool));
-    IOSCHED_ASSIGN_OR_RETURN(const JsonValue* pts,
-                     Member(source, *head, "points", JsonValue::Type::kArray));
+    IOSCHED_ASSIGN_OR_RETURN(const Json* complete, Member(doc, *head, "complete", Kind::kBool));
+    IOSCHED_ASSIGN_OR_RETURN(const Json* pts, Member(doc, *head, "points", Kind::kArray));
     std::vector<std::pair<double, double>> raw;
-    IOSCHED_RETURN_IF_ERROR(Pairs(source, *pts, "head_trace.points", &raw));
+    IOSCHED_RETURN_IF_ERROR(Pairs(doc, *pts, "head_trace.points", &raw));
     r->head.reserve(raw.size());
     for (const auto& [ns, sector] : raw) {
       r->head.emplace_back(ns / 1e9, static_cast<uint64_t>(std::max(0.0, sector)));
     }
-    r->head_complete = complete->boolean();
+    r->head_complete = complete->get<bool>();
     r->has_head = true;
   }
   return absl::OkStatus();
@@ -628,67 +652,49 @@ PlotData PlotDataFromCompare(const CompareResult& r) {
   return d;
 }
 
-absl::StatusOr<PlotData> PlotDataFromJson(const JsonValue& doc, std::string_view source) {
-  if (!doc.is_object()) {
-    return Expected(source, doc, "an object (iosched compare --format json)",
-                    JsonValue::TypeName(doc.type()));
+absl::StatusOr<PlotData> PlotDataFromJson(const JsonDocument& doc) {
+  const Json& root = doc.root();
+  if (!root.is_object()) {
+    return Expected(doc, root, "an object (iosched compare --format json)", JsonTypeName(root));
   }
   PlotData d;
-  IOSCHED_ASSIGN_OR_RETURN(d.trace, String(source, doc, "trace"));
-  IOSCHED_ASSIGN_OR_RETURN(d.disk, String(source, doc, "disk"));
-  IOSCHED_ASSIGN_OR_RETURN(d.mode, String(source, doc, "mode"));
-  IOSCHED_ASSIGN_OR_RETURN(double depth, Number(source, doc, "depth"));
-  IOSCHED_ASSIGN_OR_RETURN(double capacity, Number(source, doc, "disk_capacity_sectors"));
+  IOSCHED_ASSIGN_OR_RETURN(d.trace, String(doc, root, "trace"));
+  IOSCHED_ASSIGN_OR_RETURN(d.disk, String(doc, root, "disk"));
+  IOSCHED_ASSIGN_OR_RETURN(d.mode, String(doc, root, "mode"));
+  IOSCHED_ASSIGN_OR_RETURN(double depth, Number(doc, root, "depth"));
+  IOSCHED_ASSIGN_OR_RETURN(double capacity, Number(doc, root, "disk_capacity_sectors"));
   d.depth = static_cast<uint32_t>(std::max(0.0, depth));
   d.capacity_sectors = static_cast<uint64_t>(std::max(0.0, capacity));
-  IOSCHED_ASSIGN_OR_RETURN(const JsonValue* results,
-                   Member(source, doc, "results", JsonValue::Type::kArray));
-  for (const JsonValue& v : results->items()) {
+  IOSCHED_ASSIGN_OR_RETURN(const Json* results, Member(doc, root, "results", Kind::kArray));
+  for (const Json& v : *results) {
     PlotRun r;
-    IOSCHED_RETURN_IF_ERROR(ReadRun(source, v, &r));
+    IOSCHED_RETURN_IF_ERROR(ReadRun(doc, v, &r));
     d.runs.push_back(std::move(r));
   }
   return d;
 }
 
-void WritePlotJson(const ReplayResult& result, JsonWriter& w) {
+void AddPlotJson(const ReplayResult& result, Json& run) {
   LatencyHistogram all = result.latency[0];
   all.Merge(result.latency[1]);
   const LatencyHistogram* hist[3] = {&all, &result.latency[0], &result.latency[1]};
-  w.Key("latency_cdf");
-  w.BeginObject();
+  Json& cdfs = run["latency_cdf"] = Json::object();
   for (int op = 0; op < 3; ++op) {
     const LatencyCdf c = MakeLatencyCdf(*hist[op]);
-    w.Key(kOpNames[op]);
-    w.BeginObject();
-    w.Field("count", c.count);
-    w.Field("p50_ms", c.p50_ms);
-    w.Field("p99_ms", c.p99_ms);
-    w.Key("points");
-    w.BeginArray();
-    for (const auto& [ms, frac] : c.points) {
-      w.BeginArray();
-      w.Double(ms);
-      w.Double(frac);
-      w.EndArray();
-    }
-    w.EndArray();
-    w.EndObject();
+    Json& j = cdfs[kOpNames[op]];
+    j["count"] = c.count;
+    j["p50_ms"] = c.p50_ms;
+    j["p99_ms"] = c.p99_ms;
+    Json& points = j["points"] = Json::array();
+    for (const auto& [ms, frac] : c.points) points.push_back(Json::array({ms, frac}));
   }
-  w.EndObject();
-  w.Key("head_trace");
-  w.BeginObject();
-  w.Field("complete", result.head_trace.size() >= result.summary.issued);
-  w.Key("points");
-  w.BeginArray();
+  Json& head = run["head_trace"] = Json::object();
+  head["complete"] = result.head_trace.size() >= result.summary.issued;
+  Json& points = head["points"] = Json::array();
+  points.get_ref<Json::array_t&>().reserve(result.head_trace.size());
   for (const auto& [t, sector] : result.head_trace) {
-    w.BeginArray();
-    w.Int(t.count());
-    w.UInt(sector);
-    w.EndArray();
+    points.push_back(Json::array({static_cast<int64_t>(t.count()), sector}));
   }
-  w.EndArray();
-  w.EndObject();
 }
 
 absl::Status WritePlots(const PlotData& d, const PlotOptions& o, const std::string& dir,

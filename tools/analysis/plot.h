@@ -20,7 +20,7 @@
 //
 // The plots are drawn from PlotData, which comes either from a live
 // comparison (PlotDataFromCompare) or from the JSON document `iosched
-// compare --format json` writes (PlotDataFromJson); WritePlotJson adds the
+// compare --format json` writes (PlotDataFromJson); AddPlotJson adds the
 // keys the plots need to that document:
 //
 //   "latency_cdf": {"all"|"read"|"write": {"count": N, "p50_ms": x,
@@ -56,8 +56,7 @@
 #include "absl/status/statusor.h"
 #include "compare.h"
 #include "iosched/histogram.h"
-#include "json_reader.h"
-#include "json_writer.h"
+#include "json_io.h"
 
 namespace iosched {
 
@@ -128,11 +127,14 @@ PlotData PlotDataFromCompare(const CompareResult& result);
 
 // Reads a document written by FormatCompareJson. Missing plot keys (older
 // documents) leave has_cdf/has_head false; a missing or mistyped core key is
-// InvalidArgument "SOURCE:LINE: expected …, got …".
-absl::StatusOr<PlotData> PlotDataFromJson(const JsonValue& doc, std::string_view source);
+// InvalidArgument "SOURCE:LINE: expected …, got …", where LINE is where the
+// offending value (or the object missing a key) starts. A number written as
+// null (NaN or infinity, see json_io.h) reads as 0.
+absl::StatusOr<PlotData> PlotDataFromJson(const JsonDocument& doc);
 
-// Appends "latency_cdf" and "head_trace" to the result object being written.
-void WritePlotJson(const ReplayResult& result, JsonWriter& w);
+// Adds "latency_cdf" and "head_trace" to `run`, the result object being
+// written (after its other members).
+void AddPlotJson(const ReplayResult& result, Json& run);
 
 // Writes every plot that has data into `dir` (created if missing). Appends
 // the plots written to *files and one line per plot skipped (and why) to

@@ -19,7 +19,7 @@
 #include "iosched/status_macros.h"
 #include "iosched/trace_pipeline.h"
 #include "iosched/trace_stats.h"
-#include "json_writer.h"
+#include "json_io.h"
 #include "trace_options.h"
 
 namespace iosched {
@@ -132,73 +132,67 @@ std::string FormatText(const InfoFlags& f, const TracePipeline& p, const TraceSt
 }
 
 std::string FormatJson(const InfoFlags& f, const TracePipeline& p, const TraceStats& s) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Field("trace", f.trace);
-  w.Field("inputs", static_cast<uint64_t>(p.inputs()));
-  w.Field("format", p.format());
-  w.Field("time_unit", p.time_unit());
-  w.Field("compression", p.compression());
-  w.Field("records", s.records);
-  w.Field("reads", s.reads);
-  w.Field("writes", s.writes);
-  w.Field("read_bytes", s.read_bytes);
-  w.Field("write_bytes", s.write_bytes);
-  w.Field("duration_ns", s.duration_ns());
-  w.Field("min_time_ns", s.min_time_ns);
-  w.Field("min_offset", s.min_offset);
-  w.Field("max_end", s.max_end);
-  w.Field("min_length", s.min_length);
-  w.Field("max_length", s.max_length);
-  w.Key("size_histogram");
-  w.BeginArray();
+  Json j;
+  j["trace"] = f.trace;
+  j["inputs"] = static_cast<uint64_t>(p.inputs());
+  j["format"] = std::string(p.format());
+  j["time_unit"] = std::string(p.time_unit());
+  j["compression"] = std::string(p.compression());
+  j["records"] = s.records;
+  j["reads"] = s.reads;
+  j["writes"] = s.writes;
+  j["read_bytes"] = s.read_bytes;
+  j["write_bytes"] = s.write_bytes;
+  j["duration_ns"] = s.duration_ns();
+  j["min_time_ns"] = s.min_time_ns;
+  j["min_offset"] = s.min_offset;
+  j["max_end"] = s.max_end;
+  j["min_length"] = s.min_length;
+  j["max_length"] = s.max_length;
+  Json& sizes = j["size_histogram"] = Json::array();
   for (int k = 0; k < kSizeBuckets; ++k) {
     if (s.size_histogram[k] == 0) continue;
-    w.BeginObject();
-    w.Field("min_bytes", uint64_t{1} << k);
-    w.Field("count", s.size_histogram[k]);
-    w.EndObject();
+    Json bucket;
+    bucket["min_bytes"] = uint64_t{1} << k;
+    bucket["count"] = s.size_histogram[k];
+    sizes.push_back(std::move(bucket));
   }
-  w.EndArray();
-  w.Field("sequential_per_stream", s.sequential_per_stream);
-  w.Field("sequential_global", s.sequential_global);
-  w.Field("out_of_order", s.out_of_order);
-  w.Field("with_stream", s.with_stream);
-  w.Field("with_response", s.with_response);
-  w.Field("with_think", s.with_think);
-  w.Field("stream_count", static_cast<uint64_t>(s.streams.size()));
-  w.Key("streams");
-  w.BeginArray();
+  j["sequential_per_stream"] = s.sequential_per_stream;
+  j["sequential_global"] = s.sequential_global;
+  j["out_of_order"] = s.out_of_order;
+  j["with_stream"] = s.with_stream;
+  j["with_response"] = s.with_response;
+  j["with_think"] = s.with_think;
+  j["stream_count"] = static_cast<uint64_t>(s.streams.size());
+  Json& streams = j["streams"] = Json::array();
   for (const auto& [id, k] : Top(s.streams, f.top)) {
-    w.BeginObject();
-    w.Field("id", id);
-    if (const std::string_view name = p.stream_name(id); !name.empty()) w.Field("name", name);
-    w.Field("records", k.records);
-    w.Field("reads", k.reads);
-    w.Field("bytes", k.bytes);
-    w.Field("sequential", k.sequential);
-    w.EndObject();
+    Json stream;
+    stream["id"] = id;
+    if (const std::string_view name = p.stream_name(id); !name.empty()) {
+      stream["name"] = std::string(name);
+    }
+    stream["records"] = k.records;
+    stream["reads"] = k.reads;
+    stream["bytes"] = k.bytes;
+    stream["sequential"] = k.sequential;
+    streams.push_back(std::move(stream));
   }
-  w.EndArray();
-  w.Field("device_count", static_cast<uint64_t>(s.devices.size()));
-  w.Key("devices");
-  w.BeginArray();
+  j["device_count"] = static_cast<uint64_t>(s.devices.size());
+  Json& devices = j["devices"] = Json::array();
   for (const auto& [id, k] : Top(s.devices, f.top)) {
-    w.BeginObject();
-    w.Field("id", id);
-    w.Field("records", k.records);
-    w.Field("bytes", k.bytes);
-    w.EndObject();
+    Json device;
+    device["id"] = id;
+    device["records"] = k.records;
+    device["bytes"] = k.bytes;
+    devices.push_back(std::move(device));
   }
-  w.EndArray();
-  w.Field("skipped_lines", p.skipped());
-  w.Field("bad_lines", p.bad_lines());
-  w.Field("first_bad_line", p.first_bad_line());
+  j["skipped_lines"] = p.skipped();
+  j["bad_lines"] = p.bad_lines();
+  j["first_bad_line"] = std::string(p.first_bad_line());
   const TracePipelineStats& ps = p.stats();
-  w.Field("dropped", ps.dropped_op + ps.dropped_device + ps.dropped_stream + ps.dropped_window);
-  w.Field("late", ps.late);
-  w.EndObject();
-  return w.str() + "\n";
+  j["dropped"] = ps.dropped_op + ps.dropped_device + ps.dropped_stream + ps.dropped_window;
+  j["late"] = ps.late;
+  return DumpJson(j);
 }
 
 int RunInfo(InfoFlags& f) {

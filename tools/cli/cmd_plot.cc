@@ -11,7 +11,7 @@
 #include <string>
 
 #include "commands.h"
-#include "json_reader.h"
+#include "json_io.h"
 #include "plot.h"
 
 namespace iosched {
@@ -28,17 +28,13 @@ int RunPlotCommand(const PlotFlags& f) {
       return Fail(kExitUsage, std::string(st.message()));
     }
   }
-  absl::StatusOr<JsonValue> doc;
-  std::string source = f.results;
-  if (f.results == "-") {
-    source = "<stdin>";
-    const std::string text((std::istreambuf_iterator<char>(std::cin)), {});
-    doc = ParseJson(text, source);
-  } else {
-    doc = ReadJsonFile(f.results);
-  }
+  // "-": the document on standard input.
+  absl::StatusOr<JsonDocument> doc =
+      f.results == "-"
+          ? ParseJson(std::string((std::istreambuf_iterator<char>(std::cin)), {}), "<stdin>")
+          : ReadJsonFile(f.results);
   if (!doc.ok()) return Fail(kExitRuntime, std::string(doc.status().message()));
-  absl::StatusOr<PlotData> data = PlotDataFromJson(*doc, source);
+  absl::StatusOr<PlotData> data = PlotDataFromJson(*doc);
   if (!data.ok()) return Fail(kExitRuntime, std::string(data.status().message()));
   std::vector<PlotFile> files;
   std::vector<std::string> notes;

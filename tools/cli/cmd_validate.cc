@@ -27,7 +27,7 @@
 #include "iosched/disk_model.h"
 #include "iosched/disksim.h"
 #include "iosched/trace.h"
-#include "json_writer.h"
+#include "json_io.h"
 #include "plot_validate.h"
 
 namespace iosched {
@@ -65,29 +65,26 @@ int RunValidate(const ValidateFlags& f) {
 
   const std::string disk_name = model->params.name;
   if (f.format == "json") {
-    JsonWriter w;
-    w.BeginObject();
-    w.Field("requests", r->requests);
-    w.Field("sim_mean_ms", r->sim_mean_ms);
-    w.Field("real_mean_ms", r->real_mean_ms);
-    w.Field("rms_ms", r->rms_ms);
-    w.Field("trace", f.trace);
-    w.Field("trace_format", std::string((*reader)->format()));
-    w.Field("parv", f.parv);
-    w.Field("disk", disk_name);
-    w.Field("reads", r->reads);
-    w.Field("writes", r->writes);
-    w.Field("sim_read_mean_ms", r->sim_read_mean_ms);
-    w.Field("real_read_mean_ms", r->real_read_mean_ms);
-    w.Field("sim_write_mean_ms", r->sim_write_mean_ms);
-    w.Field("real_write_mean_ms", r->real_write_mean_ms);
-    w.Field("mean_error_pct", r->real_mean_ms == 0
-                                  ? 0.0
-                                  : (r->sim_mean_ms - r->real_mean_ms) / r->real_mean_ms * 100);
-    w.Field("cache_hits", r->cache_hits);
-    w.Field("warnings", static_cast<uint64_t>(model->warnings.size()));
-    w.EndObject();
-    std::cout << w.str() << "\n";
+    Json j;
+    j["requests"] = r->requests;
+    j["sim_mean_ms"] = r->sim_mean_ms;
+    j["real_mean_ms"] = r->real_mean_ms;
+    j["rms_ms"] = r->rms_ms;
+    j["trace"] = f.trace;
+    j["trace_format"] = std::string((*reader)->format());
+    j["parv"] = f.parv;
+    j["disk"] = disk_name;
+    j["reads"] = r->reads;
+    j["writes"] = r->writes;
+    j["sim_read_mean_ms"] = r->sim_read_mean_ms;
+    j["real_read_mean_ms"] = r->real_read_mean_ms;
+    j["sim_write_mean_ms"] = r->sim_write_mean_ms;
+    j["real_write_mean_ms"] = r->real_write_mean_ms;
+    j["mean_error_pct"] =
+        r->real_mean_ms == 0 ? 0.0 : (r->sim_mean_ms - r->real_mean_ms) / r->real_mean_ms * 100;
+    j["cache_hits"] = r->cache_hits;
+    j["warnings"] = static_cast<uint64_t>(model->warnings.size());
+    std::cout << DumpJson(j);
   } else {
     std::cout << absl::StrFormat(
         "validate %s (%s, %llu requests: %llu reads, %llu writes)\n"
