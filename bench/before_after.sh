@@ -37,8 +37,10 @@ awk -v n="$n" -v cap=2054864 'BEGIN {
     printf "%.6f 0 %d %d %d\n", t, b, s, (rand() < 0.7) ? 1 : 0
   }}' > "$tmp/trace.txt"
 
-cpu() {  # cpu OUT CMD... : user+sys seconds of CMD
-  /usr/bin/time -f "%U %S" -o "$tmp/time" "$@" > "$1.out" 2>/dev/null || true
+cpu() {  # cpu OUT CMD... : user+sys seconds of CMD (its output to OUT)
+  local out=$1
+  shift
+  /usr/bin/time -f "%U %S" -o "$tmp/time" "$@" > "$out" 2>/dev/null || true
   awk '{ printf "%.3f\n", $1 + $2 }' "$tmp/time"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -60,7 +62,7 @@ for i in $(seq "$pairs"); do
     dir=$before
     [ $side = after ] && dir=$after
     "$dir/bin/elevator_bench" --benchmark_filter="$filter" --benchmark_color=false 2>/dev/null |
-      awk '/^BM_/ && $5 == "ns" { print $1, $4 }' >> "$tmp/eb_$side"
+      sed 's/\x1b\[[0-9;]*m//g' | awk '/^BM_/ && $5 == "ns" { print $1, $4 }' >> "$tmp/eb_$side"
   done
 done
 for name in $(awk '{ print $1 }' "$tmp/eb_before" | sort -u); do

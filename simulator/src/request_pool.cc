@@ -25,7 +25,7 @@ void ResetRequest(Request& r, void* user) {
   r.bytes_done = 0;
   r.issued = Time{0};
   r.fifo_time = 0;
-  r.seq = 0;
+  r.passovers = 0;
   r.sort_key = 0;
   r.elv_queue = nullptr;
   r.elv_flags = 0;

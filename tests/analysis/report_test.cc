@@ -52,9 +52,7 @@ using testing_util::CliRun;
 
 CliRun Shell(const std::string& command) { return testing_util::RunShell(command); }
 
-CliRun Iosched(const std::string& args) {
-  return Shell(std::string(IOSCHED_BINARY_DIR) + "/bin/iosched " + args);
-}
+CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
 // Checks that an HTML document loads nothing from elsewhere: no URL scheme
 // anywhere, no src attributes, and every href is a fragment.
@@ -331,7 +329,7 @@ TEST(ReportCli, WithoutGnuplotTheTablesAreStillWritten) {
   const std::string dir = FreshDir("no_gnuplot");
   // No gnuplot on this PATH (the shell itself is found by its absolute path).
   CliRun r =
-      Shell("env PATH=/nonexistent " + std::string(IOSCHED_BINARY_DIR) + "/bin/iosched report " +
+      Shell("env PATH=/nonexistent " + testing_util::IoschedBinary() + " report " +
             kMsr + " --elevators noop,deadline --fit scale --max-requests 100 --out " + dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("note: no plots: gnuplot not found"));

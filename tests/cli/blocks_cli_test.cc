@@ -27,6 +27,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "test_files.h"
 
 namespace iosched {
 namespace {
@@ -37,11 +38,6 @@ struct ShellRun {
   int code;
   std::string out, err;
 };
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // Runs `cmd` through the shell; with `drop_rawio`, in a child that first
 // dropped CAP_SYS_RAWIO (code 77 if it could not).
@@ -68,10 +64,10 @@ ShellRun Shell(const std::string& cmd, bool drop_rawio = false) {
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
-  return ShellRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  return ShellRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing_util::ReadFile(out), testing_util::ReadFile(err)};
 }
 
-const std::string kIosched = std::string(IOSCHED_BINARY_DIR) + "/bin/iosched";
+const std::string kIosched = testing_util::IoschedBinary();
 
 bool HaveFilefrag() { return std::system("command -v filefrag >/dev/null 2>&1") == 0; }
 
@@ -154,11 +150,8 @@ class BlocksCli : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!HaveFilefrag()) GTEST_SKIP() << "filefrag (e2fsprogs) is not installed";
-    std::string t = ::testing::TempDir();
-    while (t.size() > 1 && t.back() == '/') t.pop_back();
-    t += "/iosched_blocks_XXXXXX";
-    ASSERT_NE(::mkdtemp(t.data()), nullptr);
-    dir_ = t;
+    dir_ = tmp_.path();
+    ASSERT_FALSE(dir_.empty());
     const std::string probe = dir_ + "/.fiemap_check";
     { std::ofstream(probe) << "x"; }
     ShellRun r = Shell("filefrag -v '" + probe + "'");
@@ -166,9 +159,6 @@ class BlocksCli : public ::testing::Test {
       GTEST_SKIP() << "no FIEMAP in the temp dir (" << dir_ << ")";
     }
     ::unlink(probe.c_str());
-  }
-  void TearDown() override {
-    if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
   }
   int Open(const std::string& name) {
     return ::open((dir_ + "/" + name).c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -189,6 +179,7 @@ class BlocksCli : public ::testing::Test {
       EXPECT_EQ(Blocks(path, "fibmap"), AsFibmapSeesIt(ff)) << name;
     }
   }
+  testing_util::TempDir tmp_;  // removed with the fixture
   std::string dir_;
 };
 

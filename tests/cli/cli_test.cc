@@ -25,10 +25,8 @@ using testing_util::CliRun;
 
 CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
-const std::string kMsr =
-    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";
-const std::string kValidate =
-    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/disksim-hp_c2247a.trace";
+const std::string kMsr = testing_util::BundledTrace("msr_hm0-msr-cambridge1-sample.csv");
+const std::string kValidate = testing_util::BundledTrace("disksim-hp_c2247a.trace");
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
   const std::string path = ::testing::TempDir() + "/" + std::to_string(::getpid()) + "_" + name;

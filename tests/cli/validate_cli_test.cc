@@ -27,7 +27,7 @@ using testing_util::CliRun;
 
 CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
-const std::string kData = std::string(IOSCHED_SOURCE_DIR) + "/traces/data/";
+const std::string kData = testing_util::BundledTrace("");
 const std::string kParv = kData + "disksim-hp_c2247a.parv";
 const std::string kTrace = kData + "disksim-hp_c2247a.trace";
 

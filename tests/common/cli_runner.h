@@ -21,6 +21,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "test_files.h"
 
 namespace iosched::testing_util {
 
@@ -47,9 +48,6 @@ inline CliRun RunShell(const std::string& command) {
   std::remove(err_file.c_str());
   return r;
 }
-
-// The program under test.
-inline std::string IoschedBinary() { return std::string(IOSCHED_BINARY_DIR) + "/bin/iosched"; }
 
 // Runs `iosched ARGS`, with standard input from `stdin_file` when given.
 inline CliRun RunIosched(const std::string& args, const std::string& stdin_file = "") {

@@ -14,11 +14,11 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "test_files.h"
 
 namespace iosched::testing_util {
 
-inline const std::string kMsrSample =
-    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";
+inline const std::string kMsrSample = BundledTrace("msr_hm0-msr-cambridge1-sample.csv");
 
 inline bool HaveGnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
 

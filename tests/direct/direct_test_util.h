@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// Helpers for the real O_DIRECT tests: files in ::testing::TempDir(), a
-// deterministic byte pattern, and a completion counter to wait on.
+// Helpers for the real O_DIRECT tests: a deterministic byte pattern written
+// to files in ::testing::TempDir(), and a completion counter to wait on.
 
 #ifndef IOSCHED_TESTS_DIRECT_DIRECT_TEST_UTIL_H_
 #define IOSCHED_TESTS_DIRECT_DIRECT_TEST_UTIL_H_
@@ -20,18 +20,12 @@
 #include <vector>
 
 #include "iosched/direct_file.h"
+#include "test_files.h"
 
 namespace iosched::testing_direct {
 
-// A fresh path in the test temp directory (removed first if it exists).
-inline std::string TempPath(const std::string& name) {
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string p = ::testing::TempDir() + "iosched_direct_" + std::to_string(::getpid()) + "_" +
-                  (info ? info->name() : "x") + "_" + name;
-  std::replace(p.begin() + static_cast<long>(::testing::TempDir().size()), p.end(), '/', '_');
-  ::unlink(p.c_str());
-  return p;
-}
+// Shared helpers (tests/common/test_files.h).
+using testing_util::TempPath;
 
 // An MSR Cambridge trace in a fresh temp file: `n` requests of 4 KiB, 1 ms
 // apart, streams 0..2 in turn, every `write_every`-th a write (0: none),

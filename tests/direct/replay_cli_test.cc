@@ -27,7 +27,7 @@ using ::testing::HasSubstr;
 using testing_direct::MsrTrace;
 using testing_direct::TempPath;
 
-const std::string kIosched = std::string(IOSCHED_BINARY_DIR) + "/bin/iosched";
+const std::string kIosched = testing_util::IoschedBinary();
 
 using testing_util::CliRun;
 

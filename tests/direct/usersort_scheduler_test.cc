@@ -38,6 +38,7 @@
 #include "direct/direct_test_util.h"
 #include "iosched/layout_probe.h"
 #include "iosched/scheduler.h"
+#include "test_files.h"
 
 namespace iosched {
 namespace {
@@ -98,11 +99,8 @@ class UserSortScheduler : public ::testing::Test {
   };
 
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir();
-    while (tmpl.size() > 1 && tmpl.back() == '/') tmpl.pop_back();
-    tmpl += "/iosched_usersort_sched_XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    dir_ = tmp_.path();
+    ASSERT_FALSE(dir_.empty());
     // Two files whose blocks interleave (fallocate in turns), then four
     // plain ones.
     const std::string a = dir_ + "/frag_a", b = dir_ + "/frag_b";
@@ -157,7 +155,6 @@ class UserSortScheduler : public ::testing::Test {
   }
   void TearDown() override {
     files_.clear();
-    if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
   }
 
   // Device byte position of the block holding `offset` of file `f`.
@@ -258,6 +255,7 @@ class UserSortScheduler : public ::testing::Test {
     return ProbeOs::Real().Fibmap(files_[0]->fd(), 0, &p) == 0;
   }
 
+  testing_util::TempDir tmp_;  // removed with the fixture
   std::string dir_;
   std::vector<std::string> paths_;
   std::vector<std::unique_ptr<DirectFile>> files_;

@@ -13,21 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "as_iosched.h"
 #include "gtest/gtest.h"
 #include "harness.h"
-
-namespace iosched {
-// Test hooks defined in scheduler/elevators/src/anticipatory.cc.
-int AnticipatoryMayQueue(Elevator& e, uint32_t stream);
-std::vector<std::pair<std::string, int64_t>> AnticipatoryContextState(const Elevator& e,
-                                                                      uint32_t stream);
-std::vector<std::pair<std::string, int64_t>> AnticipatoryState(const Elevator& e);
-namespace as_internal {
-int ChooseRequest(uint64_t last, uint64_t s1, uint64_t s2);
-int64_t UpdateWriteBatchCount(int64_t count, int64_t write_time, int64_t batch, bool idled,
-                              int64_t current_write_count);
-}  // namespace as_internal
-}  // namespace iosched
 
 namespace iosched::testing {
 namespace {

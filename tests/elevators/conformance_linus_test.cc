@@ -23,14 +23,14 @@ TEST(Linus, L1_AscendingInsertion) {
   Request& b = h.Read(500);
   Request& c = h.Read(900);
   // Inserting 500 after 100 and 900 after 500 passed nobody.
-  EXPECT_EQ(a.seq, 128);
-  EXPECT_EQ(b.seq, 128);
-  EXPECT_EQ(c.seq, 128);
+  EXPECT_EQ(a.passovers, 128);
+  EXPECT_EQ(b.passovers, 128);
+  EXPECT_EQ(c.passovers, 128);
   Request& d = h.Read(700);
-  EXPECT_EQ(a.seq, 128);
-  EXPECT_EQ(b.seq, 128);
-  EXPECT_EQ(c.seq, 127);
-  EXPECT_EQ(d.seq, 128);
+  EXPECT_EQ(a.passovers, 128);
+  EXPECT_EQ(b.passovers, 128);
+  EXPECT_EQ(c.passovers, 127);
+  EXPECT_EQ(d.passovers, 128);
   EXPECT_EQ(ListOrder(h), (std::vector<uint64_t>{100, 500, 700, 900}));
 }
 
@@ -51,7 +51,7 @@ TEST(Linus, L3_StarvationBarrier) {
   h.Read(500);               // A
   Request& b = h.Read(900);  // B
   h.Read(600);               // C goes between A and B; B is passed once
-  EXPECT_EQ(b.seq, 0);
+  EXPECT_EQ(b.passovers, 0);
   h.Read(700);  // D may not pass B any more
   EXPECT_EQ(ListOrder(h), (std::vector<uint64_t>{500, 600, 900, 700}));
 }
@@ -72,7 +72,7 @@ TEST(Linus, L4_BackMergeIntoStarvedAllowedFrontNot) {
   h.Read(500);
   Request& b = h.Read(900);
   h.Read(600);
-  ASSERT_EQ(b.seq, 0);
+  ASSERT_EQ(b.passovers, 0);
   h.Read(908);  // back-merges into B
   EXPECT_EQ(b.nr_sectors(), 16u);
   h.Read(892);  // must not front-merge into B: appended at the tail
@@ -94,13 +94,13 @@ TEST(Linus, L5_AccountingAfterMerges) {
   Request& y = h.Read(500);
   Request& z = h.Read(900);
   h.Read(108);  // back merge into X: Y and Z lose one passover, X none
-  EXPECT_EQ(x.seq, 128);
-  EXPECT_EQ(y.seq, 127);
-  EXPECT_EQ(z.seq, 127);
+  EXPECT_EQ(x.passovers, 128);
+  EXPECT_EQ(y.passovers, 127);
+  EXPECT_EQ(z.passovers, 127);
   h.Read(492);  // front merge into Y: Y and Z lose one more
-  EXPECT_EQ(x.seq, 128);
-  EXPECT_EQ(y.seq, 126);
-  EXPECT_EQ(z.seq, 126);
+  EXPECT_EQ(x.passovers, 128);
+  EXPECT_EQ(y.passovers, 126);
+  EXPECT_EQ(z.passovers, 126);
   EXPECT_EQ(y.start(), 492u);
 }
 
@@ -115,7 +115,7 @@ TEST(Linus, L6_CoalesceKeepsMinimumSeq) {
   // predecessor [0]; the survivor [0,+24) keeps min(128, 127).
   h.Read(8, 8);
   EXPECT_EQ(a.nr_sectors(), 24u);
-  EXPECT_EQ(a.seq, 127);
+  EXPECT_EQ(a.passovers, 127);
   (void)c;
   EXPECT_EQ(h.elevator().Pending(), 2u);
   h.Unplug();
@@ -148,8 +148,8 @@ TEST(Linus, L8_Defaults) {
   h.Plug();
   Request& r = h.Read(100);
   Request& w = h.Write(5000);
-  EXPECT_EQ(r.seq, 128);
-  EXPECT_EQ(w.seq, 512);
+  EXPECT_EQ(r.passovers, 128);
+  EXPECT_EQ(w.passovers, 512);
 }
 
 TEST(Linus, L8_NegativeLatencyRejected) {

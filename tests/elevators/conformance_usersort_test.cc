@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "harness.h"
 #include "iosched/layout_probe.h"
+#include "test_files.h"
 
 namespace iosched::testing {
 namespace {
@@ -347,13 +348,11 @@ TEST(UserSort, RegistryEntriesAndTunables) {
 class RealFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "/iosched_usersort_XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    dir_ = tmp_.path();
+    ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override {
     for (int fd : fds_) ::close(fd);
-    std::system(("rm -rf '" + dir_ + "'").c_str());
   }
   int Create(const std::string& name, size_t bytes) {
     const int fd = ::open((dir_ + "/" + name).c_str(), O_RDWR | O_CREAT, 0644);
@@ -363,6 +362,7 @@ class RealFiles : public ::testing::Test {
     fds_.push_back(fd);
     return fd;
   }
+  testing_util::TempDir tmp_;  // removed with the fixture
   std::string dir_;
   std::vector<int> fds_;
 };

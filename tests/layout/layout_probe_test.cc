@@ -25,34 +25,16 @@
 #include "fake_probe_os.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "test_files.h"
 
 namespace iosched {
 namespace {
 
 using testing::FakeProbeOs;
+using testing_util::TempDir;
 using ::testing::HasSubstr;
 
 constexpr uint64_t kKiB = 1024;
-
-// A fresh directory under the test temp dir, removed with its files.
-class TempDir {
- public:
-  explicit TempDir(const std::string& base = ::testing::TempDir()) {
-    std::string b = base;
-    while (b.size() > 1 && b.back() == '/') b.pop_back();
-    std::string tmpl = b + "/iosched_probe_XXXXXX";
-    char* p = ::mkdtemp(tmpl.data());
-    if (p != nullptr) path_ = p;
-  }
-  ~TempDir() {
-    if (!path_.empty()) std::system(("rm -rf '" + path_ + "'").c_str());
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // An open file descriptor closed on scope exit.
 class Fd {

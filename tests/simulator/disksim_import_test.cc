@@ -20,13 +20,13 @@ namespace iosched {
 namespace {
 
 using testing_util::BundledDiskSim;
+using testing_util::CopyHp;
 using testing_util::Edit;
-using testing_util::ReadText;
+using testing_util::Message;
+using testing_util::ReadFile;
 using testing_util::TempDir;
 
 bool HaveBundled() { return std::filesystem::exists(BundledDiskSim(".parv")); }
-
-std::string Message(const absl::Status& s) { return std::string(s.message()); }
 
 // 1-based line of the first occurrence of `needle` in `text`.
 int LineOf(const std::string& text, const std::string& needle) {
@@ -57,7 +57,7 @@ TEST(DiskSimImportTest, HpPresetEqualsTheImportedModel) {
 }
 
 TEST(DiskSimImportTest, SharedCopiesImportTheSameModel) {
-  const std::string parv = std::string(IOSCHED_SHARED_DIR) + "/traces/disksim-hp_c2247a.parv";
+  const std::string parv = testing_util::SharedTrace("disksim-hp_c2247a.parv");
   if (!std::filesystem::exists(parv)) GTEST_SKIP() << parv << " not available";
   absl::StatusOr<DiskSimImport> m = LoadDiskSimParv(parv);
   ASSERT_TRUE(m.ok()) << m.status();
@@ -135,9 +135,9 @@ TEST(DiskSimImportTest, EveryParameterIsModelledOrWarned) {
 TEST(DiskSimImportTest, MalformedNumberNamesFileAndLine) {
   if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
   TempDir dir;
-  const std::string parv = dir.CopyHp();
+  const std::string parv = CopyHp(dir);
   const std::string specs = dir.path() + "/disksim-hp_c2247a.diskspecs";
-  const std::string text = ReadText(specs);
+  const std::string text = ReadFile(specs);
   const int line = LineOf(text, "Segment size (in blks) = 256");
   dir.Write("disksim-hp_c2247a.diskspecs",
             Edit(text, "Segment size (in blks) = 256", "Segment size (in blks) = 25x6"));
@@ -152,9 +152,9 @@ TEST(DiskSimImportTest, MalformedNumberNamesFileAndLine) {
 TEST(DiskSimImportTest, UnknownBlockTypeInTheModelFile) {
   if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
   TempDir dir;
-  const std::string parv = dir.CopyHp();
+  const std::string parv = CopyHp(dir);
   const std::string model = dir.path() + "/disksim-hp_c2247a_validate.model";
-  const std::string text = ReadText(model);
+  const std::string text = ReadFile(model);
   const int line = LineOf(text, "Mechanical Model = dm_mech_g1");
   dir.Write("disksim-hp_c2247a_validate.model",
             Edit(text, "Mechanical Model = dm_mech_g1", "Mechanical Model = dm_mech_g9"));
@@ -167,7 +167,7 @@ TEST(DiskSimImportTest, UnknownBlockTypeInTheModelFile) {
 TEST(DiskSimImportTest, MissingReferencedFile) {
   if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
   TempDir dir;
-  const std::string parv = dir.CopyHp();
+  const std::string parv = CopyHp(dir);
   std::filesystem::remove(dir.path() + "/disksim-hp_c2247a_validate.model");
   absl::StatusOr<DiskSimImport> m = LoadDiskSimParv(parv);
   ASSERT_FALSE(m.ok());
@@ -182,9 +182,9 @@ TEST(DiskSimImportTest, MissingReferencedFile) {
 TEST(DiskSimImportTest, OutOfRangeValueIsAnError) {
   if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
   TempDir dir;
-  const std::string parv = dir.CopyHp();
+  const std::string parv = CopyHp(dir);
   const std::string specs = dir.path() + "/disksim-hp_c2247a.diskspecs";
-  const std::string text = ReadText(specs);
+  const std::string text = ReadFile(specs);
   const int line = LineOf(text, "Buffer continuous read = 3");
   dir.Write("disksim-hp_c2247a.diskspecs",
             Edit(text, "Buffer continuous read = 3", "Buffer continuous read = 7"));
@@ -198,8 +198,8 @@ TEST(DiskSimImportTest, OutOfRangeValueIsAnError) {
 TEST(DiskSimImportTest, ExtractedSeekCurveFromASeekFile) {
   if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
   TempDir dir;
-  const std::string parv = dir.CopyHp();
-  const std::string model = ReadText(dir.path() + "/disksim-hp_c2247a_validate.model");
+  const std::string parv = CopyHp(dir);
+  const std::string model = ReadFile(dir.path() + "/disksim-hp_c2247a_validate.model");
   dir.Write("disksim-hp_c2247a_validate.model",
             Edit(model, "Seek type = hplplus10,",
                  "Seek type = extracted,\n      Full seek curve = hp.seek,"));

@@ -16,9 +16,8 @@ namespace iosched::disksim {
 namespace {
 
 using testing_util::BundledDiskSim;
+using testing_util::Message;
 using testing_util::TempDir;
-
-std::string Message(const absl::Status& s) { return std::string(s.message()); }
 
 TEST(DiskSimParserTest, ReadsTheBundledHpFiles) {
   if (!std::filesystem::exists(BundledDiskSim(".parv"))) {

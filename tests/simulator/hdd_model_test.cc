@@ -17,6 +17,7 @@
 
 #include "iosched/disk_model.h"
 #include "iosched/hdd_params.h"
+#include "test_files.h"
 
 namespace iosched::sim {
 namespace {
@@ -111,7 +112,7 @@ std::vector<HddZone> ParseDiskSimZones(const std::string& text) {
 }
 
 TEST(HddParamsTest, PresetZonesMatchTheDiskSimModelFile) {
-  const std::string path = IOSCHED_SHARED_DIR "/traces/disksim-hp_c2247a_validate.model";
+  const std::string path = testing_util::SharedTrace("disksim-hp_c2247a_validate.model");
   std::ifstream in(path);
   if (!in) GTEST_SKIP() << path << " not available";
   std::stringstream text;

@@ -16,6 +16,7 @@
 #include "iosched/registry.h"
 #include "iosched/replay.h"
 #include "iosched/trace.h"
+#include "test_files.h"
 
 namespace iosched {
 namespace {
@@ -131,7 +132,7 @@ TEST(ReplayTracesTest, MsrCambridgeScaledOntoTheHpDisk) {
   ReplayOptions opt;
   opt.mode = ReplayMode::kOpen;
   opt.fit = FitPolicy::kScale;
-  ReplayAll(IOSCHED_SOURCE_DIR "/traces/data/msr_hm0-msr-cambridge1-sample.csv", "msr", opt,
+  ReplayAll(testing_util::BundledTrace("msr_hm0-msr-cambridge1-sample.csv"), "msr", opt,
             "hp-c2247a", kMsrOnHp);
 }
 
@@ -140,7 +141,7 @@ TEST(ReplayTracesTest, MsrCambridgeOnTheSsd) {
   opt.mode = ReplayMode::kClosed;
   opt.fit = FitPolicy::kScale;
   opt.depth = 8;
-  ReplayAll(IOSCHED_SOURCE_DIR "/traces/data/msr_hm0-msr-cambridge1-sample.csv", "msr", opt, "ssd",
+  ReplayAll(testing_util::BundledTrace("msr_hm0-msr-cambridge1-sample.csv"), "msr", opt, "ssd",
             kMsrOnSsd);
 }
 
@@ -149,7 +150,7 @@ TEST(ReplayTracesTest, DiskSimValidateTraceClosedLoop) {
   ReplayOptions opt;
   opt.mode = ReplayMode::kClosed;
   opt.depth = 1;
-  ReplayAll(IOSCHED_SOURCE_DIR "/traces/data/disksim-hp_c2247a.trace", "validate", opt,
+  ReplayAll(testing_util::BundledTrace("disksim-hp_c2247a.trace"), "validate", opt,
             "hp-c2247a", kValidateOnHp);
 }
 

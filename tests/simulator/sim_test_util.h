@@ -1,7 +1,7 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// Helpers shared by the simulator tests: an in-memory TraceReader and small
-// record builders.
+// Helpers shared by the simulator tests: small record builders, synthetic
+// workloads and a recording disk.
 
 #ifndef IOSCHED_TESTS_SIMULATOR_SIM_TEST_UTIL_H_
 #define IOSCHED_TESTS_SIMULATOR_SIM_TEST_UTIL_H_
@@ -14,29 +14,12 @@
 
 #include "iosched/disk_model.h"
 #include "iosched/trace.h"
+#include "vector_trace_reader.h"
 
 namespace iosched::testing {
 
-// Replays a fixed vector of records; line numbers default to 1-based index.
-class VectorTraceReader final : public TraceReader {
- public:
-  explicit VectorTraceReader(std::vector<TraceRecord> records) : records_(std::move(records)) {
-    for (size_t i = 0; i < records_.size(); ++i) {
-      if (records_[i].line == 0) records_[i].line = i + 1;
-    }
-  }
-  absl::StatusOr<bool> Next(TraceRecord* out) override {
-    if (pos_ >= records_.size()) return false;
-    *out = records_[pos_++];
-    return true;
-  }
-  std::string_view format() const override { return "vector"; }
-  std::string_view time_unit() const override { return "ns"; }
-
- private:
-  std::vector<TraceRecord> records_;
-  size_t pos_ = 0;
-};
+// Replays a fixed vector of records (tests/common/vector_trace_reader.h).
+using testing_util::VectorTraceReader;
 
 inline TraceRecord Rec(int64_t time_ns, TraceOp op, uint64_t sector, uint64_t sectors,
                        std::optional<uint32_t> stream = std::nullopt) {

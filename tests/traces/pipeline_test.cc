@@ -11,6 +11,7 @@
 #include "iosched/trace.h"
 #include "iosched/trace_pipeline.h"
 #include "traces/test_util.h"
+#include "vector_trace_reader.h"
 
 namespace iosched {
 namespace {
@@ -19,23 +20,6 @@ using ::iosched::testing::Message;
 using ::iosched::testing::TempFile;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-// A reader over a fixed list of records.
-class VectorReader final : public TraceReader {
- public:
-  explicit VectorReader(std::vector<TraceRecord> v) : v_(std::move(v)) {}
-  absl::StatusOr<bool> Next(TraceRecord* out) override {
-    if (i_ == v_.size()) return false;
-    *out = v_[i_++];
-    return true;
-  }
-  std::string_view format() const override { return "vector"; }
-  std::string_view time_unit() const override { return "ns"; }
-
- private:
-  std::vector<TraceRecord> v_;
-  size_t i_ = 0;
-};
 
 TraceRecord R(int64_t t, uint64_t off = 0, TraceOp op = TraceOp::kRead, uint32_t dev = 0,
               std::optional<uint32_t> stream = std::nullopt) {
@@ -57,7 +41,7 @@ struct Out {
 
 Out RunPipeline(std::vector<std::vector<TraceRecord>> inputs, const TraceTransform& t) {
   std::vector<std::unique_ptr<TraceReader>> readers;
-  for (auto& v : inputs) readers.push_back(std::make_unique<VectorReader>(std::move(v)));
+  for (auto& v : inputs) readers.push_back(std::make_unique<testing_util::VectorTraceReader>(std::move(v)));
   Out out;
   absl::StatusOr<std::unique_ptr<TracePipeline>> p = MakeTracePipeline(std::move(readers), t);
   if (!p.ok()) {

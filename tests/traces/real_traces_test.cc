@@ -308,8 +308,8 @@ TEST(SharedTracesTest, FioT0038Version3) {
 // Every file in ../shared/traces that is a trace parses, auto-detected, and
 // survives a round trip through the native binary format unchanged.
 TEST(SharedTracesTest, EveryTraceParsesAndRoundTrips) {
-  const std::string dir = std::string(IOSCHED_SHARED_DIR) + "/traces";
-  SKIP_IF_NO_SHARED(dir + "/SOURCES.md");
+  const std::string dir = SharedTrace("");  // ends in '/'
+  SKIP_IF_NO_SHARED(dir + "SOURCES.md");
   const std::map<std::string, std::string> expected = {
       {"msr_hm0-msr-cambridge1-sample.csv", "msr"},
       {"blkparse_hadoop_cfq-blktrace.txt.xz", "blkparse"},

@@ -1,13 +1,10 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// Helpers for the trace reader tests: temporary trace files and reading a
-// whole trace into memory (test-sized files only).
+// Helpers for the trace reader tests: reading a whole trace into memory
+// (test-sized files only), from a temporary file or from memory.
 
 #ifndef IOSCHED_TESTS_TRACES_TEST_UTIL_H_
 #define IOSCHED_TESTS_TRACES_TEST_UTIL_H_
-
-#include <stdlib.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <string>
@@ -17,37 +14,16 @@
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
 #include "iosched/trace.h"
+#include "test_files.h"
 
 namespace iosched::testing {
 
-// A file in ::testing::TempDir() with the given bytes, removed when the
-// object goes out of scope. The name is unique (mkstemp), so tests may run
-// in parallel.
-class TempFile {
- public:
-  explicit TempFile(std::string_view contents) {
-    std::string tmpl = ::testing::TempDir() + "/iosched_trace_XXXXXX";
-    int fd = ::mkstemp(tmpl.data());
-    EXPECT_GE(fd, 0) << "mkstemp " << tmpl;
-    path_ = tmpl;
-    size_t done = 0;
-    while (fd >= 0 && done < contents.size()) {
-      ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    EXPECT_EQ(done, contents.size());
-    if (fd >= 0) ::close(fd);
-  }
-  ~TempFile() { ::unlink(path_.c_str()); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// Shared helpers (tests/common/test_files.h).
+using testing_util::BundledTrace;
+using testing_util::FileExists;
+using testing_util::Message;
+using testing_util::SharedTrace;
+using testing_util::TempFile;
 
 struct ReadResult {
   absl::Status status;  // OK if the whole file was read
@@ -108,20 +84,6 @@ inline ReadResult ReadText(std::string_view contents, std::string_view format,
   if (path_out != nullptr) *path_out = file.path();
   return ReadAll(file.path(), format);
 }
-
-// The status message as a std::string (absl::string_view may be a distinct
-// type from std::string_view).
-inline std::string Message(const absl::Status& status) { return std::string(status.message()); }
-
-// Shared fixtures (../shared/traces) and bundled data (traces/data).
-inline std::string SharedTrace(std::string_view name) {
-  return std::string(IOSCHED_SHARED_DIR) + "/traces/" + std::string(name);
-}
-inline std::string BundledTrace(std::string_view name) {
-  return std::string(IOSCHED_SOURCE_DIR) + "/traces/data/" + std::string(name);
-}
-
-inline bool FileExists(const std::string& path) { return ::access(path.c_str(), R_OK) == 0; }
 
 }  // namespace iosched::testing
 

@@ -27,7 +27,7 @@ using ::testing::HasSubstr;
 
 using testing_util::CliRun;
 
-std::string Binary() { return std::string(IOSCHED_BINARY_DIR) + "/bin/iosched"; }
+std::string Binary() { return testing_util::IoschedBinary(); }
 
 CliRun Iosched(const std::string& args, const std::string& stdin_file = "") {
   return testing_util::RunIosched(args, stdin_file);
@@ -35,8 +35,7 @@ CliRun Iosched(const std::string& args, const std::string& stdin_file = "") {
 
 int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
-const std::string kMsr =
-    std::string(IOSCHED_SOURCE_DIR) + "/traces/data/msr_hm0-msr-cambridge1-sample.csv";
+const std::string kMsr = testing_util::BundledTrace("msr_hm0-msr-cambridge1-sample.csv");
 
 class TraceCliTest : public ::testing::Test {
  protected:

@@ -3,15 +3,54 @@
 #include "iosched/dispatcher.h"
 
 #include <cassert>
+#include <cstdio>
+#include <cstdlib>
 
 namespace iosched {
+namespace {
+
+// A tag unique to the calling thread, for as long as it runs: the address of
+// a thread_local. Cheaper than std::this_thread::get_id(), and keeps <thread>
+// out of dispatcher.h.
+const void* CurrentThreadTag() {
+  static thread_local char tag;
+  return &tag;
+}
+
+}  // namespace
+
+// Entry points check their thread in debug builds only.
+#ifdef NDEBUG
+#define IOSCHED_CHECK_OWNER_THREAD(call) static_cast<void>(0)
+#else
+#define IOSCHED_CHECK_OWNER_THREAD(call) CheckOwnerThread(call)
+#endif
 
 Dispatcher::Dispatcher(Elevator* elevator, Device* device, const Clock* clock, Options options)
     : elevator_(elevator), device_(device), clock_(clock), options_(options) {
   if (options_.depth == 0) options_.depth = 1;
 }
 
+void Dispatcher::BindToCurrentThread() { owner_ = CurrentThreadTag(); }
+
+bool Dispatcher::OnOwnerThread() const {
+  return owner_ == nullptr || owner_ == CurrentThreadTag();
+}
+
+void Dispatcher::CheckOwnerThread(const char* call) {
+  const void* me = CurrentThreadTag();
+  if (owner_ == nullptr) owner_ = me;
+  if (owner_ != me) {
+    std::fprintf(stderr,
+                 "iosched::Dispatcher::%s called on a thread that is not the dispatcher's owner "
+                 "(a Dispatcher and its elevator are single-threaded; see dispatcher.h)\n",
+                 call);
+    std::abort();
+  }
+}
+
 void Dispatcher::Submit(Request& rq) {
+  IOSCHED_CHECK_OWNER_THREAD("Submit");
   const Time now = clock_->Now();
   rq.arrival = now;
   rq.error = 0;
@@ -26,6 +65,7 @@ void Dispatcher::Submit(Request& rq) {
 }
 
 void Dispatcher::Complete(Request& unit) {
+  IOSCHED_CHECK_OWNER_THREAD("Complete");
   const Time now = clock_->Now();
   assert(unit.state() == RequestState::kInFlight);
   assert(in_flight_ > 0);
@@ -56,6 +96,7 @@ void Dispatcher::Complete(Request& unit) {
 }
 
 void Dispatcher::TimerFired() {
+  IOSCHED_CHECK_OWNER_THREAD("TimerFired");
   const Time now = clock_->Now();
   armed_ = kTimeNever;
   if (elevator_->TimerDeadline() <= now) elevator_->Timer(now);
@@ -63,11 +104,18 @@ void Dispatcher::TimerFired() {
 }
 
 void Dispatcher::Drain() {
+  IOSCHED_CHECK_OWNER_THREAD("Drain");
   plugged_ = false;
   Run(/*force=*/true);
 }
 
+void Dispatcher::Plug() {
+  IOSCHED_CHECK_OWNER_THREAD("Plug");
+  plugged_ = true;
+}
+
 void Dispatcher::Unplug() {
+  IOSCHED_CHECK_OWNER_THREAD("Unplug");
   plugged_ = false;
   Run(/*force=*/false);
 }

@@ -2,18 +2,26 @@
 
 #include "iosched/scheduler.h"
 
+#include <atomic>
+#include <cassert>
 #include <cerrno>
+#include <future>
+#include <thread>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "iosched/dispatcher.h"
 #include "iosched/registry.h"
 #include "iosched/status_macros.h"
 
 namespace iosched {
+namespace {
 
 // Fans dispatcher events out to several observers.
-class Scheduler::Observers final : public DispatchObserver {
+class Observers final : public DispatchObserver {
  public:
   explicit Observers(std::vector<DispatchObserver*> list) : list_(std::move(list)) {}
   void OnArrival(const Request& rq, Time now) override {
@@ -35,22 +43,80 @@ class Scheduler::Observers final : public DispatchObserver {
   std::vector<DispatchObserver*> list_;
 };
 
+}  // namespace
+
+struct Scheduler::Impl {
+  absl::Status Start(const SchedulerOptions& options);
+  absl::Status Submit(IoRequest& rq, IoRequest::Callback callback);
+  absl::Status Drain();
+  void Shutdown(ShutdownMode mode);
+  void Plug();
+  void Unplug();
+  bool OnDispatcherThread() const { return std::this_thread::get_id() == thread_id_; }
+
+  // The dispatcher thread's body, and what only that thread calls.
+  void Loop(const BufferPool* register_pool,
+            std::shared_ptr<std::promise<absl::Status>> registered);
+  bool TakeSubmissions();
+  void OnComplete(Request& r);
+  void WakeLoop();
+
+  std::unique_ptr<DirectFile> target_;
+  SteadyClock clock_;
+  std::unique_ptr<Elevator> elevator_;
+  std::unique_ptr<DirectDevice> device_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<Observers> observers_;
+  std::function<void(const DirectFile&)> on_new_file_;
+  // Set by Start() before it returns; read-only afterwards.
+  absl::Status registered_ = absl::FailedPreconditionError("no buffer pool was registered");
+
+  // Submission queue (Treiber stack) and the sleeping flag of the loop.
+  std::atomic<IoRequest*> head_{nullptr};
+  std::atomic<bool> sleeping_{false};
+  std::atomic<uint64_t> control_seq_{0};  // bumped by every control call
+  std::atomic<bool> accepting_{true};
+  std::atomic<int> submitters_{0};  // Submit() calls past the accepting_ check
+  std::atomic<bool> user_plug_{false};
+  // Dispatcher thread only: the control_seq_ value and user_plug_ as last
+  // handled by the loop.
+  uint64_t seen_control_ = ~uint64_t{0};
+  bool loop_plugged_ = false;
+  std::atomic<uint64_t> submitted_{0}, completed_{0};
+
+  // Drain / Shutdown hand-shake with the loop.
+  absl::Mutex mu_;
+  absl::CondVar cv_;  // signalled when idle_epoch_ or exited_ changes
+  int drain_waiters_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t idle_epoch_ ABSL_GUARDED_BY(mu_) = 0;  // bumped when idle with waiters
+  bool stop_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool exited_ ABSL_GUARDED_BY(mu_) = false;  // the loop has ended
+  ShutdownMode stop_mode_ ABSL_GUARDED_BY(mu_) = ShutdownMode::kDrain;
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+
+  std::thread thread_;
+  std::thread::id thread_id_;
+};
+
 absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Open(const std::string& target,
                                                            const SchedulerOptions& options) {
   IOSCHED_ASSIGN_OR_RETURN(DirectFile file, DirectFile::Open(target, options.target));
-  std::unique_ptr<Scheduler> s(new Scheduler());
-  s->target_ = std::make_unique<DirectFile>(std::move(file));
-  IOSCHED_RETURN_IF_ERROR(s->Start(options));
+  std::unique_ptr<Scheduler> s(new Scheduler(std::make_unique<Impl>()));
+  s->impl_->target_ = std::make_unique<DirectFile>(std::move(file));
+  IOSCHED_RETURN_IF_ERROR(s->impl_->Start(options));
   return s;
 }
 
 absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(const SchedulerOptions& options) {
-  std::unique_ptr<Scheduler> s(new Scheduler());
-  IOSCHED_RETURN_IF_ERROR(s->Start(options));
+  std::unique_ptr<Scheduler> s(new Scheduler(std::make_unique<Impl>()));
+  IOSCHED_RETURN_IF_ERROR(s->impl_->Start(options));
   return s;
 }
 
-absl::Status Scheduler::Start(const SchedulerOptions& options) {
+Scheduler::Scheduler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+absl::Status Scheduler::Impl::Start(const SchedulerOptions& options) {
   if (options.depth == 0 || options.depth > 65536) {
     return absl::InvalidArgumentError(
         absl::StrCat("scheduler depth must be in [1, 65536], got ", options.depth));
@@ -97,9 +163,9 @@ absl::Status Scheduler::Start(const SchedulerOptions& options) {
   std::future<absl::Status> registered_future = registered->get_future();
   const BufferPool* pool = options.register_pool;
   thread_ = std::thread([this, pool, registered]() mutable { Loop(pool, std::move(registered)); });
-  thread_id_ = thread_.get_id();
   // The ring's single issuer is the dispatcher thread, so it registers; the
-  // promise is set before the loop looks at any request.
+  // promise is set before the loop looks at any request, and after it has
+  // recorded thread_id_ (so every later OnDispatcherThread() sees it).
   registered_ = registered_future.get();
   return absl::OkStatus();
 }
@@ -107,6 +173,27 @@ absl::Status Scheduler::Start(const SchedulerOptions& options) {
 Scheduler::~Scheduler() { Shutdown(ShutdownMode::kDrain); }
 
 absl::Status Scheduler::Submit(IoRequest& rq, IoRequest::Callback callback) {
+  return impl_->Submit(rq, std::move(callback));
+}
+absl::Status Scheduler::Drain() { return impl_->Drain(); }
+void Scheduler::Shutdown(ShutdownMode mode) { impl_->Shutdown(mode); }
+void Scheduler::Plug() { impl_->Plug(); }
+void Scheduler::Unplug() { impl_->Unplug(); }
+const DirectFile* Scheduler::target() const { return impl_->target_.get(); }
+IoBackendKind Scheduler::backend() const { return impl_->device_->backend(); }
+const std::string& Scheduler::fallback_reason() const { return impl_->device_->fallback_reason(); }
+const absl::Status& Scheduler::registered_buffers() const { return impl_->registered_; }
+uint64_t Scheduler::submitted() const {
+  return impl_->submitted_.load(std::memory_order_relaxed);
+}
+uint64_t Scheduler::completed() const {
+  return impl_->completed_.load(std::memory_order_relaxed);
+}
+const Elevator& Scheduler::elevator() const { return *impl_->elevator_; }
+const DirectDevice::Stats& Scheduler::device_stats() const { return impl_->device_->stats(); }
+bool Scheduler::OnDispatcherThread() const { return impl_->OnDispatcherThread(); }
+
+absl::Status Scheduler::Impl::Submit(IoRequest& rq, IoRequest::Callback callback) {
   const DirectFile* f = rq.file != nullptr ? rq.file : target_.get();
   if (f == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -151,13 +238,14 @@ absl::Status Scheduler::Submit(IoRequest& rq, IoRequest::Callback callback) {
   return absl::OkStatus();
 }
 
-void Scheduler::WakeLoop() {
+void Scheduler::Impl::WakeLoop() {
   // Dekker with Loop(): it sets sleeping_ and then looks at the queue and
   // control_seq_; we changed those and then look at sleeping_.
   if (sleeping_.load(std::memory_order_seq_cst) && sleeping_.exchange(false)) device_->Wake();
 }
 
-bool Scheduler::TakeSubmissions() {
+bool Scheduler::Impl::TakeSubmissions() {
+  assert(OnDispatcherThread());
   IoRequest* list = head_.exchange(nullptr, std::memory_order_seq_cst);
   if (list == nullptr) return false;
   IoRequest* fifo = nullptr;  // reverse the stack: oldest first
@@ -188,7 +276,8 @@ bool Scheduler::TakeSubmissions() {
   return true;
 }
 
-void Scheduler::OnComplete(Request& r) {
+void Scheduler::Impl::OnComplete(Request& r) {
+  assert(OnDispatcherThread());
   IoRequest& io = static_cast<IoRequest&>(r);
   if (io.past_eof_) io.bytes_done = 0;
   IoRequest::Callback cb = std::move(io.callback_);
@@ -209,8 +298,10 @@ void Scheduler::OnComplete(Request& r) {
   }
 }
 
-void Scheduler::Loop(const BufferPool* register_pool,
-                     std::shared_ptr<std::promise<absl::Status>> registered) {
+void Scheduler::Impl::Loop(const BufferPool* register_pool,
+                           std::shared_ptr<std::promise<absl::Status>> registered) {
+  thread_id_ = std::this_thread::get_id();
+  dispatcher_->BindToCurrentThread();
   if (register_pool != nullptr) {
     registered->set_value(device_->RegisterBuffers(*register_pool));
   } else {
@@ -225,7 +316,7 @@ void Scheduler::Loop(const BufferPool* register_pool,
       seen_control_ = ctl;
       bool plug;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         draining = drain_waiters_ > 0;
         stopping = stop_requested_;
         plug = user_plug_.load(std::memory_order_seq_cst);
@@ -252,11 +343,11 @@ void Scheduler::Loop(const BufferPool* register_pool,
         head_.load(std::memory_order_seq_cst) == nullptr) {
       bool exit = false, busy_submitters = false;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         if (head_.load(std::memory_order_seq_cst) == nullptr) {
           if (drain_waiters_ > 0) {
             ++idle_epoch_;
-            cv_.notify_all();
+            cv_.SignalAll();
           }
           if (stop_requested_) {
             busy_submitters = submitters_.load(std::memory_order_seq_cst) != 0;
@@ -278,42 +369,45 @@ void Scheduler::Loop(const BufferPool* register_pool,
     device_->Poll(/*block=*/!pending);
     sleeping_.store(false, std::memory_order_relaxed);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   exited_ = true;
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
-absl::Status Scheduler::Drain() {
+absl::Status Scheduler::Impl::Drain() {
   if (OnDispatcherThread()) {
     return absl::FailedPreconditionError(
         "Scheduler::Drain called on the dispatcher thread (from a completion callback)");
   }
   user_plug_.store(false, std::memory_order_relaxed);
-  std::unique_lock<std::mutex> lock(mu_);
-  if (exited_) return absl::OkStatus();
-  ++drain_waiters_;
-  const uint64_t epoch = idle_epoch_;
-  control_seq_.fetch_add(1, std::memory_order_seq_cst);
-  lock.unlock();
+  uint64_t epoch;
+  {
+    absl::MutexLock lock(&mu_);
+    if (exited_) return absl::OkStatus();
+    ++drain_waiters_;
+    epoch = idle_epoch_;
+    control_seq_.fetch_add(1, std::memory_order_seq_cst);
+  }
   WakeLoop();
-  lock.lock();
-  cv_.wait(lock, [&] { return idle_epoch_ != epoch || exited_; });
-  --drain_waiters_;
-  lock.unlock();
+  {
+    absl::MutexLock lock(&mu_);
+    while (idle_epoch_ == epoch && !exited_) cv_.Wait(&mu_);
+    --drain_waiters_;
+  }
   control_seq_.fetch_add(1, std::memory_order_seq_cst);
   WakeLoop();
   return absl::OkStatus();
 }
 
-void Scheduler::Shutdown(ShutdownMode mode) {
+void Scheduler::Impl::Shutdown(ShutdownMode mode) {
   {
-    std::lock_guard<std::mutex> lock(shutdown_mu_);
+    absl::MutexLock lock(&shutdown_mu_);
     if (shut_down_) return;
     shut_down_ = true;
   }
   accepting_.store(false, std::memory_order_seq_cst);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stop_requested_ = true;
     stop_mode_ = mode;
   }
@@ -322,13 +416,13 @@ void Scheduler::Shutdown(ShutdownMode mode) {
   if (thread_.joinable()) thread_.join();
 }
 
-void Scheduler::Plug() {
+void Scheduler::Impl::Plug() {
   user_plug_.store(true, std::memory_order_relaxed);
   control_seq_.fetch_add(1, std::memory_order_seq_cst);
   WakeLoop();
 }
 
-void Scheduler::Unplug() {
+void Scheduler::Impl::Unplug() {
   user_plug_.store(false, std::memory_order_relaxed);
   control_seq_.fetch_add(1, std::memory_order_seq_cst);
   WakeLoop();

@@ -76,12 +76,12 @@
 #include <list>
 #include <unordered_map>
 
+#include "as_iosched.h"
 #include "builtin_elevators.h"
 #include "elv_core.h"
 
 namespace iosched {
 
-// Pure kernel rules, shared with the conformance tests.
 namespace as_internal {
 
 // MAXBACK: the farthest (in sectors) a request may lie behind the head and
@@ -90,7 +90,6 @@ namespace as_internal {
 constexpr uint64_t kMaxBack = 1024 * 1024;
 constexpr uint64_t kBackPenalty = 2;
 
-// as_choose_req on start sectors: returns 1 if `s1` is preferred, 2 if `s2`.
 int ChooseRequest(uint64_t last, uint64_t s1, uint64_t s2) {
   bool wrap1 = false, wrap2 = false;
   uint64_t d1 = 0, d2 = 0;
@@ -116,9 +115,6 @@ int ChooseRequest(uint64_t last, uint64_t s1, uint64_t s2) {
   return s1 >= s2 ? 1 : 2;  // tie: the higher start
 }
 
-// update_write_batch: the next write_batch_count given how long the write
-// batch took (`write_time`, ticks), the target `batch` (write_batch_expire,
-// ticks), whether the batch idled, and what was left of its count.
 int64_t UpdateWriteBatchCount(int64_t count, int64_t write_time, int64_t batch, bool idled,
                               int64_t current_write_count) {
   if (write_time < 0) write_time = 0;
@@ -945,9 +941,7 @@ std::unique_ptr<Elevator> NewAnticipatoryElevator(const ElevatorEnv& env) {
   return std::make_unique<AnticipatoryElevator>(env);
 }
 
-// Test and report hooks. They are declared where they are used (the
-// conformance tests), so the scheduler's headers stay unchanged. Each returns
-// an empty / neutral answer for an elevator that is not anticipatory.
+// Test and report hooks (as_iosched.h).
 int AnticipatoryMayQueue(Elevator& e, uint32_t stream) {
   auto* as = dynamic_cast<AnticipatoryElevator*>(&e);
   return as == nullptr ? 0 : as->MayQueue(stream);

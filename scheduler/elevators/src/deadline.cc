@@ -47,7 +47,7 @@
 // than intrusive rb-trees: the same order (unique starts, so ties never
 // arise), but a lookup reads a few small cached nodes instead of a dozen
 // requests scattered over memory. A request remembers the start it is indexed
-// under in Request::seq (a front merge moves start() before the core asks for
+// under in Request::index_sector (a front merge moves start() before the core asks for
 // the request's neighbours and re-sorts it).
 //
 // Nothing here allocates per request in steady state: requests are linked
@@ -101,7 +101,7 @@ class DeadlineElevator final : public ElvCore {
  private:
   static int DataDir(const Request& rq) { return rq.op == Op::kWrite ? kWrite : kRead; }
   // The start sector `rq` is indexed under in its sort list.
-  static uint64_t SortKey(const Request& rq) { return static_cast<uint64_t>(rq.seq); }
+  static uint64_t SortKey(const Request& rq) { return rq.index_sector; }
   // The tick of the event being handled (the core records its time).
   int64_t jiffies() const { return Jiffies(now()); }
 
@@ -204,7 +204,7 @@ void DeadlineElevator::AddRqRb(Request& rq) {
     }
   }
   commit_valid_ = false;
-  rq.seq = static_cast<int64_t>(start);
+  rq.index_sector = start;
   tree.Insert(start, &rq);  // right after the Seek: no second walk
 }
 

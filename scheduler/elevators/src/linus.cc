@@ -5,11 +5,12 @@
 //
 // One list holds reads and writes together; the device always takes its
 // head. The elevator only decides where a new request is inserted and
-// whether it merges. Each request carries `seq` ("passovers remaining"),
-// set to read_latency or write_latency when it is created and decremented
-// each time a request is inserted or merged ahead of it. A request whose
-// seq has reached 0 is a barrier: nothing is inserted before it and it can
-// no longer be a front-merge target (it can still grow at its back).
+// whether it merges. Each request carries `passovers` (the 2.4
+// elevator_sequence, "passovers remaining"), set to read_latency or
+// write_latency when it is created and decremented each time a request is
+// inserted or merged ahead of it. A request whose passovers has reached 0 is
+// a barrier: nothing is inserted before it and it can no longer be a
+// front-merge target (it can still grow at its back).
 //
 // The 2.4 core treats the head as active while the driver works on it; here a
 // unit leaves the list when the device takes it, which is the same thing.
@@ -95,7 +96,7 @@ bool LinusElevator::InBetween(uint64_t s, const Request& rq, const Request* next
 Request* LinusElevator::AttemptMerge(Request& rq, Request& next) {
   if (!Contiguous(rq, next)) return nullptr;
   // elevator_linus_merge_req: the survivor keeps the smaller passover count.
-  rq.seq = std::min(rq.seq, next.seq);
+  rq.passovers = std::min(rq.passovers, next.passovers);
   queue_.erase(queue_.iterator_to(next));
   rq.AbsorbUnit(next);
   return &rq;
@@ -111,7 +112,7 @@ Request* LinusElevator::Add(Request& bio, Time) {
   const Request* later = nullptr;
   for (auto it = queue_.rbegin(); it != queue_.rend(); later = &*it, ++it) {
     Request& ri = *it;
-    if (ri.seq <= 0) stop = true;
+    if (ri.passovers <= 0) stop = true;
     if (ri.fd == bio.fd) {
       if (anchor == nullptr && !stop && InBetween(bio.sector, ri, later)) anchor = &ri;
       if (merges_enabled()) {
@@ -121,7 +122,7 @@ Request* LinusElevator::Add(Request& bio, Time) {
           break;
         }
         if (!stop && ri.start() == bio.sector + bio.sectors && Contiguous(bio, ri)) {
-          ri.seq -= 1;
+          ri.passovers -= 1;
           target = &ri;
           break;
         }
@@ -132,7 +133,7 @@ Request* LinusElevator::Add(Request& bio, Time) {
   // Accounting: everything behind the merge target or the anchor was passed.
   if (Request* x = target ? target : anchor) {
     const int64_t cost = target ? 1 : kSeekCost;
-    for (auto it = std::next(queue_.iterator_to(*x)); it != queue_.end(); ++it) it->seq -= cost;
+    for (auto it = std::next(queue_.iterator_to(*x)); it != queue_.end(); ++it) it->passovers -= cost;
   }
   if (target != nullptr) {
     if (back) {
@@ -149,7 +150,7 @@ Request* LinusElevator::Add(Request& bio, Time) {
     }
     return target;
   }
-  bio.seq = bio.op == Op::kRead ? read_latency_ : write_latency_;
+  bio.passovers = bio.op == Op::kRead ? read_latency_ : write_latency_;
   bio.elv_flags = 0;
   if (anchor != nullptr) {
     queue_.insert(std::next(queue_.iterator_to(*anchor)), bio);

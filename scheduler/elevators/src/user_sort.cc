@@ -56,7 +56,7 @@ UserSortElevator::SortPos UserSortElevator::PosOf(const Request& r) {
   p.cls = static_cast<uint8_t>((r.elv_flags & kClassMask) >> kClassShift);
   p.value = r.sort_key;
   p.offset = first->fd >= 0 ? first->offset : r.start();
-  p.seq = r.seq;
+  p.arrival = r.arrival_seq;
   return p;
 }
 
@@ -82,7 +82,7 @@ void UserSortElevator::KeyUnit(Request& unit) {
 }
 
 void UserSortElevator::ElvAddRequest(Request& rq, Time) {
-  rq.seq = next_seq_++;
+  rq.arrival_seq = next_seq_++;
   KeyUnit(rq);
   tree_.insert(rq);
 }

@@ -17,7 +17,7 @@
 // grouped by device first (U4), positions before inode numbers before
 // unkeyable requests (U3), equal keys in arrival order (U1), requests of one
 // file by offset. The key is stored in the request: sort_key = value,
-// fifo_time = st_dev, elv_flags bits 8–9 = class, seq = arrival number.
+// fifo_time = st_dev, elv_flags bits 8–9 = class, arrival_seq = arrival number.
 // Probing happens in Add(), on the dispatcher's thread: one fstat per
 // request plus, on first contact with a file or block, the ioctls (cached by
 // the probe). Applications that want no syscalls there attach a warmed or
@@ -97,7 +97,7 @@ class UserSortElevator final : public ElvCore {
     uint8_t cls = 0;
     uint64_t value = 0;
     uint64_t offset = 0;
-    int64_t seq = 0;
+    uint64_t arrival = 0;
     auto operator<=>(const SortPos&) const = default;
   };
   static SortPos PosOf(const Request& r);
@@ -118,7 +118,7 @@ class UserSortElevator final : public ElvCore {
   Tree tree_;
   SortPos head_;
   bool have_head_ = false;
-  int64_t next_seq_ = 0;
+  uint64_t next_seq_ = 0;
 
   // Tunables (bools as 0/1).
   int64_t fibmap_ = 0, fiemap_ = 0, first_block_ = 0;

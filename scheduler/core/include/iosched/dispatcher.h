@@ -16,7 +16,9 @@
 // Thread-safety: none. The owner serialises every call (the simulator is
 // single-threaded; the real path funnels submissions and completions through
 // one thread or one mutex). Device::Issue and Device::ArmTimer must not call
-// back into the dispatcher synchronously.
+// back into the dispatcher synchronously. Debug builds check that the entry
+// points (Submit, Complete, TimerFired, Drain, Plug, Unplug) all run on one
+// owner thread; see BindToCurrentThread().
 
 #ifndef IOSCHED_DISPATCHER_H_
 #define IOSCHED_DISPATCHER_H_
@@ -93,8 +95,17 @@ class Dispatcher {
   // Plugging (the 2.6 core's blk_plug): while plugged, arrivals queue in the
   // elevator but nothing is dispatched, so a batch submitted together is
   // sorted and merged as a whole. Unplug() dispatches. Plugs do not nest.
-  void Plug() { plugged_ = true; }
+  void Plug();
   void Unplug();
+
+  // Makes the calling thread the owner: the one thread allowed to call the
+  // entry points above (the Scheduler's dispatcher thread, for instance).
+  // Without it, debug builds take the first thread that calls an entry point.
+  // Debug builds (NDEBUG undefined) abort with a message naming the call when
+  // an entry point runs on another thread; release builds do not check.
+  void BindToCurrentThread();
+  // True on the owner thread, and on every thread while there is no owner.
+  bool OnOwnerThread() const;
 
   uint32_t in_flight() const { return in_flight_; }
   uint64_t submitted() const { return submitted_; }
@@ -106,6 +117,8 @@ class Dispatcher {
  private:
   void Run(bool force);
   void Rearm();
+  // Debug builds: aborts unless on the owner thread (binding it if unset).
+  void CheckOwnerThread(const char* call);
 
   Elevator* elevator_;
   Device* device_;
@@ -118,6 +131,8 @@ class Dispatcher {
   uint64_t completed_ = 0;
   Time armed_ = kTimeNever;
   bool plugged_ = false;
+  // The owner thread's tag (the address of a thread_local), or null.
+  const void* owner_ = nullptr;
 };
 
 }  // namespace iosched

@@ -111,8 +111,22 @@ class Request {
   ListHook list_hook;         // core dispatch list, or a second list
   HashHook hash_hook;         // back-merge hash keyed by end()
   int64_t fifo_time = 0;      // deadline in ticks (deadline, AS, CFQ)
-  int64_t seq = 0;            // 2.4 "elevator_sequence" (Linus); arrival order (user sorts);
-                              // the start sector it is indexed under (deadline)
+  // One word, three meanings: each elevator uses only its own name, writes it
+  // before reading it, and a request is held by one elevator at a time.
+  union {
+    // Linus (2.4 "elevator_sequence"): passovers remaining, i.e. how many
+    // more requests may still be inserted or merged ahead of this one;
+    // 0 or less makes it a barrier.
+    int64_t passovers = 0;
+    // User sorts (inode, physical, fibmap): arrival number, 0, 1, 2, … in
+    // the order the elevator received the requests; breaks ties between
+    // equal keys.
+    uint64_t arrival_seq;
+    // Deadline: the start sector (512-byte sectors) the request is indexed
+    // under in its sort list (start() may have moved since, by a front
+    // merge).
+    uint64_t index_sector;
+  };
   uint64_t sort_key = 0;      // position used by inode/physical sorts
   void* elv_queue = nullptr;  // per-stream queue / context (AS, CFQ)
   uint32_t elv_flags = 0;

@@ -62,16 +62,11 @@
 #ifndef IOSCHED_SCHEDULER_H_
 #define IOSCHED_SCHEDULER_H_
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <future>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -79,7 +74,6 @@
 #include "iosched/buffer_pool.h"
 #include "iosched/direct_device.h"
 #include "iosched/direct_file.h"
-#include "iosched/dispatcher.h"
 #include "iosched/elevator.h"
 #include "iosched/layout_probe.h"
 #include "iosched/request.h"
@@ -88,11 +82,36 @@ namespace iosched {
 
 class Scheduler;
 
-// One I/O submitted through a Scheduler: a Request (fill op, offset, length,
-// buffer, and optionally id, stream, prio, sync) plus the file it targets.
-class IoRequest : public Request {
+// One I/O submitted through a Scheduler: the submitter's part of a Request
+// (fill op, offset, length, buffer, and optionally id, stream, prio, sync)
+// plus the file it targets. The rest of the Request (the elevators' hooks
+// and private fields, the merge chain) is a private base: only the
+// scheduler reaches it, so it costs no allocation and no indirection.
+class IoRequest : private Request {
  public:
   using Callback = std::function<void(IoRequest& rq, const absl::Status& status, uint32_t bytes)>;
+
+  // Filled in by the submitter (request.h documents each field).
+  using Request::buffer;
+  using Request::id;
+  using Request::length;
+  using Request::offset;
+  using Request::op;
+  using Request::prio;
+  using Request::stream;
+  using Request::sync;
+  using Request::user;
+  // Outcome, set before the callback runs: a positive errno or 0, and the
+  // bytes transferred.
+  using Request::bytes_done;
+  using Request::error;
+  // Set by Submit() (see "Requests" above): the open file's descriptor and
+  // the scheduling position in 512-byte sectors. Read-only for the caller.
+  using Request::fd;
+  using Request::sector;
+  using Request::sectors;
+  // Where the request stands (RequestState); kCompleted inside its callback.
+  using Request::state;
 
   // The target. nullptr means the scheduler's own target (Scheduler::Open).
   // Not owned; must outlive the request's completion.
@@ -212,69 +231,30 @@ class Scheduler {
   void Unplug();
 
   // The default target, or nullptr (Create()).
-  const DirectFile* target() const { return target_.get(); }
-  IoBackendKind backend() const { return device_->backend(); }
-  const std::string& fallback_reason() const { return device_->fallback_reason(); }
+  const DirectFile* target() const;
+  IoBackendKind backend() const;
+  const std::string& fallback_reason() const;
   // Outcome of registering SchedulerOptions::register_pool: OK when its
   // buffers are fixed buffers of the ring; FailedPrecondition when no pool
   // was given; otherwise why the kernel or back end refused.
-  const absl::Status& registered_buffers() const { return registered_; }
+  const absl::Status& registered_buffers() const;
   // Requests accepted / completed so far. Thread-safe.
-  uint64_t submitted() const { return submitted_.load(std::memory_order_relaxed); }
-  uint64_t completed() const { return completed_.load(std::memory_order_relaxed); }
+  uint64_t submitted() const;
+  uint64_t completed() const;
   // Only while nothing is queued or in flight (after Drain or Shutdown).
-  const Elevator& elevator() const { return *elevator_; }
-  const DirectDevice::Stats& device_stats() const { return device_->stats(); }
+  const Elevator& elevator() const;
+  const DirectDevice::Stats& device_stats() const;
   // True on the scheduler's dispatcher thread (inside callbacks).
-  bool OnDispatcherThread() const { return std::this_thread::get_id() == thread_id_; }
+  bool OnDispatcherThread() const;
 
  private:
-  class Observers;
-  Scheduler() = default;
-  absl::Status Start(const SchedulerOptions& options);
-  void Loop(const BufferPool* register_pool,
-            std::shared_ptr<std::promise<absl::Status>> registered);
-  bool TakeSubmissions();
-  void OnComplete(Request& r);
-  void WakeLoop();
+  // Everything else: the dispatcher thread, its Dispatcher, elevator and
+  // device, the submission queue and the Drain/Shutdown hand-shake
+  // (scheduler.cc).
+  struct Impl;
+  explicit Scheduler(std::unique_ptr<Impl> impl);
 
-  std::unique_ptr<DirectFile> target_;
-  SteadyClock clock_;
-  std::unique_ptr<Elevator> elevator_;
-  std::unique_ptr<DirectDevice> device_;
-  std::unique_ptr<Dispatcher> dispatcher_;
-  std::unique_ptr<Observers> observers_;
-  std::function<void(const DirectFile&)> on_new_file_;
-  absl::Status registered_ = absl::FailedPreconditionError("no buffer pool was registered");
-
-  // Submission queue (Treiber stack) and the sleeping flag of the loop.
-  std::atomic<IoRequest*> head_{nullptr};
-  std::atomic<bool> sleeping_{false};
-  std::atomic<uint64_t> control_seq_{0};  // bumped by every control call
-  std::atomic<bool> accepting_{true};
-  std::atomic<int> submitters_{0};  // Submit() calls past the accepting_ check
-  std::atomic<bool> user_plug_{false};
-  // Dispatcher thread only: the control_seq_ value and user_plug_ as last
-  // handled by the loop.
-  uint64_t seen_control_ = ~uint64_t{0};
-  bool loop_plugged_ = false;
-  std::atomic<uint64_t> submitted_{0}, completed_{0};
-
-  // Drain / Shutdown hand-shake with the loop.
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int drain_waiters_ = 0;        // guarded by mu_
-  uint64_t idle_epoch_ = 0;      // guarded by mu_; bumped when idle with waiters
-  bool stop_requested_ = false;  // guarded by mu_
-  bool exited_ = false;          // guarded by mu_: the loop has ended
-  ShutdownMode stop_mode_ = ShutdownMode::kDrain;
-  std::atomic<bool> drain_pending_{false};
-  std::atomic<bool> stop_pending_{false};
-  bool shut_down_ = false;  // guarded by shutdown_mu_
-  std::mutex shutdown_mu_;
-
-  std::thread thread_;
-  std::thread::id thread_id_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace iosched
