@@ -12,6 +12,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libgnuplot-iostream-dev gnuplot-nox
   liburing-dev libcli11-dev
+  libtomlplusplus-dev nlohmann-json3-dev libssl-dev   # study files, results JSON, SHA-256
+  slurm-wlm munge parallel   # make test-cluster (scripts/test-cluster.sh)
   fio e2fsprogs xz-utils time
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets (fuzz/)
 )
