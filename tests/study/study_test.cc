@@ -6,6 +6,7 @@
 // docs/results-schema.json.
 
 #include "study.h"
+#include "study_report.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -390,6 +391,28 @@ requests = 20000
   o.out_dir = dir + "/clean";
   ASSERT_TRUE(RunStudy(*s, o).ok());
   EXPECT_EQ(Cores(out), Cores(dir + "/clean"));
+}
+
+TEST(StudyReport, RanksSummarisesAndPlotsAStudyFolder) {
+  const std::string dir = TempDir("report");
+  absl::StatusOr<Study> s = LoadStudy(WriteStudy(dir, kSmall));
+  ASSERT_TRUE(s.ok());
+  StudyRunOptions o;
+  o.out_dir = dir + "/out";
+  ASSERT_TRUE(RunStudy(*s, o).ok());
+  StudyReportFiles files;
+  ASSERT_TRUE(WriteStudyReport(o.out_dir, dir + "/report", &files).ok());
+  std::ifstream in(files.md);
+  const std::string md((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_THAT(md, HasSubstr("6 of 6 cells"));
+  EXPECT_THAT(md, HasSubstr("| `noop` | "));
+  EXPECT_THAT(md, HasSubstr("### gen:random-readers:seed=2 on hp-c2247a, open, depth 1"));
+  EXPECT_THAT(md, HasSubstr("iosched study run"));
+  if (files.notes.empty()) {  // gnuplot present: one sweep (fifo_batch) and the heatmap
+    EXPECT_THAT(files.plots, ::testing::ElementsAre("sweep_1", "heatmap"));
+    EXPECT_TRUE(fs::file_size(dir + "/report/heatmap.svg") > 0);
+  }
+  EXPECT_FALSE(WriteStudyReport(dir + "/nothing", dir + "/r2").ok());
 }
 
 }  // namespace
