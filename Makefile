@@ -10,7 +10,7 @@ DEMO_OUT ?= demo-out
 SIM_REQUESTS ?= 1000000
 DEMO_TRACE ?= traces/data/msr_hm0-msr-cambridge1-sample.csv
 
-.PHONY: all deps build demo test sanitize bench clean format fuzz
+.PHONY: all deps build demo test test-cluster sanitize bench clean format fuzz
 
 all: build
 
@@ -37,6 +37,12 @@ demo: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# A 4-shard study on a single-node Slurm started for the test (job array +
+# dependent merge) and through GNU parallel, merged and compared cell by
+# cell with one --jobs 1 process. Root only (munged, slurmd).
+test-cluster: build
+	scripts/test-cluster.sh $(BUILD)
 
 sanitize: deps
 	cmake -S . -B $(ASAN) $(GEN) -DCMAKE_BUILD_TYPE=Debug -DIOSCHED_SANITIZE=ON \

@@ -11,7 +11,9 @@ packages=(
   libabsl-dev libboost-dev libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libgnuplot-iostream-dev gnuplot-nox
-  liburing-dev libcli11-dev nlohmann-json3-dev
+  liburing-dev libcli11-dev
+  libtomlplusplus-dev nlohmann-json3-dev libssl-dev   # study files, results JSON, SHA-256
+  slurm-wlm munge parallel   # make test-cluster (scripts/test-cluster.sh)
   fio e2fsprogs gzip xz-utils bzip2 time   # gzip, xz, bzip2: compressed-trace tests
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets (fuzz/)
 )

@@ -3,6 +3,9 @@
 #include "compare.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <optional>
 
@@ -15,6 +18,7 @@
 #include "iosched/trace.h"
 #include "json_io.h"
 #include "plot.h"
+#include "result_meta.h"
 
 namespace iosched {
 namespace {
@@ -150,27 +154,67 @@ absl::StatusOr<CompareResult> RunCompare(const CompareOptions& options) {
   if (replay.fit == FitPolicy::kScale) {
     IOSCHED_ASSIGN_OR_RETURN(replay.trace_max_end, TraceMaxEnd(options));
   }
-  for (const std::string& spec : SpecsOf(options)) {
+  // One run per spec; with jobs > 1 the runs go to worker threads, each
+  // with its own reader, disk and elevator, so the results are those of the
+  // sequential loop. Progress calls are serialised.
+  const std::vector<std::string> specs = SpecsOf(options);
+  struct Slot {
+    absl::Status status;
+    std::optional<CompareRun> run;
+    std::string format, time_unit, first_bad_line;
+    uint64_t capacity = 0, bad_lines = 0;
+    TracePipelineStats stats;
+  };
+  std::vector<Slot> slots(specs.size());
+  std::mutex progress_mu;
+  auto run_one = [&](size_t i) -> absl::Status {
+    Slot& s = slots[i];
     IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<TracePipeline> reader, OpenCompareTrace(options));
     IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<DiskModel> disk,
                              imported ? MakeHddModel(*imported) : MakeDiskModel(options.disk));
     ElevatorEnv env;
     env.rotational = disk->rotational();
     env.device_depth = replay.depth;
-    IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<Elevator> elevator, MakeElevator(spec, env));
-    out.trace_format = std::string(reader->format());
-    out.time_unit = std::string(reader->time_unit());
-    out.disk_capacity_sectors = disk->capacity_sectors();
+    IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<Elevator> elevator, MakeElevator(specs[i], env));
+    s.format = std::string(reader->format());
+    s.time_unit = std::string(reader->time_unit());
+    s.capacity = disk->capacity_sectors();
+    ReplayOptions run_replay = replay;
     if (options.on_progress) {
-      replay.on_progress = [&options, run = out.runs.size()](uint64_t n) {
-        options.on_progress(run, n);
+      run_replay.on_progress = [&options, &progress_mu, i](uint64_t n) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        options.on_progress(i, n);
       };
     }
-    IOSCHED_ASSIGN_OR_RETURN(ReplayResult result, Replay(*reader, *elevator, *disk, replay));
-    out.bad_lines = reader->bad_lines();
-    out.first_bad_line = std::string(reader->first_bad_line());
-    out.trace_stats = reader->stats();
-    out.runs.push_back(CompareRun{spec, std::string(elevator->Name()), std::move(result)});
+    IOSCHED_ASSIGN_OR_RETURN(ReplayResult result, Replay(*reader, *elevator, *disk, run_replay));
+    s.bad_lines = reader->bad_lines();
+    s.first_bad_line = std::string(reader->first_bad_line());
+    s.stats = reader->stats();
+    s.run = CompareRun{specs[i], std::string(elevator->Name()), std::move(result)};
+    return absl::OkStatus();
+  };
+  const size_t jobs = std::max<size_t>(1, std::min<size_t>(options.jobs, specs.size()));
+  if (jobs == 1) {
+    for (size_t i = 0; i < specs.size(); ++i) IOSCHED_RETURN_IF_ERROR(run_one(i));
+  } else {
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> workers;
+    for (size_t w = 0; w < jobs; ++w) {
+      workers.emplace_back([&] {
+        for (size_t i; (i = next.fetch_add(1)) < specs.size();) slots[i].status = run_one(i);
+      });
+    }
+    for (std::thread& t : workers) t.join();
+    for (const Slot& s : slots) IOSCHED_RETURN_IF_ERROR(s.status);  // first in spec order
+  }
+  for (Slot& s : slots) {
+    out.trace_format = s.format;
+    out.time_unit = s.time_unit;
+    out.disk_capacity_sectors = s.capacity;
+    out.bad_lines = s.bad_lines;
+    out.first_bad_line = s.first_bad_line;
+    out.trace_stats = s.stats;
+    out.runs.push_back(std::move(*s.run));
   }
   return out;
 }
@@ -280,6 +324,7 @@ std::string FormatCompareJson(const CompareResult& r) {
     AddPlotJson(run.result, j);  // "latency_cdf", "head_trace" (plot.h)
     results.push_back(std::move(j));
   }
+  AddResultMeta(&doc, r);  // "schema_version", "meta" (result_meta.h)
   return DumpJson(doc);
 }
 

@@ -41,6 +41,11 @@ struct CompareOptions {
   TraceReadOptions read;
   TraceTransform transform;
   std::vector<std::string> merge;
+  // Elevators replayed at once, on that many threads (>= 1; `compare
+  // --jobs`). Each run has its own reader, disk and elevator: the results
+  // are bit-identical to jobs = 1. on_progress is then called from the
+  // workers, one call at a time.
+  unsigned jobs = 1;
 };
 
 struct CompareRun {

@@ -36,6 +36,10 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* f) {
       ->capture_default_str();
   cmd->add_option("--max-requests", co.replay.max_requests,
                   "Replay only the first N records (0: all)");
+  cmd->add_option("--jobs", co.jobs,
+                  "Elevators replayed at once on that many threads (results are identical to 1)")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
   cmd->add_option("--window", f->window,
                   "Head-position plot time window START:END in simulated seconds (e.g. 2:5, 10:)");
   cmd->add_flag("--quiet,-q", f->quiet,

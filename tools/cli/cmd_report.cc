@@ -17,6 +17,8 @@
 #include "plot.h"
 #include "progress.h"
 #include "report.h"
+#include "study.h"
+#include "study_report.h"
 #include "trace_options.h"
 
 namespace iosched {
@@ -29,6 +31,15 @@ struct ReportFlags {
 
 int RunReportCommand(ReportFlags& rf) {
   CompareFlags& f = rf.common;
+  if (IsStudyFolder(f.options.trace)) {  // `iosched report STUDY_DIR --out DIR`
+    StudyReportFiles sf;
+    if (absl::Status st = WriteStudyReport(f.options.trace, rf.out, &sf); !st.ok()) {
+      return Fail(kExitRuntime, std::string(st.message()));
+    }
+    for (const std::string& n : sf.notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+    if (!f.quiet) std::fprintf(stderr, "wrote %s\nwrote %s\n", sf.html.c_str(), sf.md.c_str());
+    return kExitOk;
+  }
   if (absl::Status st = ResolveCompareFlags(&f); !st.ok()) {
     return Fail(kExitUsage, std::string(st.message()));
   }

@@ -47,6 +47,7 @@ Command SetupBlocks(CLI::App& app);
 Command SetupFsbench(CLI::App& app);
 Command SetupSortbench(CLI::App& app);
 Command SetupValidate(CLI::App& app);
+Command SetupStudy(CLI::App& app);
 
 }  // namespace iosched
 

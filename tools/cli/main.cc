@@ -26,7 +26,7 @@ int Main(int argc, char** argv) {
       SetupCompare(app),   SetupReplay(app),   SetupElevators(app), SetupDisks(app),
       SetupFormats(app),   SetupConvert(app),  SetupInfo(app),      SetupGenerate(app),
       SetupPlot(app),      SetupReport(app),   SetupBlocks(app),    SetupFsbench(app),
-      SetupSortbench(app), SetupValidate(app),
+      SetupSortbench(app), SetupValidate(app), SetupStudy(app),
   };
   try {
     app.parse(argc, argv);

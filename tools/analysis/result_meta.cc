@@ -1,0 +1,231 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+
+#include "result_meta.h"
+
+#include <openssl/evp.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "iosched/disk_model.h"
+#include "iosched/disksim.h"
+#include "iosched/registry.h"
+#include "iosched/status_macros.h"
+#include "report.h"
+
+#ifndef IOSCHED_VERSION
+#define IOSCHED_VERSION "unknown"
+#endif
+#ifndef IOSCHED_GIT_DESCRIBE
+#define IOSCHED_GIT_DESCRIBE ""
+#endif
+
+namespace iosched {
+namespace {
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+std::string Hex(const unsigned char* p, unsigned n) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string s = "sha256:";
+  for (unsigned i = 0; i < n; ++i) {
+    s += kDigits[p[i] >> 4];
+    s += kDigits[p[i] & 15];
+  }
+  return s;
+}
+
+// NaN and infinities have no JSON form: null.
+OrderedJson Num(double v) { return std::isfinite(v) ? OrderedJson(v) : OrderedJson(nullptr); }
+
+}  // namespace
+
+std::string IoschedVersion() { return IOSCHED_VERSION; }
+std::string IoschedGitDescribe() { return IOSCHED_GIT_DESCRIBE; }
+
+std::string Sha256Of(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+  return Hex(md, n);
+}
+
+absl::StatusOr<std::string> FileSha256(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open for hashing"));
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error while hashing"));
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_DigestFinal_ex(ctx.get(), md, &n);
+  return Hex(md, n);
+}
+
+OrderedJson ProgramJson(const std::vector<std::string>& argv) {
+  OrderedJson j;
+  j["name"] = "iosched";
+  j["version"] = IoschedVersion();
+  j["git_describe"] = IoschedGitDescribe();
+  j["argv"] = argv;
+  return j;
+}
+
+OrderedJson SettingsJson(const CompareOptions& o) {
+  const ReplayOptions& r = o.replay;
+  const TraceTransform& t = o.transform;
+  OrderedJson s;
+  s["mode"] = ModeName(r.mode);
+  s["depth"] = r.depth;
+  s["async_writes"] = r.closed_async_writes;
+  s["time_scale"] = Num(r.time_scale);
+  s["fit"] = FitName(r.fit);
+  s["max_requests"] = r.max_requests;
+  s["think_cap_ns"] = r.think_cap.count();
+  s["closed_window"] = r.closed_window;
+  s["seed"] = nullptr;
+  OrderedJson read;
+  read["format"] = o.trace_format;
+  read["csv_mapping"] = o.read.csv_mapping;
+  read["skip_bad_lines"] = o.read.skip_bad_lines;
+  s["read"] = read;
+  OrderedJson tr;
+  tr["merge"] = o.merge;
+  tr["skip_reads"] = t.skip_reads;
+  tr["skip_writes"] = t.skip_writes;
+  tr["devices"] = t.devices;
+  tr["streams"] = t.streams;
+  tr["sort_window"] = t.sort_window;
+  tr["window_start_ns"] = t.window_start_ns ? OrderedJson(*t.window_start_ns) : OrderedJson();
+  tr["window_end_ns"] = t.window_end_ns ? OrderedJson(*t.window_end_ns) : OrderedJson();
+  tr["time_scale"] = Num(t.time_scale);
+  tr["offset_scale"] = Num(t.offset_scale);
+  tr["offset_modulo"] = t.offset_modulo;
+  tr["offset_align"] = t.offset_align;
+  tr["max_records"] = t.max_records;
+  s["transforms"] = tr;
+  return s;
+}
+
+absl::StatusOr<OrderedJson> DiskJson(const CompareOptions& o) {
+  OrderedJson d;
+  std::unique_ptr<DiskModel> disk;
+  if (o.parv.empty()) {
+    d["preset"] = o.disk;
+    d["parv"] = nullptr;
+    d["parv_sha256"] = nullptr;
+    IOSCHED_ASSIGN_OR_RETURN(disk, MakeDiskModel(o.disk));
+    d["model"] = o.disk;
+  } else {
+    d["preset"] = nullptr;
+    d["parv"] = o.parv;
+    IOSCHED_ASSIGN_OR_RETURN(d["parv_sha256"], FileSha256(o.parv));
+    IOSCHED_ASSIGN_OR_RETURN(DiskSimImport model, LoadDiskSimParv(o.parv));
+    d["model"] = model.params.name;
+    IOSCHED_ASSIGN_OR_RETURN(disk, MakeHddModel(model.params));
+  }
+  d["capacity_sectors"] = disk->capacity_sectors();
+  d["rotational"] = disk->rotational();
+  return d;
+}
+
+absl::StatusOr<OrderedJson> TunablesJson(const std::string& spec, const ElevatorEnv& env) {
+  IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<Elevator> e, MakeElevator(spec, env));
+  OrderedJson t = OrderedJson::object();
+  for (const TunableInfo& info : e->Tunables()) {
+    t[info.name] = {{"value", info.value}, {"unit", info.unit}};
+  }
+  return t;
+}
+
+OrderedJson MetricsJson(const ReplayResult& r) {
+  const Summary& x = r.summary;
+  OrderedJson m;
+  m["requests"] = x.submitted;
+  m["completed"] = x.completed;
+  m["errors"] = x.errors;
+  m["iops"] = Num(x.all.iops);
+  m["mb_s"] = Num(x.all.mb_s);
+  m["lat_mean_ms"] = Num(x.all.lat_mean_ms);
+  m["lat_p50_ms"] = Num(x.all.lat_p50_ms);
+  m["lat_p95_ms"] = Num(x.all.lat_p95_ms);
+  m["lat_p99_ms"] = Num(x.all.lat_p99_ms);
+  m["lat_max_ms"] = Num(x.all.lat_max_ms);
+  m["wait_mean_ms"] = Num(x.all.wait_mean_ms);
+  m["service_mean_ms"] = Num(x.all.service_mean_ms);
+  m["seek_mean_sectors"] = Num(x.seek_mean_sectors);
+  m["seek_time_ms"] = Num(ToMillis(r.seek_time_total));
+  m["merges"] = x.merges;
+  m["units"] = x.issued;
+  m["read_iops"] = Num(x.read.iops);
+  m["read_mb_s"] = Num(x.read.mb_s);
+  m["read_lat_mean_ms"] = Num(x.read.lat_mean_ms);
+  m["read_lat_p99_ms"] = Num(x.read.lat_p99_ms);
+  m["read_lat_max_ms"] = Num(x.read.lat_max_ms);
+  m["write_iops"] = Num(x.write.iops);
+  m["write_mb_s"] = Num(x.write.mb_s);
+  m["write_lat_mean_ms"] = Num(x.write.lat_mean_ms);
+  m["write_lat_p99_ms"] = Num(x.write.lat_p99_ms);
+  m["write_lat_max_ms"] = Num(x.write.lat_max_ms);
+  m["fairness"] = Num(x.fairness);
+  m["span_s"] = Num(x.span_s);
+  m["out_of_range"] = r.out_of_range;
+  m["cache_hits"] = r.cache_hits;
+  m["records"] = r.records;
+  m["simulated_end_ns"] = r.end_time.count();
+  OrderedJson c = OrderedJson::object();
+  for (const auto& [k, v] : x.elevator_counters) c[k] = v;
+  m["counters"] = c;
+  return m;
+}
+
+absl::StatusOr<OrderedJson> CompareMetaJson(const CompareResult& r) {
+  const CompareOptions& o = r.options;
+  OrderedJson meta;
+  meta["program"] = ProgramJson(ProcessArguments());
+  meta["settings"] = SettingsJson(o);
+  IOSCHED_ASSIGN_OR_RETURN(OrderedJson disk, DiskJson(o));
+  const bool rotational = disk["rotational"].get<bool>();
+  meta["disk"] = disk;
+  OrderedJson trace;
+  trace["path"] = o.trace;
+  trace["format"] = r.trace_format;
+  trace["records"] = r.runs.empty() ? 0 : r.runs.front().result.records;
+  std::error_code ec;
+  const uintmax_t bytes = std::filesystem::file_size(o.trace, ec);
+  trace["bytes"] = ec ? OrderedJson() : OrderedJson(static_cast<uint64_t>(bytes));
+  absl::StatusOr<std::string> hash = FileSha256(o.trace);
+  trace["sha256"] = hash.ok() ? OrderedJson(*hash) : OrderedJson();
+  meta["trace"] = trace;
+  OrderedJson elevators = OrderedJson::array();
+  ElevatorEnv env;
+  env.rotational = rotational;
+  env.device_depth = o.replay.depth;
+  for (const CompareRun& run : r.runs) {
+    OrderedJson e;
+    e["spec"] = run.spec;
+    e["elevator"] = run.elevator;
+    IOSCHED_ASSIGN_OR_RETURN(e["tunables"], TunablesJson(run.spec, env));
+    elevators.push_back(std::move(e));
+  }
+  meta["elevators"] = elevators;
+  return meta;
+}
+
+void AddResultMeta(OrderedJson* doc, const CompareResult& r) {
+  absl::StatusOr<OrderedJson> meta = CompareMetaJson(r);
+  (*doc)["schema_version"] = kResultSchemaVersion;
+  (*doc)["meta"] = meta.ok() ? *meta : OrderedJson{{"error", std::string(meta.status().message())}};
+}
+
+}  // namespace iosched
