@@ -160,6 +160,15 @@ TEST(RecorderTest, NativeTraceHasEveryRequestInArrivalOrder) {
       files[std::stoi(l.substr(7, sp - 7))] = l.substr(sp + 1);
       continue;
     }
+    if (l == "# end-marked") {
+      EXPECT_EQ(i, 2u);
+      continue;
+    }
+    if (l.rfind("# end records=", 0) == 0) {
+      EXPECT_EQ(i, lines.size() - 1) << "the end line is the last";
+      EXPECT_EQ(l, "# end records=" + std::to_string(r.submitted.size()));
+      continue;
+    }
     const std::vector<std::string> f = Split(l, ',');
     ASSERT_EQ(f.size(), 12u) << l;
     const int64_t t = std::stoll(f[0]);
