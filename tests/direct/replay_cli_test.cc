@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli_runner.h"
 #include "direct/direct_test_util.h"
@@ -198,7 +199,7 @@ TEST_F(ReplayCliTest, RecordingsNeverOverwriteTheTargetTheTraceOrADevice) {
   ASSERT_EQ(::symlink(target.c_str(), soft.c_str()), 0);
   const std::string base = "replay " + trace + " --target " + target + " --allow-writes ";
   for (const std::string& flags :
-       {"--record " + target, "--record-fio " + target, "--record " + trace,
+       std::vector<std::string>{"--record " + target, "--record-fio " + target, "--record " + trace,
         "--record-fio " + hard, "--record " + soft, "--record /dev/zero"}) {
     CliRun r = Iosched(base + flags);
     EXPECT_EQ(r.code, 2) << flags << ": " << r.err;

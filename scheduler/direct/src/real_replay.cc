@@ -315,6 +315,10 @@ absl::Status Drive(const RealReplayOptions& f, TraceReader& reader, Fitter& fit,
 
 }  // namespace
 
+namespace {
+absl::Status CheckRecordPaths(const RealReplayOptions& o);
+}  // namespace
+
 absl::Status ValidateRealReplay(const RealReplayOptions& o) {
   if (o.target.empty()) return absl::InvalidArgumentError("the replay needs a target");
   if (absl::StatusOr<std::unique_ptr<Elevator>> e = MakeElevator(o.elevator); !e.ok()) {
@@ -326,7 +330,7 @@ absl::Status ValidateRealReplay(const RealReplayOptions& o) {
   if (!(o.time_scale > 0)) {
     return absl::InvalidArgumentError(absl::StrCat("--time-scale must be > 0, got ", o.time_scale));
   }
-  return absl::OkStatus();
+  return CheckRecordPaths(o);
 }
 
 namespace {
@@ -395,7 +399,6 @@ absl::Status CheckRecordsFit(const TraceOpener& open, const RealReplayOptions& o
 absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
                                                const RealReplayOptions& o) {
   IOSCHED_RETURN_IF_ERROR(ValidateRealReplay(o));
-  IOSCHED_RETURN_IF_ERROR(CheckRecordPaths(o));
   // A first pass over the trace: writes, the largest request.
   IOSCHED_ASSIGN_OR_RETURN(TraceScan scan, ScanTrace(open_trace, o.max_requests));
   IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<TracePipeline> reader, open_trace());

@@ -117,9 +117,11 @@ struct RealReplayResult {
 // the first that does not; the last replays).
 using TraceOpener = std::function<absl::StatusOr<std::unique_ptr<TracePipeline>>()>;
 
-// Checks the options alone, without touching the target or the trace:
+// Checks the options alone, without opening the target or the trace:
 // InvalidArgument naming the option (unknown elevator, depth out of range,
-// time_scale not > 0). A caller maps these to a usage error.
+// time_scale not > 0, a recording that is the target or the trace);
+// FailedPrecondition for a recording onto a device (stat only). A caller
+// maps these to a usage error.
 absl::Status ValidateRealReplay(const RealReplayOptions& options);
 
 // Runs the replay. Errors:
