@@ -298,5 +298,30 @@ TEST(RecorderTest, CreateNeedsAPath) {
   EXPECT_FALSE(Recorder::Create(o).ok());
 }
 
+// Issue 18, defect 8: ENOSPC during --record was reported for one of the
+// two files only, after the whole replay. Each file's first write error is
+// reported when it happens (on_error) and Finish() names both.
+TEST(RecorderTest, WriteErrorsAreReportedAtOnceForEveryFile) {
+  if (::access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no /dev/full";
+  const std::string link = TempPath("full");
+  ASSERT_EQ(::symlink("/dev/full", link.c_str()), 0);
+  std::vector<std::string> seen;
+  Recorder::Options o;
+  o.native_path = "/dev/full";
+  o.fio_path = link;
+  o.on_error = [&seen](const absl::Status& st) { seen.push_back(std::string(st.message())); };
+  absl::StatusOr<std::unique_ptr<Recorder>> r = Recorder::Create(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const absl::Status st = (*r)->Finish();
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(st.message(), HasSubstr("write error on /dev/full"));
+  EXPECT_THAT(st.message(), HasSubstr("write error on " + link));
+  EXPECT_EQ(seen.size(), 2u);
+  Recorder::Options same;
+  same.native_path = same.fio_path = link;
+  EXPECT_EQ(Recorder::Create(same).status().code(), absl::StatusCode::kInvalidArgument);
+  ::unlink(link.c_str());
+}
+
 }  // namespace
 }  // namespace iosched

@@ -4,6 +4,8 @@
 // shared trace options in `compare`: exit codes (0 ok, 1 runtime, 2 usage),
 // one error line, and what the output contains.
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -206,6 +208,66 @@ TEST_F(TraceCliTest, CompareAndReportReadStdinAndFifosOnce) {
   CliRun rep = Iosched("report - --elevators noop,deadline --disk ssd --quiet --out " + out, kMsr);
   EXPECT_EQ(rep.code, 0) << rep.err;
   testing_util::RunShell("rm -rf " + out);
+}
+
+// Issue 18, defect 9: --time-scale 1e300 saturated silently (same results
+// as 1e-300) and inf got another message and exit code than nan and -1.
+TEST_F(TraceCliTest, TimeScaleOutOfRangeIsOneUsageError) {
+  for (const char* v : {"inf", "nan", "-1", "0", "1e300", "1e-300"}) {
+    CliRun c = Iosched("compare " + kMsr + " --elevators noop --time-scale " + v);
+    EXPECT_EQ(c.code, 2) << v << ": " << c.err;
+    EXPECT_THAT(c.err, HasSubstr("--time-scale must be > 0 (a finite factor in [1e-09, 1e+06])"))
+        << v;
+  }
+}
+
+// Issue 18, defect 8: a convert killed with SIGKILL left a cut file under
+// the final name that `info` read as complete. Now the output is a
+// temporary until it is complete: after the kill the final name does not
+// exist. The input is a FIFO the test holds open, so the kill lands
+// mid-conversion without any timing assumption.
+TEST_F(TraceCliTest, AKilledConvertLeavesNothingUnderTheFinalName) {
+  const std::string fifo = Tmp("convert.fifo"), out = Tmp("killed.iosb");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string bin = Binary();
+    ::execl(bin.c_str(), bin.c_str(), "convert", fifo.c_str(), out.c_str(), "--trace-format",
+            "msr", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  // Open the writing end once convert has opened the reading end (bounded).
+  int fd = -1;
+  for (int i = 0; i < 3000 && fd < 0; ++i) {
+    fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd < 0) ::usleep(10'000);
+  }
+  if (fd < 0) ::kill(pid, SIGKILL);
+  ASSERT_GE(fd, 0) << "convert never opened the FIFO";
+  ::fcntl(fd, F_SETFL, 0);
+  FILE* w = ::fdopen(fd, "w");
+  ASSERT_NE(w, nullptr);
+  for (int i = 0; i < 50000; ++i) {
+    std::fprintf(w, "%d,hm,0,Read,%d,4096,10\n", 1000 + i, i * 4096);
+  }
+  std::fflush(w);
+  // Wait (bounded) for convert's temporary beside OUT, then kill it while
+  // the FIFO is still open (convert is blocked reading it).
+  bool started = false;
+  for (int i = 0; i < 3000 && !started; ++i) {
+    started = testing_util::RunShell("ls " + out + ".tmp.* >/dev/null 2>&1").code == 0;
+    if (!started) ::usleep(10'000);
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::fclose(w);
+  EXPECT_TRUE(started);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_NE(::access(out.c_str(), F_OK), 0) << "a cut file under the final name";
+  testing_util::RunShell("rm -f " + out + ".tmp.* " + fifo);
 }
 
 std::string Slurp(const std::string& path) {

@@ -121,9 +121,10 @@ absl::Status ValidateCompare(const CompareOptions& o) {
     IOSCHED_RETURN_IF_ERROR(MakeElevator(spec).status());
   }
   if (o.parv.empty()) IOSCHED_RETURN_IF_ERROR(MakeDiskModel(o.disk).status());
-  if (!(o.replay.time_scale > 0)) {
+  if (!TimeScaleInRange(o.replay.time_scale)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--time-scale must be > 0, got ", o.replay.time_scale));
+        absl::StrCat("--time-scale must be > 0 (a finite factor in [", kMinTimeScale, ", ",
+                     kMaxTimeScale, "]), got ", o.replay.time_scale));
   }
   if (o.replay.depth == 0 || o.replay.depth > 4096) {
     return absl::InvalidArgumentError(

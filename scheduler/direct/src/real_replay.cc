@@ -327,8 +327,10 @@ absl::Status ValidateRealReplay(const RealReplayOptions& o) {
   if (o.depth == 0 || o.depth > 4096) {
     return absl::InvalidArgumentError(absl::StrCat("--depth must be in [1, 4096], got ", o.depth));
   }
-  if (!(o.time_scale > 0)) {
-    return absl::InvalidArgumentError(absl::StrCat("--time-scale must be > 0, got ", o.time_scale));
+  if (!TimeScaleInRange(o.time_scale)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--time-scale must be > 0 (a finite factor in [", kMinTimeScale, ", ",
+                     kMaxTimeScale, "]), got ", o.time_scale));
   }
   return CheckRecordPaths(o);
 }
