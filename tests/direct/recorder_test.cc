@@ -160,6 +160,15 @@ TEST(RecorderTest, NativeTraceHasEveryRequestInArrivalOrder) {
       files[std::stoi(l.substr(7, sp - 7))] = l.substr(sp + 1);
       continue;
     }
+    if (l == "# end-marked") {
+      EXPECT_EQ(i, 2u);
+      continue;
+    }
+    if (l.rfind("# end records=", 0) == 0) {
+      EXPECT_EQ(i, lines.size() - 1) << "the end line is the last";
+      EXPECT_EQ(l, "# end records=" + std::to_string(r.submitted.size()));
+      continue;
+    }
     const std::vector<std::string> f = Split(l, ',');
     ASSERT_EQ(f.size(), 12u) << l;
     const int64_t t = std::stoll(f[0]);
@@ -287,6 +296,31 @@ TEST(RecorderTest, CreateNeedsAPath) {
   Recorder::Options o;
   o.native_path = "/nonexistent-dir/x.csv";
   EXPECT_FALSE(Recorder::Create(o).ok());
+}
+
+// Issue 18, defect 8: ENOSPC during --record was reported for one of the
+// two files only, after the whole replay. Each file's first write error is
+// reported when it happens (on_error) and Finish() names both.
+TEST(RecorderTest, WriteErrorsAreReportedAtOnceForEveryFile) {
+  if (::access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no /dev/full";
+  const std::string link = TempPath("full");
+  ASSERT_EQ(::symlink("/dev/full", link.c_str()), 0);
+  std::vector<std::string> seen;
+  Recorder::Options o;
+  o.native_path = "/dev/full";
+  o.fio_path = link;
+  o.on_error = [&seen](const absl::Status& st) { seen.push_back(std::string(st.message())); };
+  absl::StatusOr<std::unique_ptr<Recorder>> r = Recorder::Create(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const absl::Status st = (*r)->Finish();
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(st.message(), HasSubstr("write error on /dev/full"));
+  EXPECT_THAT(st.message(), HasSubstr("write error on " + link));
+  EXPECT_EQ(seen.size(), 2u);
+  Recorder::Options same;
+  same.native_path = same.fio_path = link;
+  EXPECT_EQ(Recorder::Create(same).status().code(), absl::StatusCode::kInvalidArgument);
+  ::unlink(link.c_str());
 }
 
 }  // namespace

@@ -290,6 +290,27 @@ TEST_P(SchedulerTest, ShortReadAtEndOfFileIsSplitAmongMembers) {
   ::unlink(path.c_str());
 }
 
+// Issue 18, defect 9: an offset + length that wraps past 2^64 was accepted.
+TEST_P(SchedulerTest, OffsetPlusLengthThatWrapsIsRefused) {
+  const std::string path = TempPath("wrap");
+  WritePatternFile(path, 1 << 16, 3);
+  IOSCHED_OPEN_DIRECT_OR_SKIP(probe, path, DirectFile::Options{});
+  const uint32_t block = BlockOf(probe);
+  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Open(path, Options("noop", 1));
+  ASSERT_TRUE(s.ok()) << s.status();
+  absl::StatusOr<AlignedBuffer> buf = AlignedBuffer::Allocate(block, 4096);
+  ASSERT_TRUE(buf.ok());
+  IoRequest rq;
+  rq.id = 9;
+  rq.offset = (UINT64_MAX / block) * block;  // aligned, the last block below 2^64
+  rq.length = block;
+  rq.buffer = buf->bytes();
+  absl::Status st = (*s)->Submit(rq, [](IoRequest&, const absl::Status&, uint32_t) {});
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(st.message(), ::testing::HasSubstr("wraps past 2^64"));
+  ::unlink(path.c_str());
+}
+
 TEST_P(SchedulerTest, ShutdownCancelCompletesQueuedRequestsWithCancelled) {
   const std::string path = TempPath("cancel");
   WritePatternFile(path, 1 << 20, 3);

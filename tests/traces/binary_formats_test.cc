@@ -226,6 +226,17 @@ TEST(SrtReaderTest, Errors) {
   EXPECT_EQ(skip.bad_lines, 1u);
 }
 
+// Issue 18, defect 3: the header shown in the error was a view into a
+// destroyed temporary (freed heap bytes in the message). 16 zero bytes must
+// come out as 16 escaped zeros.
+TEST(SrtReaderTest, BadMagicShowsTheHeaderBytes) {
+  std::string expected;
+  for (int i = 0; i < 16; ++i) expected += "\\x00";
+  EXPECT_EQ(Message(ReadMemory(std::string(4096, '\0'), "hpl-srt").status),
+            absl::StrCat("mem: expected an SRT header starting '$$TR_IOREC', got '", expected,
+                         "'"));
+}
+
 // Found by fuzz_auto: a disk number that does not parse ("1[") must not
 // index the sector-size table (it used to wrap to 2^32 - 1).
 TEST(SrtReaderTest, UnparsableDiskNumberInTheHeaderIsIgnored) {

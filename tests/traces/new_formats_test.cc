@@ -222,5 +222,40 @@ TEST(NativeCsvReaderTest, FieldErrors) {
             "mem:3: expected think_ns (integer ns, or empty) >= 0, got '-1'");
 }
 
+// Issue 18, defect 8: a native trace that promises an end line ("# end-marked",
+// the recorder's line 3) and lacks it was cut short: an error at the last
+// line, which --skip-bad-lines counts and reads past.
+TEST(NativeCsvTest, EndMarkedFilesMustEndWithTheirEndLine) {
+  const std::string head =
+      "# iosched trace v1 time_unit=ns\n"
+      "time_ns,op,offset,length,stream,think_ns,response_ns\n"
+      "# end-marked\n"
+      "0,R,0,4096,1,,\n"
+      "10,W,4096,4096,1,,\n";
+  ReadResult whole = ReadMemory(head + "# end records=2\n", "iosched-csv");
+  ASSERT_TRUE(whole.status.ok()) << whole.status;
+  EXPECT_EQ(whole.records.size(), 2u);
+  ReadResult cut = ReadMemory(head, "auto");
+  EXPECT_EQ(Message(cut.status),
+            "mem:5: expected the end line '# end records=N' promised by '# end-marked' (the "
+            "file was cut short, e.g. its writer was killed; --skip-bad-lines reads the "
+            "complete records), got 'end of file'");
+  ReadResult salvaged = ReadMemory(head, "iosched-csv", /*skip_bad_lines=*/true);
+  ASSERT_TRUE(salvaged.status.ok()) << salvaged.status;
+  EXPECT_EQ(salvaged.records.size(), 2u);
+  EXPECT_EQ(salvaged.bad_lines, 1u);
+  EXPECT_THAT(Message(ReadMemory(head + "# end records=3\n", "iosched-csv").status),
+              HasSubstr("mem:6: expected an end line counting the 2 records above it"));
+  EXPECT_THAT(
+      Message(ReadMemory(head + "# end records=2\n20,R,0,512,1,,\n", "iosched-csv").status),
+      HasSubstr("mem:6: expected the end line after the last record"));
+  // Files without the promise (every older one) need no end line.
+  ReadResult old = ReadMemory(
+      "# iosched trace v1 time_unit=ns\ntime_ns,op,offset,length,stream,think_ns,response_ns\n"
+      "0,R,0,4096,1,,\n",
+      "iosched-csv");
+  EXPECT_TRUE(old.status.ok()) << old.status;
+}
+
 }  // namespace
 }  // namespace iosched

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "iosched/disk_model.h"
 #include "iosched/disksim.h"
+#include "iosched/input_spool.h"
 #include "iosched/registry.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace.h"
@@ -124,9 +125,10 @@ absl::Status ValidateCompare(const CompareOptions& o) {
     IOSCHED_RETURN_IF_ERROR(MakeElevator(spec).status());
   }
   if (o.parv.empty()) IOSCHED_RETURN_IF_ERROR(MakeDiskModel(o.disk).status());
-  if (!(o.replay.time_scale > 0)) {
+  if (!TimeScaleInRange(o.replay.time_scale)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--time-scale must be > 0, got ", o.replay.time_scale));
+        absl::StrCat("--time-scale must be > 0 (a finite factor in [", kMinTimeScale, ", ",
+                     kMaxTimeScale, "]), got ", o.replay.time_scale));
   }
   if (o.replay.depth == 0 || o.replay.depth > 4096) {
     return absl::InvalidArgumentError(
@@ -135,11 +137,19 @@ absl::Status ValidateCompare(const CompareOptions& o) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<CompareResult> RunCompare(const CompareOptions& options) {
-  IOSCHED_RETURN_IF_ERROR(ValidateCompare(options));
+absl::StatusOr<CompareResult> RunCompare(const CompareOptions& given) {
+  IOSCHED_RETURN_IF_ERROR(ValidateCompare(given));
+  // Every elevator reads the trace again: standard input and FIFOs are
+  // copied once first (iosched/input_spool.h).
+  std::vector<std::string> inputs = {given.trace};
+  inputs.insert(inputs.end(), given.merge.begin(), given.merge.end());
+  IOSCHED_ASSIGN_OR_RETURN(SpooledInputs spool, SpooledInputs::Spool(inputs));
+  CompareOptions options = given;
+  options.trace = spool.paths()[0];
+  options.merge.assign(spool.paths().begin() + 1, spool.paths().end());
   CompareResult out;
-  out.options = options;
-  out.trace = options.trace;
+  out.options = given;
+  out.trace = given.trace;
   out.disk = options.disk;
   // --parv: the drive imported from a DiskSim 4.0 parameter file.
   std::optional<HddParams> imported;
@@ -150,7 +160,7 @@ absl::StatusOr<CompareResult> RunCompare(const CompareOptions& options) {
     imported = std::move(model.params);
   }
   ReplayOptions replay = options.replay;
-  replay.trace_name = options.trace;
+  replay.trace_name = given.trace;
   if (replay.fit == FitPolicy::kScale) {
     IOSCHED_ASSIGN_OR_RETURN(replay.trace_max_end, TraceMaxEnd(options));
   }

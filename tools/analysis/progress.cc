@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "iosched/input_spool.h"
 #include "iosched/registry.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace.h"
@@ -117,6 +118,12 @@ CompareProgress::~CompareProgress() { bar_.Finish(); }
 
 std::unique_ptr<CompareProgress> CompareProgress::Attach(CompareOptions* options, bool quiet) {
   if (!ProgressWanted(quiet, STDERR_FILENO)) return nullptr;
+  // Standard input or a FIFO can be read once only (RunCompare copies it):
+  // no counting pass, so no ETA.
+  if (IsReadOnceInput(options->trace)) return nullptr;
+  for (const std::string& m : options->merge) {
+    if (IsReadOnceInput(m)) return nullptr;
+  }
   // Count the records so that the bar can show an ETA. Errors are left to
   // the replay, which reports them with their line.
   uint64_t n = 0;

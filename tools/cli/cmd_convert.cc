@@ -6,7 +6,10 @@
 // name: *.iosb or *.bin → iosched-bin, *.iolog → fio-v3, *.spc → spc,
 // *.blkparse → blkparse, *.disksim → disksim, anything else → iosched-csv
 // (a trailing .gz, .xz or .bz2 compresses the output and is ignored here).
-// OUT "-" is standard output. On failure the partial OUT is removed.
+// OUT "-" is standard output. OUT follows the output rule
+// (iosched/output_file.h): never the input (by device and inode), never a
+// device; it is written under a temporary name and renamed into place on
+// success, so a failed or killed convert leaves OUT as it was.
 
 #include <unistd.h>
 
@@ -19,6 +22,7 @@
 #include "commands.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace_pipeline.h"
+#include "iosched/output_file.h"
 #include "iosched/trace_writer.h"
 #include "trace_options.h"
 
@@ -62,15 +66,17 @@ int RunConvert(ConvertFlags& f) {
       return Fail(kExitUsage, std::string(w.status().message()));
     }
   }
-  absl::StatusOr<std::unique_ptr<TracePipeline>> p =
-      OpenTracePipeline(TraceInputs(f.in, f.trace_flags), read, transform);
+  const std::vector<std::string> inputs = TraceInputs(f.in, f.trace_flags);
+  if (absl::Status s = CheckOutputPath("OUT", f.out, {.inputs = inputs}); !s.ok()) {
+    return Fail(kExitUsage, std::string(s.message()));
+  }
+  absl::StatusOr<std::unique_ptr<TracePipeline>> p = OpenTracePipeline(inputs, read, transform);
   if (!p.ok()) return Fail(kExitRuntime, std::string(p.status().message()));
   wo.stream_names = p->get();  // blkparse keeps the commands
   absl::StatusOr<std::unique_ptr<TraceWriter>> w = OpenTraceWriter(f.out, wo);
   if (!w.ok()) return Fail(kExitRuntime, std::string(w.status().message()));
   auto fail = [&](const absl::Status& s) {
-    (void)(*w)->Finish();
-    if (f.out != "-") std::remove(f.out.c_str());
+    w->reset();  // removes the temporary; OUT is untouched
     return Fail(kExitRuntime, std::string(s.message()));
   };
   TraceRecord rec;

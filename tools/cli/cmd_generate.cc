@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace_generator.h"
+#include "iosched/output_file.h"
 #include "iosched/trace_writer.h"
 #include "trace_options.h"
 
@@ -101,6 +102,9 @@ int RunGenerate(GenerateFlags& f) {
   }
   absl::StatusOr<std::unique_ptr<TraceReader>> gen = MakeGenerator(f.scenario, o);
   if (!gen.ok()) return Fail(kExitUsage, std::string(gen.status().message()));
+  if (absl::Status s = CheckOutputPath("-o", f.output, {}); !s.ok()) {
+    return Fail(kExitUsage, std::string(s.message()));
+  }
   absl::StatusOr<std::unique_ptr<TraceWriter>> w = OpenTraceWriter(f.output, wo);
   if (!w.ok()) return Fail(kExitRuntime, std::string(w.status().message()));
   TraceRecord rec;
@@ -109,7 +113,7 @@ int RunGenerate(GenerateFlags& f) {
     if (!more.ok()) return Fail(kExitRuntime, std::string(more.status().message()));
     if (!*more) break;
     if (absl::Status s = (*w)->Write(rec); !s.ok()) {
-      (void)(*w)->Finish();
+      w->reset();  // removes the partial output
       return Fail(kExitRuntime, std::string(s.message()));
     }
   }

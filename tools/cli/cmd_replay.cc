@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "compare.h"
+#include "iosched/input_spool.h"
 #include "iosched/real_replay.h"
 #include "iosched/trace.h"
 #include "iosched/trace_pipeline.h"
@@ -45,11 +46,6 @@ struct ReplayFlags {
   TraceReadOptions read;
   TraceTransform transform;
 };
-
-// The trace with the shared read options and transforms applied.
-absl::StatusOr<std::unique_ptr<TracePipeline>> OpenReplayTrace(const ReplayFlags& f) {
-  return OpenTracePipeline(TraceInputs(f.trace, f.trace_flags), f.read, f.transform);
-}
 
 ReplayMode ModeOf(const std::string& m) {
   return m == "closed"  ? ReplayMode::kClosed
@@ -139,6 +135,7 @@ int RunReal(ReplayFlags& f) {
   RealReplayOptions o;
   o.target = f.target;
   o.trace_name = f.trace;
+  o.trace_paths = TraceInputs(f.trace, f.trace_flags);
   o.elevator = f.elevator;
   o.depth = f.depth;
   o.submit_batch = f.submit_batch;
@@ -163,7 +160,12 @@ int RunReal(ReplayFlags& f) {
   if (absl::Status st = ValidateRealReplay(o); !st.ok()) {
     return Fail(kExitUsage, std::string(st.message()));
   }
-  absl::StatusOr<RealReplayResult> r = RunRealReplay([&f] { return OpenReplayTrace(f); }, o);
+  // The replay reads the trace two or three times: standard input and FIFOs
+  // are copied once first.
+  absl::StatusOr<SpooledInputs> spool = SpooledInputs::Spool(o.trace_paths);
+  if (!spool.ok()) return Fail(kExitRuntime, std::string(spool.status().message()));
+  absl::StatusOr<RealReplayResult> r = RunRealReplay(
+      [&] { return OpenTracePipeline(spool->paths(), f.read, f.transform); }, o);
   if (!r.ok()) {
     // A refusal the user lifts with a flag (--allow-writes) is a usage error.
     const bool usage = r.status().code() == absl::StatusCode::kPermissionDenied;

@@ -17,6 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "iosched/output_file.h"
 
 namespace iosched::traces_internal {
 namespace {
@@ -25,11 +26,13 @@ namespace bio = boost::iostreams;
 
 class FdSink final : public ByteSink {
  public:
-  FdSink(std::string path, int fd, bool owned) : ByteSink(std::move(path)), fd_(fd), owned_(owned) {
+  // Standard output (not owned).
+  FdSink(std::string path, int fd) : ByteSink(std::move(path)), fd_(fd) { buf_.reserve(kBuffer); }
+  // A file written under a temporary name, renamed into place by Close();
+  // removed if the sink is destroyed without a successful Close().
+  explicit FdSink(std::unique_ptr<AtomicOutputFile> file)
+      : ByteSink(file->path()), fd_(file->fd()), file_(std::move(file)) {
     buf_.reserve(kBuffer);
-  }
-  ~FdSink() override {
-    if (owned_ && fd_ >= 0) ::close(fd_);
   }
 
   absl::Status Write(std::string_view data) override {
@@ -44,9 +47,11 @@ class FdSink final : public ByteSink {
 
   absl::Status Close() override {
     absl::Status s = Flush();
-    if (owned_ && fd_ >= 0) {
-      if (::close(fd_) != 0 && s.ok()) {
-        s = absl::ErrnoToStatus(errno, absl::StrCat(path(), ": close failed"));
+    if (file_ != nullptr && fd_ >= 0) {
+      if (s.ok()) {
+        s = file_->Commit();
+      } else {
+        file_->Abandon();
       }
       fd_ = -1;
     }
@@ -89,7 +94,7 @@ class FdSink final : public ByteSink {
   }
 
   int fd_;
-  bool owned_;
+  std::unique_ptr<AtomicOutputFile> file_;
   std::string buf_;
   absl::Status error_;
 };
@@ -193,14 +198,11 @@ class CompressingSink final : public ByteSink {
 absl::StatusOr<std::unique_ptr<ByteSink>> OpenByteSink(const std::string& path) {
   std::unique_ptr<ByteSink> raw;
   if (path == "-") {
-    raw = std::make_unique<FdSink>("<stdout>", STDOUT_FILENO, /*owned=*/false);
+    raw = std::make_unique<FdSink>("<stdout>", STDOUT_FILENO);
   } else {
-    int fd;
-    do {
-      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot create"));
-    raw = std::make_unique<FdSink>(path, fd, /*owned=*/true);
+    absl::StatusOr<std::unique_ptr<AtomicOutputFile>> file = AtomicOutputFile::Create(path);
+    if (!file.ok()) return file.status();
+    raw = std::make_unique<FdSink>(*std::move(file));
   }
   Compression c = Compression::kNone;
   if (absl::EndsWith(path, ".gz")) {

@@ -72,6 +72,14 @@ class LineParser {
   // Unit of the timestamps as read when it depends on the file (the generic
   // CSV's mapping); empty to use the format's.
   virtual std::string_view time_unit() const { return {}; }
+  // A '#' comment line (never line 1 of a parse_first_line format), for
+  // formats whose comments carry structure (the native CSV's end line).
+  // Stateless formats never see comments.
+  virtual void OnComment(std::string_view line, const LineContext& ctx) {}
+  // Called once at the end of the file; `ctx.line` is the last line's
+  // number. An error (InvalidArgument "path:line: expected …") says the
+  // file is incomplete, e.g. cut short before its end line.
+  virtual absl::Status AtEnd(const LineContext& ctx) { return absl::OkStatus(); }
 };
 
 // What a stateful format's parser is configured with.

@@ -25,8 +25,14 @@ class NativeCsvParser final : public LineParser {
  public:
   absl::Status Parse(std::string_view line, const LineContext& ctx, TraceRecord* rec,
                      LineKind* kind) override;
+  void OnComment(std::string_view line, const LineContext& ctx) override;
+  absl::Status AtEnd(const LineContext& ctx) override;
 
  private:
+  // "# end-marked" seen; the "# end records=N" line (its line number, N,
+  // and the records above it).
+  bool end_marked_ = false, end_count_ok_ = false;
+  uint64_t end_line_ = 0, end_count_ = 0, records_ = 0, records_at_end_ = 0;
   enum class State { kMagic, kHeader, kData };
   State state_ = State::kMagic;
   size_t columns_ = kColumns;
@@ -39,6 +45,39 @@ absl::Status ParseOptionalI64(const LineContext& ctx, std::string_view field, st
   int64_t v;
   if (absl::Status s = ParseIntegerTime(ctx, field, what, &v); !s.ok()) return s;
   *out = v;
+  return absl::OkStatus();
+}
+
+void NativeCsvParser::OnComment(std::string_view line, const LineContext& ctx) {
+  line = StripBlanks(line);
+  if (line == kNativeCsvEndMarked) {
+    end_marked_ = true;
+  } else if (line.starts_with(kNativeCsvEndPrefix) && end_line_ == 0) {
+    end_line_ = ctx.line;
+    records_at_end_ = records_;
+    end_count_ok_ = ParseUint64(line.substr(kNativeCsvEndPrefix.size()), &end_count_);
+  }
+}
+
+absl::Status NativeCsvParser::AtEnd(const LineContext& ctx) {
+  if (!end_marked_) return absl::OkStatus();
+  if (end_line_ == 0) {
+    return LineError(ctx,
+                     absl::StrCat("the end line '", AbslView(kNativeCsvEndPrefix),
+                                  "N' promised by '", AbslView(kNativeCsvEndMarked),
+                                  "' (the file was cut short, e.g. its writer was killed; "
+                                  "--skip-bad-lines reads the complete records)"),
+                     "end of file");
+  }
+  const LineContext at{ctx.path, end_line_, false, nullptr};
+  if (!end_count_ok_ || end_count_ != records_at_end_) {
+    return LineError(
+        at, absl::StrCat("an end line counting the ", records_at_end_, " records above it"),
+        "another count");
+  }
+  if (records_ != records_at_end_) {
+    return LineError(at, "the end line after the last record", "records after it");
+  }
   return absl::OkStatus();
 }
 
@@ -117,6 +156,7 @@ absl::Status NativeCsvParser::Parse(std::string_view line, const LineContext& ct
     return LineError(ctx, "a device number (or empty)", f[7]);
   }
   *kind = LineKind::kRecord;
+  ++records_;
   return absl::OkStatus();
 }
 

@@ -231,7 +231,9 @@ absl::StatusOr<std::unique_ptr<TraceReader>> OpenHplSrt(std::unique_ptr<ByteSour
   }
   if (header.compare(0, kSrtMagic.size(), kSrtMagic) != 0) {
     bool truncated;
-    std::string_view got = TruncateForMessage(header.substr(0, 16), &truncated);
+    // A view into `header` itself: a view into a temporary substr() would
+    // dangle by the time it is formatted (issue 18, defect 3).
+    std::string_view got = TruncateForMessage(std::string_view(header).substr(0, 16), &truncated);
     return absl::InvalidArgumentError(absl::StrCat(path, ": expected an SRT header starting '",
                                                    AbslView(kSrtMagic), "', got '",
                                                    absl::CHexEscape(AbslView(got)), "'"));

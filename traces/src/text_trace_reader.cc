@@ -75,9 +75,26 @@ absl::StatusOr<bool> TextTraceReader::NextRecord(TraceRecord* out) {
       error_ = more.status();
       return error_;
     }
-    if (!*more) return false;
+    if (!*more) {
+      if (at_end_checked_) return false;
+      at_end_checked_ = true;
+      const LineContext end{lines_->path(), lines_->line_number(), false, nullptr};
+      if (absl::Status s = parser_->AtEnd(end); !s.ok()) {
+        if (skip_bad_lines_ && s.code() == absl::StatusCode::kInvalidArgument) {
+          if (bad_lines_++ == 0) first_bad_line_ = std::string(s.message());
+          return false;
+        }
+        error_ = std::move(s);
+        return error_;
+      }
+      return false;
+    }
     const bool magic_line = format_->parse_first_line && lines_->line_number() == 1;
     if (!magic_line && IsBlankOrComment(line)) {
+      if (format_->parse == nullptr && !line.empty() && line[0] == '#') {
+        const LineContext c{lines_->path(), lines_->line_number(), false, nullptr};
+        parser_->OnComment(line, c);
+      }
       ++skipped_;
       continue;
     }

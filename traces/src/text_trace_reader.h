@@ -67,6 +67,7 @@ class TextTraceReader final : public TraceReader {
   int64_t first_raw_time_ = 0;   // kRelativeToFirst
   int64_t next_issue_time_ = 0;  // kClosedLoop
   absl::Status error_;
+  bool at_end_checked_ = false;  // LineParser::AtEnd called
   // Stream names (TraceReader::stream_name), and the last one stored.
   absl::flat_hash_map<uint32_t, std::string> names_;
   uint32_t last_named_stream_ = 0;

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "iosched/buffer_pool.h"
 #include "iosched/direct_file.h"
+#include "iosched/output_file.h"
 #include "iosched/recorder.h"
 #include "iosched/registry.h"
 #include "iosched/scheduler.h"
@@ -41,6 +42,8 @@ struct Prepared {
 
 struct TraceScan {
   uint64_t records = 0, writes = 0, first_write_line = 0, max_length = 0;
+  // The farthest byte any record reaches (saturated at 2^64 - 1).
+  uint64_t max_end = 0;
   std::string format, time_unit;
 };
 
@@ -56,6 +59,8 @@ absl::StatusOr<TraceScan> ScanTrace(const TraceOpener& open, uint64_t max_reques
     ++s.records;
     if (rec.op == TraceOp::kWrite && s.writes++ == 0) s.first_write_line = rec.line;
     s.max_length = std::max<uint64_t>(s.max_length, rec.length);
+    const uint64_t end = rec.offset + rec.length < rec.offset ? UINT64_MAX : rec.offset + rec.length;
+    s.max_end = std::max(s.max_end, end);
   }
   return s;
 }
@@ -310,6 +315,10 @@ absl::Status Drive(const RealReplayOptions& f, TraceReader& reader, Fitter& fit,
 
 }  // namespace
 
+namespace {
+absl::Status CheckRecordPaths(const RealReplayOptions& o);
+}  // namespace
+
 absl::Status ValidateRealReplay(const RealReplayOptions& o) {
   if (o.target.empty()) return absl::InvalidArgumentError("the replay needs a target");
   if (absl::StatusOr<std::unique_ptr<Elevator>> e = MakeElevator(o.elevator); !e.ok()) {
@@ -318,10 +327,12 @@ absl::Status ValidateRealReplay(const RealReplayOptions& o) {
   if (o.depth == 0 || o.depth > 4096) {
     return absl::InvalidArgumentError(absl::StrCat("--depth must be in [1, 4096], got ", o.depth));
   }
-  if (!(o.time_scale > 0)) {
-    return absl::InvalidArgumentError(absl::StrCat("--time-scale must be > 0, got ", o.time_scale));
+  if (!TimeScaleInRange(o.time_scale)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--time-scale must be > 0 (a finite factor in [", kMinTimeScale, ", ",
+                     kMaxTimeScale, "]), got ", o.time_scale));
   }
-  return absl::OkStatus();
+  return CheckRecordPaths(o);
 }
 
 namespace {
@@ -329,6 +340,8 @@ namespace {
 // Refuses targets the replay must not touch, then creates or extends the
 // file when asked. Before any I/O.
 absl::Status CheckAndPrepareTarget(const RealReplayOptions& o) {
+  IOSCHED_RETURN_IF_ERROR(CheckTargetKind(o.target));
+  IOSCHED_RETURN_IF_ERROR(CheckNotLoopBacking(o.target));
   struct stat st;
   if (::stat(o.target.c_str(), &st) == 0 && S_ISBLK(st.st_mode)) {
     if (o.create_size) {
@@ -350,6 +363,39 @@ absl::StatusOr<AlignedBuffer> SharedBuffer(const DirectFile& file, uint64_t max_
   return AlignedBuffer::Allocate(len, std::max<uint32_t>(4096, file.alignment().memory));
 }
 
+// The recordings must not overwrite the target, the trace, each other or a
+// device (issue 18: `--record` onto the target, the trace, a mounted disk).
+absl::Status CheckRecordPaths(const RealReplayOptions& o) {
+  OutputPathRule rule;
+  rule.inputs = o.trace_paths;
+  rule.inputs.push_back(o.target);
+  if (!o.record_path.empty()) {
+    IOSCHED_RETURN_IF_ERROR(CheckOutputPath("--record", o.record_path, rule));
+    rule.inputs.push_back(o.record_path);
+  }
+  if (!o.record_fio_path.empty()) {
+    IOSCHED_RETURN_IF_ERROR(CheckOutputPath("--record-fio", o.record_fio_path, rule));
+  }
+  return absl::OkStatus();
+}
+
+// Before any I/O: the first record that does not fit the target, if one
+// may not (a third pass over the trace, only then).
+absl::Status CheckRecordsFit(const TraceOpener& open, const RealReplayOptions& o,
+                             const TraceScan& scan, const DirectFile& file) {
+  if (o.wrap_offsets || scan.max_end <= file.size()) return absl::OkStatus();
+  IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<TracePipeline> reader, open());
+  Fitter fit(o.trace_name, o, file);
+  TraceRecord rec;
+  Prepared p;
+  for (uint64_t n = 0; o.max_requests == 0 || n < o.max_requests; ++n) {
+    IOSCHED_ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
+    if (!more) break;
+    IOSCHED_RETURN_IF_ERROR(fit.Fit(rec, &p));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
@@ -366,6 +412,7 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
                      o.target));
   }
   IOSCHED_RETURN_IF_ERROR(CheckAndPrepareTarget(o));
+  IOSCHED_RETURN_IF_ERROR(CheckRecordPaths(o));  // again: --create made the target
 
   SchedulerOptions so;
   so.elevator = o.elevator;
@@ -381,12 +428,26 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
     ro.native_path = o.record_path;
     ro.fio_path = o.record_fio_path;
     ro.full = true;  // dispatch_ns, key, error, bytes too: the reader skips them
+    if (o.log) {
+      ro.on_error = [log = o.log](const absl::Status& st) {
+        log(absl::StrCat("recording failed: ", st.message()));
+      };
+    }
     IOSCHED_ASSIGN_OR_RETURN(recorder, Recorder::Create(ro));
     recorder->AttachTo(so);
   }
   IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<Scheduler> sched, Scheduler::Open(o.target, so));
   const DirectFile& file = *sched->target();
-  if (file.size() == 0) return absl::InvalidArgumentError(absl::StrCat(o.target, " is empty"));
+  auto abandon = [&](absl::Status st) {
+    if (recorder) recorder->Abandon();  // nothing was replayed: no recording
+    return st;
+  };
+  if (file.size() == 0) {
+    return abandon(absl::InvalidArgumentError(absl::StrCat(o.target, " is empty")));
+  }
+  if (absl::Status st = CheckRecordsFit(open_trace, o, scan, file); !st.ok()) {
+    return abandon(st);
+  }
   IOSCHED_ASSIGN_OR_RETURN(AlignedBuffer buffer, SharedBuffer(file, scan.max_length));
   if (o.log) {
     o.log(absl::StrCat("replaying ", trace_name, " against ", o.target, " (O_DIRECT, ",

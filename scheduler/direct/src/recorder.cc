@@ -2,6 +2,7 @@
 
 #include "iosched/recorder.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,21 +12,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "iosched/scheduler.h"
+#include "iosched/status_macros.h"
+#include "iosched/trace.h"
 
 namespace iosched {
 namespace {
 
-constexpr size_t kFileBuffer = 1 << 20;
-
-FILE* OpenOut(const std::string& path, absl::Status* st) {
-  FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) {
-    *st = absl::ErrnoToStatus(errno, absl::StrCat("cannot create trace ", path));
-    return nullptr;
-  }
-  std::setvbuf(f, nullptr, _IOFBF, kFileBuffer);
-  return f;
-}
+// Lines are buffered and written whole: the file only ever ends between
+// two lines, even when the process is killed (a write(2) of a regular file
+// is not cut by a signal short of the disk filling).
+constexpr size_t kFileBuffer = 64 << 10;
 
 bool FioSafe(const std::string& path) {
   if (path.empty()) return false;
@@ -51,24 +47,66 @@ absl::StatusOr<std::unique_ptr<Recorder>> Recorder::Create(const Options& option
     return absl::InvalidArgumentError(
         "recorder: give a native trace path, a fio iolog path or both");
   }
+  if (options.native_path == options.fio_path) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("recorder: the native trace and the fio iolog are both ", options.fio_path));
+  }
   std::unique_ptr<Recorder> r(new Recorder());
-  absl::Status st;
-  if (!options.native_path.empty()) {
-    r->native_ = OpenOut(options.native_path, &st);
-    if (!st.ok()) return st;
-    r->native_path_ = options.native_path;
+  r->on_error_ = options.on_error;
+  for (auto [path, out] : {std::pair{&options.native_path, &r->native_},
+                           std::pair{&options.fio_path, &r->fio_}}) {
+    if (path->empty()) continue;
+    int fd;
+    do {
+      fd = ::open(path->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+      const absl::Status st = absl::ErrnoToStatus(errno, absl::StrCat("cannot create trace ", *path));
+      r->Abandon();
+      return st;
+    }
+    out->fd = fd;
+    out->path = *path;
+    out->buf.reserve(kFileBuffer + 4096);
+  }
+  if (r->native_.open()) {
     r->full_ = options.full;
-    std::fprintf(r->native_, "%s\n%s\n", kNativeTraceMagic,
-                 options.full ? kNativeTraceColumnsFull : kNativeTraceColumns);
+    absl::StrAppend(&r->native_.buf, kNativeTraceMagic, "\n",
+                    options.full ? kNativeTraceColumnsFull : kNativeTraceColumns, "\n",
+                    Sv(kNativeCsvEndMarked), "\n");
   }
-  if (!options.fio_path.empty()) {
-    r->fio_ = OpenOut(options.fio_path, &st);
-    if (!st.ok()) return st;
-    r->fio_path_ = options.fio_path;
-    std::fputs("fio version 3 iolog\n", r->fio_);
-  }
+  if (r->fio_.open()) r->fio_.buf.append("fio version 3 iolog\n");
   r->ring_.resize(1024);
   return r;
+}
+
+void Recorder::Out::Flush(const std::function<void(const absl::Status&)>& on_error) {
+  std::string_view data = buf;
+  while (!data.empty() && error.ok()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = absl::ErrnoToStatus(errno, absl::StrCat("write error on ", path));
+      if (on_error) on_error(error);  // reported when it happens, not at the end
+      break;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  buf.clear();
+}
+
+void Recorder::EndLine(Out& o) {
+  if (o.buf.size() >= kFileBuffer) o.Flush(on_error_);
+}
+
+void Recorder::Abandon() {
+  finished_ = true;
+  for (Out* o : {&native_, &fio_}) {
+    if (!o->open()) continue;
+    ::close(o->fd);
+    o->fd = -1;
+    ::unlink(o->path.c_str());
+  }
 }
 
 Recorder::~Recorder() { Finish().IgnoreError(); }
@@ -90,10 +128,13 @@ void Recorder::AddFile(int fd, std::string path) {
   files_.push_back(File{std::move(path), ok});
   fd_to_file_[fd] = index;
   const File& f = files_.back();
-  if (native_) std::fprintf(native_, "# file %d %s\n", index, f.path.c_str());
-  if (fio_ && f.fio_ok) {
-    std::fprintf(fio_, "%" PRId64 " %s add\n%" PRId64 " %s open\n", last_us_, f.path.c_str(),
-                 last_us_, f.path.c_str());
+  if (native_.open()) {
+    absl::StrAppend(&native_.buf, "# file ", index, " ", f.path, "\n");
+    EndLine(native_);
+  }
+  if (fio_.open() && f.fio_ok) {
+    absl::StrAppend(&fio_.buf, last_us_, " ", f.path, " add\n", last_us_, " ", f.path, " open\n");
+    EndLine(fio_);
   }
 }
 
@@ -137,11 +178,12 @@ void Recorder::OnArrival(const Request& rq, Time now) {
   e.op = rq.op == Op::kRead ? 'R' : 'W';
   e.done = false;
   seq_[&rq] = seq;
-  if (fio_ != nullptr && e.file >= 0) {
+  if (fio_.open() && e.file >= 0) {
     const File& f = files_[e.file];
     if (f.fio_ok) {
-      std::fprintf(fio_, "%" PRId64 " %s %s %" PRIu64 " %u\n", us, f.path.c_str(),
-                   rq.op == Op::kRead ? "read" : "write", e.offset, e.length);
+      absl::StrAppend(&fio_.buf, us, " ", f.path, rq.op == Op::kRead ? " read " : " write ",
+                      e.offset, " ", e.length, "\n");
+      EndLine(fio_);
     } else {
       ++fio_skipped_;
     }
@@ -175,45 +217,51 @@ void Recorder::FlushHead() {
 
 void Recorder::WriteEntry(const Entry& e) {
   ++recorded_;
-  if (native_ == nullptr) return;
+  if (!native_.open()) return;
+  char line[256];
   char response[24] = "", device[16] = "";
   if (e.done) std::snprintf(response, sizeof(response), "%" PRId64, e.complete - e.arrival);
   if (e.file >= 0) std::snprintf(device, sizeof(device), "%d", e.file);
-  std::fprintf(native_, "%" PRId64 ",%c,%" PRIu64 ",%u,%u,,%s,%s", e.arrival, e.op, e.offset,
-               e.length, e.stream, response, device);
+  int n = std::snprintf(line, sizeof(line), "%" PRId64 ",%c,%" PRIu64 ",%u,%u,,%s,%s", e.arrival,
+                        e.op, e.offset, e.length, e.stream, response, device);
   if (full_) {
-    std::fprintf(native_, ",%" PRId64 ",%" PRIu64 ",%d,%u", e.dispatch, e.key, e.error, e.bytes);
+    n += std::snprintf(line + n, sizeof(line) - static_cast<size_t>(n),
+                       ",%" PRId64 ",%" PRIu64 ",%d,%u", e.dispatch, e.key, e.error, e.bytes);
   }
-  std::fputc('\n', native_);
+  native_.buf.append(line, static_cast<size_t>(n));
+  native_.buf.push_back('\n');
+  EndLine(native_);
 }
 
 absl::Status Recorder::Finish() {
   if (finished_) return absl::OkStatus();
-  finished_ = true;
   for (; head_ < tail_; ++head_) WriteEntry(ring_[head_ & (ring_.size() - 1)]);
+  finished_ = true;
   seq_.clear();
-  absl::Status st;
-  if (fio_ != nullptr) {
+  if (fio_.open()) {
     for (const File& f : files_) {
-      if (f.fio_ok) std::fprintf(fio_, "%" PRId64 " %s close\n", last_us_, f.path.c_str());
+      if (f.fio_ok) absl::StrAppend(&fio_.buf, last_us_, " ", f.path, " close\n");
     }
-    if (std::ferror(fio_) && st.ok())
-      st = absl::DataLossError(absl::StrCat("write error on ", fio_path_));
-    if (std::fclose(fio_) != 0 && st.ok()) {
-      st = absl::ErrnoToStatus(errno, absl::StrCat("closing ", fio_path_));
-    }
-    fio_ = nullptr;
   }
-  if (native_ != nullptr) {
-    if (std::ferror(native_) && st.ok()) {
-      st = absl::DataLossError(absl::StrCat("write error on ", native_path_));
+  if (native_.open()) absl::StrAppend(&native_.buf, Sv(kNativeCsvEndPrefix), recorded_, "\n");
+  // Both files' errors, the native trace's first.
+  std::string errors;
+  for (Out* o : {&native_, &fio_}) {
+    if (!o->open()) continue;
+    o->Flush(on_error_);
+    if (o->error.ok() && ::fsync(o->fd) != 0 && errno != EINVAL) {
+      o->error = absl::ErrnoToStatus(errno, absl::StrCat("fsync of ", o->path));
     }
-    if (std::fclose(native_) != 0 && st.ok()) {
-      st = absl::ErrnoToStatus(errno, absl::StrCat("closing ", native_path_));
+    if (::close(o->fd) != 0 && o->error.ok()) {
+      o->error = absl::ErrnoToStatus(errno, absl::StrCat("closing ", o->path));
     }
-    native_ = nullptr;
+    o->fd = -1;
+    if (!o->error.ok()) {
+      absl::StrAppend(&errors, errors.empty() ? "" : "; ", o->error.message());
+    }
   }
-  return st;
+  if (!errors.empty()) return absl::DataLossError(errors);
+  return absl::OkStatus();
 }
 
 }  // namespace iosched

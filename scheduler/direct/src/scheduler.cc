@@ -204,6 +204,10 @@ absl::Status Scheduler::Impl::Submit(IoRequest& rq, IoRequest::Callback callback
         absl::StrCat("request ", rq.id, ": write to ", f->path(), ", which is open read-only"));
   }
   IOSCHED_RETURN_IF_ERROR(f->CheckAligned(rq.offset, rq.length, rq.buffer, rq.id));
+  if (rq.offset + rq.length < rq.offset) {  // wraps past 2^64 (issue 18)
+    return absl::InvalidArgumentError(absl::StrCat("request ", rq.id, ": offset ", rq.offset,
+                                                   " + length ", rq.length, " wraps past 2^64"));
+  }
   const RequestState st = rq.state();
   if (st == RequestState::kQueued || st == RequestState::kDispatched ||
       st == RequestState::kInFlight) {

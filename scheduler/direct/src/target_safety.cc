@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -95,6 +96,60 @@ absl::Status CheckBlockDeviceUnused(const std::string& target, dev_t dev) {
   return absl::OkStatus();
 }
 
+absl::Status CheckTargetKind(const std::string& target) {
+  struct stat st;
+  if (::stat(target.c_str(), &st) != 0) return absl::OkStatus();  // Open() names the error
+  if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) return absl::OkStatus();
+  const char* kind = S_ISDIR(st.st_mode)    ? "a directory"
+                     : S_ISFIFO(st.st_mode) ? "a FIFO"
+                     : S_ISCHR(st.st_mode)  ? "a character device"
+                     : S_ISSOCK(st.st_mode) ? "a socket"
+                                            : "not a file";
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--target ", target, " is ", kind, "; expected a regular file or a block device"));
+}
+
+absl::Status CheckNotLoopBacking(const std::string& target, const std::string& sys_block) {
+  struct stat st;
+  if (::stat(target.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return absl::OkStatus();
+  DIR* d = ::opendir(sys_block.c_str());
+  if (d == nullptr) return absl::OkStatus();
+  std::string found, found_dev;
+  while (struct dirent* e = ::readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.rfind("loop", 0) != 0) continue;
+    std::string backing = ReadLine(sys_block + "/" + name + "/loop/backing_file");
+    if (backing.empty()) continue;
+    constexpr std::string_view kDeleted = " (deleted)";
+    if (backing.size() > kDeleted.size() && backing.ends_with(kDeleted)) {
+      backing.resize(backing.size() - kDeleted.size());
+    }
+    struct stat b;
+    if (::stat(backing.c_str(), &b) == 0 && b.st_dev == st.st_dev && b.st_ino == st.st_ino) {
+      found = name;
+      found_dev = ReadLine(sys_block + "/" + name + "/dev");
+      break;
+    }
+  }
+  ::closedir(d);
+  if (found.empty()) return absl::OkStatus();
+  std::string use = "attached";
+  unsigned maj = 0, min = 0;
+  if (std::sscanf(found_dev.c_str(), "%u:%u", &maj, &min) == 2) {
+    if (absl::Status busy = CheckBlockDeviceUnused("/dev/" + found, makedev(maj, min));
+        !busy.ok()) {
+      use = std::string(busy.message());
+      const size_t cut = use.find("; refusing");
+      if (cut != std::string::npos) use.resize(cut);
+    }
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      target, " is the backing file of loop device /dev/", found,
+      use == "attached" ? " (attached)" : absl::StrCat(" (", use, ")"),
+      "; writes through both would corrupt it: refusing to replay against it "
+      "(detach it first: losetup -d /dev/", found, ")"));
+}
+
 absl::Status PrepareTargetFile(const std::string& target, uint64_t size,
                                const std::function<void(std::string_view)>& log) {
   struct stat st;
@@ -107,6 +162,31 @@ absl::Status PrepareTargetFile(const std::string& target, uint64_t size,
     have = static_cast<uint64_t>(st.st_size);
   }
   if (have >= size) return absl::OkStatus();
+  // Up front, not after filling the disk: the file system's free space and
+  // largest file.
+  {
+    const size_t slash = target.rfind('/');
+    const std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash));
+    struct statvfs vfs;
+    if (::statvfs(dir.c_str(), &vfs) == 0) {
+      const uint64_t avail = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+      if (size - have > avail) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "--create ", size, " bytes: ", target, " needs ", size - have,
+            " more bytes but its file system has ", avail, " free; choose a smaller size"));
+      }
+    }
+    const long bits = ::pathconf(dir.c_str(), _PC_FILESIZEBITS);
+    if (bits > 0 && bits < 64) {
+      const uint64_t max_file = (uint64_t{1} << (bits - 1)) - 1;
+      if (size > max_file) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("--create ", size, " bytes: larger than the largest file ", dir,
+                         " can hold (", max_file, " bytes)"));
+      }
+    }
+  }
   DirectFile::Options o;
   o.writable = true;
   o.create = true;
@@ -127,6 +207,15 @@ absl::Status PrepareTargetFile(const std::string& target, uint64_t size,
       return absl::ErrnoToStatus(errno, absl::StrCat("filling ", target));
     }
     off += static_cast<uint64_t>(w);
+    // Progress in tenths for fills that take a while (>= 256 MiB).
+    if (log && size - have >= (256u << 20)) {
+      const uint64_t step = (size - have) / 10;
+      const uint64_t done = off - have;
+      if (done / step != (done - std::min<uint64_t>(done, static_cast<uint64_t>(w))) / step) {
+        log(absl::StrCat("filling ", target, ": ", std::min<uint64_t>(100, done * 100 / (size - have)),
+                         "% (", off, " of ", size, " bytes)"));
+      }
+    }
   }
   if (::ftruncate(file.fd(), static_cast<off_t>(size)) != 0 || ::fsync(file.fd()) != 0) {
     return absl::ErrnoToStatus(errno, absl::StrCat("sizing ", target));

@@ -87,7 +87,13 @@
 //             stream, think_ns, response_ns: integers, an empty field means
 //             absent; device (if the column exists): integer, empty = 0.
 //             '#' lines after line 1 are comments (the recorder's "# file N
-//             PATH" lines). time_unit "ns". W
+//             PATH" lines). A file may promise an end line with the
+//             comment "# end-marked" (the recorder writes it as line 3);
+//             it must then end with "# end records=N" (N = the records
+//             above it), so a file cut short (a killed writer) is reported
+//             as "path:LAST: expected the end line …" rather than read as
+//             complete; --skip-bad-lines still reads what is there.
+//             time_unit "ns". W
 //   iosched-bin  iosched native binary, for fast re-reading (little-endian):
 //             32-byte header: magic "IOSCHEDB", u32 version (1), u32 record
 //             size (48), u32 flags (0), u32 reserved (0), u64 record count
@@ -143,6 +149,10 @@ inline constexpr uint64_t kMaxTraceRecordLength = uint64_t{1} << 40;
 inline constexpr std::string_view kNativeCsvMagic = "# iosched trace v1 time_unit=ns";
 inline constexpr std::string_view kNativeCsvHeader =
     "time_ns,op,offset,length,stream,think_ns,response_ns";
+// The native CSV's optional end line: promised by kNativeCsvEndMarked,
+// written last as kNativeCsvEndPrefix followed by the record count.
+inline constexpr std::string_view kNativeCsvEndMarked = "# end-marked";
+inline constexpr std::string_view kNativeCsvEndPrefix = "# end records=";
 
 struct TraceRecord {
   int64_t time_ns = 0;  // since the trace's first record

@@ -13,8 +13,12 @@
 //
 // Output: a path ("-" is standard output); a path ending in ".gz", ".xz" or
 // ".bz2" is compressed with gzip, xz or bzip2 (Boost.Iostreams). Writes are
-// buffered; Finish() flushes and closes and must be called: a writer
-// destroyed without Finish() closes its file without reporting errors.
+// buffered. A file is written under a temporary name in the same folder and
+// renamed into place (after fsync) by a successful Finish(), which must be
+// called: a writer destroyed without it, or whose Finish() fails, leaves
+// nothing under the path and whatever was there intact
+// (iosched/output_file.h). Callers check the path first with
+// CheckOutputPath (never an input, never a device).
 //
 // What each format keeps (all keep time, op, offset, length):
 //   iosched-csv  everything; device only with device_column
@@ -78,7 +82,7 @@ struct TraceWriterOptions {
 // Names of the writable formats.
 std::vector<std::string> WritableTraceFormats();
 
-// Opens `path` for writing (truncating it). Errors: unknown or read-only
+// Opens `path` for writing (replaced by Finish()). Errors: unknown or read-only
 // format (InvalidArgument), cannot create the file.
 absl::StatusOr<std::unique_ptr<TraceWriter>> OpenTraceWriter(const std::string& path,
                                                              const TraceWriterOptions& options);

@@ -19,6 +19,16 @@ enum class ReplayMode {
   kBatch,
 };
 
+// The time scale both replays accept: a finite factor in
+// [kMinTimeScale, kMaxTimeScale]. Beyond it scaled times saturate at 2^63 ns
+// (or collapse to 0), and results at 1e300 would silently equal those at
+// 1e-300 (issue 18).
+inline constexpr double kMinTimeScale = 1e-9;
+inline constexpr double kMaxTimeScale = 1e6;
+inline bool TimeScaleInRange(double scale) {
+  return scale >= kMinTimeScale && scale <= kMaxTimeScale;  // false for NaN and inf
+}
+
 }  // namespace iosched
 
 #endif  // IOSCHED_REPLAY_MODE_H_

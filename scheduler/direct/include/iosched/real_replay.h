@@ -11,6 +11,12 @@
 //     otherwise opened read-only);
 //   - a block device that is mounted, has a mounted partition or is held by
 //     another device (device mapper, md) is refused;
+//   - the recordings (record_path, record_fio_path) follow the output rule
+//     (iosched/output_file.h): never the target, the trace or each other,
+//     never a device;
+//   - every record is checked against the target's size (unless
+//     `wrap_offsets`) before the first I/O, so a bad record never leaves a
+//     half-replayed target;
 //   - `create_size` creates a regular file (or extends a shorter one, never
 //     shrinking it) and fills the new space with data so that reads reach
 //     the disk; it is refused on a block device.
@@ -39,6 +45,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -57,6 +64,9 @@ struct RealReplayOptions {
   std::string target;
   // The trace's name in messages ("TRACE:LINE: ..."), usually its path.
   std::string trace_name = "trace";
+  // The files the trace is read from: the recordings must not be any of
+  // them (nor the target), compared by device and inode.
+  std::vector<std::string> trace_paths;
   // Elevator spec (registry.h), e.g. "deadline:fifo_batch=8".
   std::string elevator = "noop";
   // Units in flight at the device, in [1, 4096].
@@ -102,13 +112,16 @@ struct RealReplayResult {
   std::unique_ptr<TracePipeline> trace;
 };
 
-// Opens the trace; called twice (a first pass checks writes and sizes
-// before any I/O, the second replays).
+// Opens the trace; called two or three times (a first pass checks writes
+// and sizes before any I/O, a second, only when a record may not fit, finds
+// the first that does not; the last replays).
 using TraceOpener = std::function<absl::StatusOr<std::unique_ptr<TracePipeline>>()>;
 
-// Checks the options alone, without touching the target or the trace:
+// Checks the options alone, without opening the target or the trace:
 // InvalidArgument naming the option (unknown elevator, depth out of range,
-// time_scale not > 0). A caller maps these to a usage error.
+// time_scale not > 0, a recording that is the target or the trace);
+// FailedPrecondition for a recording onto a device (stat only). A caller
+// maps these to a usage error.
 absl::Status ValidateRealReplay(const RealReplayOptions& options);
 
 // Runs the replay. Errors:

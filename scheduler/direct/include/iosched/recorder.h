@@ -17,7 +17,11 @@
 //   5210,W,8192,8192,3,,235667,0
 //
 // Line 1 is exactly kNativeTraceMagic, line 2 exactly the column header
-// (kNativeTraceColumns, or kNativeTraceColumnsFull with Options::full).
+// (kNativeTraceColumns, or kNativeTraceColumnsFull with Options::full),
+// line 3 "# end-marked" and the last line "# end records=N" (trace.h): a
+// recording cut short by kill -9 is told from a complete one. Lines are
+// written whole (buffered, 64 KiB at a time), so a killed run leaves only
+// complete lines.
 // Other lines starting with '#' are comments; the only structured one is
 // "# file <index> <path>" (path to the end of the line, may contain
 // spaces), written before the first request on that file. Columns:
@@ -68,6 +72,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -94,9 +99,16 @@ class Recorder final : public DispatchObserver {
     std::string native_path;  // "" = do not write the native trace
     std::string fio_path;     // "" = do not write a fio iolog
     bool full = false;        // add dispatch_ns,key,error,bytes columns
+    // Told of each file's first write error (e.g. ENOSPC) when it happens,
+    // on the dispatcher thread. May be null.
+    std::function<void(const absl::Status&)> on_error;
   };
-  // Creates (truncates) the files. At least one path must be given.
+  // Creates (truncates) the files. At least one path must be given, and
+  // not the same one twice. Callers check the paths against their inputs
+  // first (CheckOutputPath, iosched/output_file.h).
   static absl::StatusOr<std::unique_ptr<Recorder>> Create(const Options& options);
+  // Closes and removes the files (a run that never started). Idempotent.
+  void Abandon();
   // Finish() if it was not called.
   ~Recorder() override;
 
@@ -109,8 +121,9 @@ class Recorder final : public DispatchObserver {
   void AttachTo(SchedulerOptions& options);
 
   // Writes what is still held (requests that never completed get
-  // an empty response_ns), the iolog's close lines, and closes the files. Returns
-  // the first write error. Idempotent.
+  // an empty response_ns), the iolog's close lines and the native trace's
+  // end line, fsyncs and closes the files. Returns DataLoss naming every
+  // file that had a write error. Idempotent.
   absl::Status Finish();
 
   uint64_t recorded() const { return recorded_; }
@@ -139,9 +152,19 @@ class Recorder final : public DispatchObserver {
   void WriteEntry(const Entry& e);
   void FlushHead();
 
-  FILE* native_ = nullptr;
-  FILE* fio_ = nullptr;
-  std::string native_path_, fio_path_;
+  // One output file: whole lines are appended to `buf` and written with
+  // write(2) when it fills (and by Finish()).
+  struct Out {
+    int fd = -1;
+    std::string path, buf;
+    absl::Status error;  // the first write error; later writes are dropped
+    bool open() const { return fd >= 0; }
+    void Flush(const std::function<void(const absl::Status&)>& on_error);
+  };
+  void EndLine(Out& o);
+
+  Out native_, fio_;
+  std::function<void(const absl::Status&)> on_error_;
   bool started_ = false;
   Time t0_{0};
   int64_t last_us_ = 0;
