@@ -144,6 +144,10 @@ class MqDeadlineElevator final : public ElvCore {
     SortTree sort[2];
     List fifo[2];
     uint64_t latest_pos[2] = {0, 0};
+    // deadline_from_pos(latest_pos[dir]) remembered between dispatches
+    // (kept exact on insert and erase; recomputed when invalid).
+    Request* from_pos[2] = {nullptr, nullptr};
+    bool from_pos_valid[2] = {false, false};
     int64_t inserted = 0;
     int64_t completed = 0;
     int64_t dispatched = 0;
@@ -169,13 +173,37 @@ class MqDeadlineElevator final : public ElvCore {
   }
   // deadline_from_pos: first request at or after the level's latest_pos.
   Request* NextRequest(PerPrio& p, int dir) {
-    uint64_t key = 0;
-    return p.sort[dir].Seek(p.latest_pos[dir], &key);
+    if (!p.from_pos_valid[dir]) {
+      uint64_t key = 0;
+      p.from_pos[dir] = p.sort[dir].Seek(p.latest_pos[dir], &key);
+      p.from_pos_valid[dir] = true;
+    }
+    return p.from_pos[dir];
   }
-  void RemoveRequest(PerPrio& p, Request& rq) {
+  void TreeInsert(PerPrio& p, Request& rq) {
+    const int dir = Dir(rq);
+    const uint64_t k = rq.mq_sort_pos;
+    p.sort[dir].Insert(k, &rq);
+    // A new entry becomes the first at or after latest_pos only if it sorts
+    // before the old one (equal keys go after).
+    Request* f = p.from_pos[dir];
+    if (p.from_pos_valid[dir] && k >= p.latest_pos[dir] && (f == nullptr || k < f->mq_sort_pos)) {
+      p.from_pos[dir] = &rq;
+    }
+  }
+  // Returns true if `rq` was the first request at or after latest_pos.
+  bool TreeErase(PerPrio& p, Request& rq) {
+    const int dir = Dir(rq);
+    Request* next = nullptr;
+    p.sort[dir].Erase(rq.mq_sort_pos, &rq, &next);
+    if (p.from_pos[dir] != &rq) return false;
+    p.from_pos[dir] = next;  // the tree successor is the next one
+    return p.from_pos_valid[dir];
+  }
+  bool RemoveRequest(PerPrio& p, Request& rq) {
     const int dir = Dir(rq);
     p.fifo[dir].erase(p.fifo[dir].iterator_to(rq));
-    p.sort[dir].Erase(rq.mq_sort_pos, &rq);
+    return TreeErase(p, rq);
   }
   // __dd_dispatch_request: one request of level `l` inserted no later than
   // `limit`, or nullptr.
@@ -236,10 +264,10 @@ Request* MqDeadlineElevator::ElvMerge(const Request& bio) {
 void MqDeadlineElevator::ElvMerged(Request& rq, MergeType type) {
   // dd_request_merged: a front merge moved the start; re-sort.
   if (type != MergeType::kFront) return;
-  SortTree& tree = prio_[Level(rq)].sort[Dir(rq)];
-  tree.Erase(rq.mq_sort_pos, &rq);
+  PerPrio& p = prio_[Level(rq)];
+  TreeErase(p, rq);
   rq.mq_sort_pos = rq.start();
-  tree.Insert(rq.mq_sort_pos, &rq);
+  TreeInsert(p, rq);
 }
 
 void MqDeadlineElevator::ElvMergeRequests(Request& rq, Request& next) {
@@ -261,7 +289,7 @@ void MqDeadlineElevator::ElvAddRequest(Request& rq, Time now) {
   ++p.inserted;
   rq.elv_flags |= kCounted;
   rq.mq_sort_pos = rq.start();
-  p.sort[dir].Insert(rq.mq_sort_pos, &rq);
+  TreeInsert(p, rq);
   rq.fifo_time = Jiffies(now) + expire_[dir];
   p.fifo[dir].push_back(rq);
 }
@@ -283,6 +311,7 @@ Request* MqDeadlineElevator::Select(int l, int64_t limit, int64_t now) {
   PerPrio& p = prio_[l];
   Request* rq = nullptr;
   int dir;
+  bool was_from_pos = false;
   if (!p.dispatch.empty()) {
     rq = &p.dispatch.front();
     if (StartedAfter(*rq, limit)) return nullptr;
@@ -312,10 +341,13 @@ Request* MqDeadlineElevator::Select(int l, int64_t limit, int64_t now) {
     // [q] refused here keeps the direction choice and the batch reset.
     if (StartedAfter(*rq, limit)) return nullptr;
     ++batching_;
-    RemoveRequest(p, *rq);
+    was_from_pos = RemoveRequest(p, *rq);
   }
   const int rl = Level(*rq);
   prio_[rl].latest_pos[dir] = rq->start();
+  // The successor of the first request at or after the old position is the
+  // first at or after the new one (its start); anything else: look it up.
+  prio_[rl].from_pos_valid[dir] = was_from_pos;
   ++prio_[rl].dispatched;
   return rq;
 }
