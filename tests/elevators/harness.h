@@ -36,16 +36,19 @@ class Harness : public Clock, public Device {
   };
 
   // `service_ticks`: how long the device takes per unit (0 = instant at the
-  // next Run). `depth`: units in flight at once.
-  explicit Harness(const std::string& spec, int64_t service_ticks = 1, uint32_t depth = 1)
+  // next Run). `depth`: units in flight at once. `nr_requests` > 0 runs a
+  // blk-mq scheduler-tag pool of that many tags (Dispatcher::Options).
+  explicit Harness(const std::string& spec, int64_t service_ticks = 1, uint32_t depth = 1,
+                   uint32_t nr_requests = 0)
       : service_ticks_(service_ticks) {
     ElevatorEnv env;
     env.device_depth = depth;
+    env.nr_requests = nr_requests;
     auto e = MakeElevator(spec, env);
     EXPECT_TRUE(e.ok()) << e.status();
     elevator_ = std::move(e).value();
-    dispatcher_ =
-        std::make_unique<Dispatcher>(elevator_.get(), this, this, Dispatcher::Options{depth});
+    dispatcher_ = std::make_unique<Dispatcher>(elevator_.get(), this, this,
+                                               Dispatcher::Options{depth, nr_requests > 0});
     dispatcher_->set_completion([this](Request& r) {
       ++completions_[r.id];
       completed_ids_.push_back(r.id);

@@ -84,7 +84,11 @@ TEST_P(Property, EveryRequestCompletesExactlyOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllElevators, Property, ::testing::ValuesIn(KnownElevators()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& info) {
+                           std::string name = info.param;  // "mq-deadline" → "mq_deadline"
+                           for (char& c : name) c = c == '-' ? '_' : c;
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace iosched::testing

@@ -2,6 +2,7 @@
 
 #include "iosched/dispatcher.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +30,11 @@ const void* CurrentThreadTag() {
 Dispatcher::Dispatcher(Elevator* elevator, Device* device, const Clock* clock, Options options)
     : elevator_(elevator), device_(device), clock_(clock), options_(options) {
   if (options_.depth == 0) options_.depth = 1;
+  if (options_.sched_tags) tags_ = std::make_unique<TagPool>(NrRequests(elevator_->env()));
+  elevator_->set_on_absorbed([this](Request& gone, Time now) {
+    PutTag(gone);
+    if (observer_) observer_->OnAbsorbed(gone, now);
+  });
 }
 
 void Dispatcher::BindToCurrentThread() { owner_ = CurrentThreadTag(); }
@@ -53,15 +59,57 @@ void Dispatcher::Submit(Request& rq) {
   IOSCHED_CHECK_OWNER_THREAD("Submit");
   const Time now = clock_->Now();
   rq.arrival = now;
+  rq.created = now;
   rq.error = 0;
   rq.bytes_done = 0;
+  rq.sched_tag = -1;
   rq.ResetUnit();
   rq.set_state(RequestState::kQueued);
   ++submitted_;
   if (observer_) observer_->OnArrival(rq, now);
-  Request* unit = elevator_->Add(rq, now);
-  if (unit != nullptr && observer_) observer_->OnMerge(rq, *unit, now);
+  if (tags_) {
+    // blk_mq_get_new_requests: the elevator may limit the depth; with no
+    // tag free the submitter sleeps.
+    rq.sched_tag = tags_->Get(elevator_->AdmitDepth(rq));
+    if (rq.sched_tag < 0) {
+      waiting_.push_back(&rq);
+      Rearm();
+      return;
+    }
+  }
+  Insert(rq, now);
   Run(/*force=*/false);
+}
+
+void Dispatcher::Insert(Request& rq, Time now) {
+  Request* unit = elevator_->Add(rq, now);
+  if (unit != nullptr) {
+    PutTag(rq);  // merged as a bio: no request was needed
+    if (observer_) observer_->OnMerge(rq, *unit, now);
+  }
+}
+
+void Dispatcher::PutTag(Request& rq) {
+  if (rq.sched_tag >= 0) {
+    tags_->Put(rq.sched_tag);
+    rq.sched_tag = -1;
+  }
+}
+
+void Dispatcher::AdmitWaiting(Time now) {
+  // Each waiter may have its own depth limit: a sync read may pass an
+  // async write that cannot use the freed tag.
+  for (auto it = waiting_.begin(); it != waiting_.end() && tags_->in_use() < tags_->size();) {
+    Request& rq = **it;
+    const int32_t tag = tags_->Get(elevator_->AdmitDepth(rq));
+    if (tag < 0) {
+      ++it;
+      continue;
+    }
+    rq.sched_tag = tag;
+    it = waiting_.erase(it);
+    Insert(rq, now);
+  }
 }
 
 void Dispatcher::Complete(Request& unit) {
@@ -70,6 +118,7 @@ void Dispatcher::Complete(Request& unit) {
   assert(unit.state() == RequestState::kInFlight);
   assert(in_flight_ > 0);
   --in_flight_;
+  unit.completed_at = now;
   elevator_->Complete(unit, now);
   // Fan out in two passes: first mark and observe every member while the
   // chain is intact, then run the callbacks, which may recycle a member (so
@@ -81,6 +130,8 @@ void Dispatcher::Complete(Request& unit) {
       m->bytes_done = m->fd >= 0 ? m->length : m->sectors * 512u;
     }
     m->issued = unit.issued;
+    m->completed_at = now;
+    if (tags_) PutTag(*m);
     m->set_state(RequestState::kCompleted);
     if (observer_) observer_->OnComplete(*m, unit, now);
   }
@@ -92,6 +143,7 @@ void Dispatcher::Complete(Request& unit) {
       m = next;
     }
   }
+  if (tags_ && !waiting_.empty()) AdmitWaiting(now);
   Run(/*force=*/false);
 }
 
@@ -99,6 +151,7 @@ void Dispatcher::TimerFired() {
   IOSCHED_CHECK_OWNER_THREAD("TimerFired");
   const Time now = clock_->Now();
   armed_ = kTimeNever;
+  if (repoll_ <= now) repoll_ = kTimeNever;
   if (elevator_->TimerDeadline() <= now) elevator_->Timer(now);
   Run(/*force=*/false);
 }
@@ -122,9 +175,13 @@ void Dispatcher::Unplug() {
 
 void Dispatcher::Run(bool force) {
   const Time now = clock_->Now();
+  bool empty_dispatch = false;
   while (!plugged_ && in_flight_ < options_.depth) {
     Decision d = elevator_->Dispatch(now, force);
-    if (d.unit == nullptr) break;
+    if (d.unit == nullptr) {
+      empty_dispatch = true;
+      break;
+    }
     Request& unit = *d.unit;
     ++in_flight_;
     unit.issued = now;
@@ -133,11 +190,16 @@ void Dispatcher::Run(bool force) {
     if (observer_) observer_->OnIssue(unit, now);
     device_->Issue(unit);
   }
+  // blk-mq: an elevator that held back work is asked again 3 ms later
+  // (mod_delayed_work: each empty Dispatch pushes the re-run out).
+  if (empty_dispatch && elevator_->MultiQueue() && elevator_->Pending() > 0) {
+    repoll_ = now + kMqRepollDelay;
+  }
   Rearm();
 }
 
 void Dispatcher::Rearm() {
-  Time want = elevator_->TimerDeadline();
+  Time want = std::min(elevator_->TimerDeadline(), repoll_);
   if (want != armed_) {
     armed_ = want;
     device_->ArmTimer(want);

@@ -137,7 +137,9 @@ absl::StatusOr<std::string> Elevator::GetTunable(std::string_view name) const {
 std::vector<TunableInfo> Elevator::Tunables() const { return tunables_.List(ticks_); }
 
 bool Elevator::Contiguous(const Request& lo, const Request& hi) const {
-  if (lo.end() != hi.start() || lo.op != hi.op || lo.fd != hi.fd) return false;
+  if (lo.end() != hi.start() || lo.op != hi.op || lo.fd != hi.fd || lo.discard != hi.discard) {
+    return false;
+  }
   if (static_cast<uint64_t>(lo.nr_sectors()) + hi.nr_sectors() > max_sectors()) return false;
   if (lo.fd >= 0) {
     // Real path: the exact byte ranges must touch, not only the sectors.

@@ -10,6 +10,7 @@ std::vector<BuiltinElevator> BuiltinElevators() {
       {"deadline", {}, NewDeadlineElevator}, {"anticipatory", {"as"}, NewAnticipatoryElevator},
       {"cfq", {}, NewCfqElevator},           {"inode", {}, NewInodeElevator},
       {"physical", {}, NewPhysicalElevator}, {"fibmap", {}, NewFibmapElevator},
+      {"mq-deadline", {}, NewMqDeadlineElevator}, {"kyber", {}, NewKyberElevator},
   };
 }
 

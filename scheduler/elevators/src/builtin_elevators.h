@@ -23,6 +23,8 @@ std::unique_ptr<Elevator> NewCfqElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewInodeElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewPhysicalElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewFibmapElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewMqDeadlineElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewKyberElevator(const ElevatorEnv& env);
 
 struct BuiltinElevator {
   std::string name;

@@ -133,6 +133,11 @@ bool ElvCore::AttemptMerge(Request& lo, Request& hi) {
   hi.elv_flags = 0;
   --sorted_;
   last_merge_ = &lo;
+  // blk-mq frame: the unit keeps the earlier creation time (start_time_ns),
+  // and `hi` is freed as a request.
+  if (hi.created < lo.created) lo.created = hi.created;
+  ElvAbsorbed(hi, now_);
+  NotifyAbsorbed(hi, now_);
   return true;
 }
 
@@ -197,6 +202,13 @@ Decision ElvCore::Dispatch(Time now, bool force) {
 void ElvCore::Requeue(Request& unit, Time now) {
   now_ = now;
   ElvDeactivate(unit, now);
+  unit.set_state(RequestState::kQueued);
+  unit.elv_flags |= kRqSorted;
+  if (ElvRequeueAtHead(unit, now)) {
+    ++sorted_;
+    return;
+  }
+  unit.elv_flags &= ~kRqSorted;
   unit.set_state(RequestState::kDispatched);
   unit.elv_flags |= kRqSoftBarrier;
   dispatch_.push_front(unit);

@@ -71,6 +71,15 @@ class ElvCore : public Elevator {
   // Neighbours in the elevator's order, for coalescing.
   virtual Request* ElvFormer(Request& rq) = 0;
   virtual Request* ElvLatter(Request& rq) = 0;
+  // blk-mq (docs/elevators-mq.md): `gone` was absorbed by a neighbour in a
+  // coalescing merge, after ElvMergeRequests; the kernel frees it
+  // (finish_request). The dispatcher is told as well.
+  virtual void ElvAbsorbed(Request& /*gone*/, Time /*now*/) {}
+  // blk-mq requeue: return true after taking `unit` back as an at-head
+  // insert into the elevator's own lists (the core then counts it as held
+  // again, not merge-able); false (the 2.6 default) puts it at the head of
+  // the core dispatch list.
+  virtual bool ElvRequeueAtHead(Request& /*unit*/, Time /*now*/) { return false; }
   virtual void ElvActivate(Request& /*unit*/, Time /*now*/) {}
   virtual void ElvDeactivate(Request& /*unit*/, Time /*now*/) {}
 

@@ -9,6 +9,18 @@
 //   completion  → Elevator::Complete, fan out to every member, dispatch again
 //   timer       → Elevator::Timer, dispatch again
 //
+// blk-mq frame (docs/elevators-mq.md), inert for the 2.6 elevators:
+//   - with Options::sched_tags, a tag pool of NrRequests(elevator env)
+//     tags (tag_pool.h): a request takes a tag on Submit, limited by the
+//     elevator's AdmitDepth(); with none free it waits, in arrival order,
+//     outside the elevator until a tag is given back (unit completion, or
+//     a unit absorbed by a merge); a request merged on arrival gives its
+//     tag back at once (a bio merge needs no request);
+//   - every unit carries its creation, issue and completion times;
+//   - for an elevator with MultiQueue(), a Dispatch that returns nothing
+//     while units are pending and the device has room arms a re-run 3 ms
+//     later (kMqRepollDelay), re-armed by every such empty Dispatch.
+//
 // After every event the dispatcher re-arms the device's timer with the
 // elevator's TimerDeadline(), so anticipation and slice idling work the same
 // against a simulated disk and a real one.
@@ -24,10 +36,13 @@
 #define IOSCHED_DISPATCHER_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
 
 #include "iosched/elevator.h"
 #include "iosched/request.h"
+#include "iosched/tag_pool.h"
 #include "iosched/time.h"
 
 namespace iosched {
@@ -61,6 +76,8 @@ class DispatchObserver {
   // `rq` merged into `unit` on arrival.
   virtual void OnMerge(const Request& /*rq*/, const Request& /*unit*/, Time /*now*/) {}
   virtual void OnIssue(const Request& /*unit*/, Time /*now*/) {}
+  // The queued unit `gone` was absorbed by a neighbouring unit.
+  virtual void OnAbsorbed(const Request& /*gone*/, Time /*now*/) {}
   // One member completes. `unit.issued` is when its unit went to the device.
   virtual void OnComplete(const Request& /*member*/, const Request& /*unit*/, Time /*now*/) {}
 };
@@ -70,7 +87,11 @@ class Dispatcher {
   struct Options {
     // Units the device may hold at once (>= 1).
     uint32_t depth = 1;
+    // Run a blk-mq scheduler-tag pool of NrRequests(elevator.env()) tags.
+    bool sched_tags = false;
   };
+  // BLK_MQ_BUDGET_DELAY: the re-run after an empty blk-mq Dispatch.
+  static constexpr Time kMqRepollDelay = Time{3000000};
   // Called once per member after the member is completed. The callee may
   // reuse or free the request. Runs on the dispatcher's thread.
   using CompletionFn = std::function<void(Request&)>;
@@ -110,8 +131,13 @@ class Dispatcher {
   uint32_t in_flight() const { return in_flight_; }
   uint64_t submitted() const { return submitted_; }
   uint64_t completed() const { return completed_; }
-  // True when nothing is queued or in flight.
-  bool Idle() const { return in_flight_ == 0 && elevator_->Empty(); }
+  // True when nothing is queued, waiting for a tag or in flight.
+  bool Idle() const { return in_flight_ == 0 && elevator_->Empty() && waiting_.empty(); }
+  // Requests waiting for a scheduler tag; tags in use (0 without a pool).
+  size_t waiting_for_tag() const { return waiting_.size(); }
+  uint32_t tags_in_use() const { return tags_ ? tags_->in_use() : 0; }
+  // When the pending 3 ms re-run fires, or kTimeNever.
+  Time repoll_at() const { return repoll_; }
   Elevator& elevator() { return *elevator_; }
 
  private:
@@ -119,6 +145,11 @@ class Dispatcher {
   void Rearm();
   // Debug builds: aborts unless on the owner thread (binding it if unset).
   void CheckOwnerThread(const char* call);
+  // Hands `rq` (holding a tag if there is a pool) to the elevator.
+  void Insert(Request& rq, Time now);
+  void PutTag(Request& rq);
+  // Gives freed tags to waiting requests, oldest first.
+  void AdmitWaiting(Time now);
 
   Elevator* elevator_;
   Device* device_;
@@ -133,6 +164,9 @@ class Dispatcher {
   bool plugged_ = false;
   // The owner thread's tag (the address of a thread_local), or null.
   const void* owner_ = nullptr;
+  std::unique_ptr<TagPool> tags_;  // null without Options::sched_tags
+  std::deque<Request*> waiting_;   // arrived, no tag yet
+  Time repoll_ = kTimeNever;
 };
 
 }  // namespace iosched

@@ -58,7 +58,17 @@ struct ElevatorEnv {
   int64_t hz = 1000;          // ticks per second for kernel-style timing
   bool rotational = true;     // CFQ/AS heuristics differ on SSDs
   uint32_t device_depth = 1;  // how many units the device may hold at once
+  // blk-mq scheduler tags (`nr_requests`): how many requests may exist at
+  // once when the dispatcher runs a tag pool (Dispatcher::Options::
+  // sched_tags). 0 = the kernel's default, 2 * min(device_depth, 128).
+  uint32_t nr_requests = 0;
 };
+
+// The scheduler-tag count `env` stands for (never 0).
+inline uint32_t NrRequests(const ElevatorEnv& env) {
+  if (env.nr_requests != 0) return env.nr_requests;
+  return 2 * (env.device_depth < 128 ? (env.device_depth == 0 ? 1 : env.device_depth) : 128);
+}
 
 // A named tunable, as listed by Elevator::Tunables().
 struct TunableInfo {
@@ -136,6 +146,24 @@ class Elevator {
   // Number of units held.
   virtual size_t Pending() const = 0;
 
+  // ---- blk-mq frame (docs/elevators-mq.md) ------------------------------
+  // The 2.6 elevators keep every default below.
+  //
+  // True for blk-mq elevators (mq-deadline, kyber): when Dispatch() returns
+  // nothing while units are pending and the device has room, the dispatcher
+  // asks again 3 ms later (BLK_MQ_BUDGET_DELAY), since such elevators keep
+  // no timer of their own for it.
+  virtual bool MultiQueue() const { return false; }
+  // Admission (the kernel's limit_depth): the number of tags per word of the
+  // dispatcher's tag pool (tag_pool.h) `rq` may take, or TagPool::kNoLimit.
+  // Only consulted when the dispatcher runs a tag pool.
+  virtual uint32_t AdmitDepth(const Request& /*rq*/) const { return UINT32_MAX; }
+  // The merge-absorbed notice: `fn(gone, now)` runs whenever a queued unit
+  // is absorbed by a neighbouring unit (its members now belong to the
+  // other; `gone` is freed as a request, as blk-mq frees a merged-away
+  // request). The dispatcher installs it to give back the unit's tag.
+  void set_on_absorbed(std::function<void(Request&, Time)> fn) { on_absorbed_ = std::move(fn); }
+
   // Policy counters for reports, e.g. {"antic_hits", 12}. Names are stable.
   virtual std::vector<std::pair<std::string, int64_t>> Counters() const { return {}; }
 
@@ -162,6 +190,10 @@ class Elevator {
   // contiguous on the real path, combined size within max_sectors. `lo` ends
   // where `hi` starts.
   bool Contiguous(const Request& lo, const Request& hi) const;
+  // Elevators call this when `gone` has been absorbed (see set_on_absorbed).
+  void NotifyAbsorbed(Request& gone, Time now) {
+    if (on_absorbed_) on_absorbed_(gone, now);
+  }
 
  private:
   ElevatorEnv env_;
@@ -169,6 +201,7 @@ class Elevator {
   TunableSet tunables_;
   int64_t max_sectors_ = 255;  // SAFE_MAX_SECTORS
   int64_t nomerges_ = 0;
+  std::function<void(Request&, Time)> on_absorbed_;
 };
 
 }  // namespace iosched

@@ -135,6 +135,27 @@ class Request {
   // node more often than two.
   SetHook sort_hook;
 
+  // ---- blk-mq frame (mq-deadline, kyber; docs/elevators-mq.md) ---------
+  // Kept together on purpose: the 2.6 elevators never read these.
+  //
+  // The scheduler-tag the unit holds in the dispatcher's tag pool, or -1
+  // (no pool, not yet allocated, or given back). Owned by the dispatcher.
+  int32_t sched_tag = -1;
+  // REQ_OP_DISCARD: a write for direction purposes (deadline FIFOs), its
+  // own domain under Kyber, never merged with a plain write.
+  bool discard = false;
+  // Per-unit times in ns, the kernel's start_time_ns and the completion
+  // stamp (issue time is `issued` above). `created` is set on Submit and,
+  // when a queued unit absorbs another, becomes the earlier of the two;
+  // `completed_at` is set by the dispatcher just before Elevator::Complete.
+  Time created{0};
+  Time completed_at{0};
+  // Elevator-private for blk-mq elevators: the sector the unit is indexed
+  // under in a sort tree (a front merge moves start() before the re-sort),
+  // and a domain token (Kyber) or -1.
+  uint64_t mq_sort_pos = 0;
+  int32_t mq_token = -1;
+
   // ---- Merge helpers, used by the core --------------------------------
   // Resets the unit view to this request alone. Called on submit.
   void ResetUnit() {
