@@ -36,6 +36,147 @@ double ExactFmod(double x, double m, double inv_m) {
   return r;
 }
 
+// Where Map's sparing step puts an LBN within its zone: a zone-relative
+// track and the sector on it (by_track), or a zone-relative cylinder and
+// the sector's index within the cylinder.
+struct ZonePosition {
+  uint64_t cyl = 0;
+  uint64_t track = 0;
+  uint64_t sector = 0;
+  bool by_track = false;
+};
+
+// Track sparing: `l` (zone-relative, front gap included) → track, moved up
+// past the slipped tracks before it and onto the spare of a remapped one.
+inline ZonePosition MapTrackSparing(const HddZone& z, const Divisor32& spt,
+                                    const std::vector<uint32_t>& slip_steps, uint64_t l) {
+  ZonePosition pos;
+  pos.by_track = true;
+  spt.DivMod(l, &pos.track, &pos.sector);
+  // = for each slip in order: if (slip <= track) ++track; but with
+  // independent comparisons instead of a chain.
+  uint64_t slipped = 0;
+  for (uint32_t step : slip_steps) slipped += step <= pos.track ? 1 : 0;
+  pos.track += slipped;
+  for (const auto& [defect, remap] : z.defects) {
+    if (defect == pos.track) {
+      pos.track = remap;
+      break;
+    }
+  }
+  return pos;
+}
+
+// Sector sparing per track: the track holds spt − spares LBNs; slips on it
+// push the sector along, a defect jumps to its spare.
+inline ZonePosition MapSectorsPerTrack(const HddZone& z, uint64_t spt, uint64_t l) {
+  ZonePosition pos;
+  pos.by_track = true;
+  const uint64_t lbns_per_track = spt - z.spares;
+  pos.track = l / lbns_per_track;
+  l %= lbns_per_track;
+  const uint64_t first = spt * pos.track;
+  for (uint32_t slip : z.slips) {
+    if (slip >= first && slip - first <= l) ++l;
+  }
+  for (const auto& [defect, remap] : z.defects) {
+    if (defect == first + l) {
+      pos.track = remap / spt;
+      l = remap % spt;
+    }
+  }
+  pos.sector = std::min<uint64_t>(l, spt - 1);
+  return pos;
+}
+
+// Sector sparing per range of `range` cylinders: as per cylinder, over the
+// range's sectors.
+inline ZonePosition MapSectorsPerRange(const HddZone& z, uint64_t per_cyl, uint32_t range,
+                                       uint64_t l) {
+  ZonePosition pos;
+  const uint64_t per_range = per_cyl * range;
+  const uint64_t lbns_per_range = per_range - z.spares;
+  const uint64_t rangeno = l / lbns_per_range;
+  l %= lbns_per_range;
+  const uint64_t first = rangeno * per_range;
+  uint64_t slips = 0;
+  for (uint32_t slip : z.slips) {
+    if (slip >= first && slip - first <= l + slips) ++slips;
+  }
+  l += slips;
+  for (const auto& [defect, remap] : z.defects) {
+    if (defect == first + l && remap != defect) {
+      l = remap % per_range;
+      break;
+    }
+  }
+  pos.cyl = rangeno * range + l / per_cyl;
+  pos.sector = l % per_cyl;
+  return pos;
+}
+
+// Sector sparing per zone: slips push the zone-relative sector, a defect
+// jumps to its spare.
+inline ZonePosition MapSectorsPerZone(const HddZone& z, uint64_t per_cyl, uint64_t l) {
+  ZonePosition pos;
+  uint64_t slips = 0;
+  for (uint32_t slip : z.slips) {
+    if (slip <= l + slips) ++slips;
+  }
+  l += slips;
+  for (const auto& [defect, remap] : z.defects) {
+    if (defect == l && remap != defect) {
+      l = remap;
+      break;
+    }
+  }
+  pos.cyl = l / per_cyl;
+  pos.sector = l % per_cyl;
+  return pos;
+}
+
+// Sector sparing per cylinder (and "sectors at end"): the cylinder holds
+// per_cyl − spares LBNs; slips push the sector along (under slip-to-end also
+// those of earlier cylinders), a defect jumps to its spare.
+inline ZonePosition MapSectorsPerCylinder(const HddZone& z, uint64_t per_cyl, bool slip_to_end,
+                                          uint64_t l) {
+  ZonePosition pos;
+  const uint64_t lbns_per_cyl = per_cyl - z.spares;
+  uint64_t cyl = l / lbns_per_cyl;
+  l %= lbns_per_cyl;
+  const uint64_t first = cyl * per_cyl;
+  uint64_t slips = 0;
+  for (uint32_t slip : z.slips) {
+    if ((slip_to_end && slip / per_cyl < cyl) || (slip >= first && slip - first <= l + slips)) {
+      ++slips;
+    }
+  }
+  l += slips;
+  bool remapped = false;
+  for (const auto& [defect, remap] : z.defects) {
+    if (defect == first + l && remap != defect) {
+      cyl = remap / per_cyl;
+      l = remap % per_cyl;
+      remapped = true;
+      break;
+    }
+  }
+  if (!remapped) {
+    // A slip pushes the cylinder's last LBNs into its spare sectors.
+    // (DiskSim g1_ltop_sectpercylspare carries them into the next
+    // cylinder at lbns_per_cyl, where they collide with that
+    // cylinder's first LBNs; iosched keeps the mapping one-to-one.)
+    // Under slip-to-end, slips of earlier cylinders shift every LBN,
+    // which does carry into the next cylinder's data area.
+    const uint64_t span = slip_to_end ? lbns_per_cyl : per_cyl;
+    cyl += l / span;
+    l %= span;
+  }
+  pos.cyl = cyl;
+  pos.sector = l;
+  return pos;
+}
+
 }  // namespace
 
 ZonedLayout::ZonedLayout(const HddParams& params)
@@ -81,6 +222,20 @@ size_t ZonedLayout::ZoneOf(uint64_t lbn) const {
   return count - 1;
 }
 
+// Map's run: the LBNs left on p's logical track within the zone under
+// sparing none and track sparing (`by_track`), found by bisection under
+// sector sparing, 1 in a zone with remapped defects (mapped one LBN at a
+// time).
+inline uint32_t ZonedLayout::RunOnTrack(const Zone& zone, uint64_t lbn, const PhysicalSector& p,
+                                        bool by_track) const {
+  const uint64_t left_in_zone = zone.first_lbn + zone.lbns - lbn;
+  const auto bound = static_cast<uint32_t>(
+      std::min<uint64_t>(uint64_t{zone.z.sectors_per_track} - p.sector, left_in_zone));
+  if (by_track && sparing_ != HddSparing::kSectorsPerTrack) return bound;
+  if (zone.z.defects.empty()) return SectorRun(lbn, p, bound);
+  return 1;
+}
+
 void ZonedLayout::Map(uint64_t lbn, uint32_t* run, PhysicalSector* out) const {
   assert(lbn < capacity_);
   const size_t zi = ZoneOf(lbn);
@@ -88,133 +243,42 @@ void ZonedLayout::Map(uint64_t lbn, uint32_t* run, PhysicalSector* out) const {
   const HddZone& z = zone.z;
   const uint64_t spt = z.sectors_per_track;
   const uint64_t per_cyl = spt * heads_;
-  uint64_t l = lbn - zone.first_lbn + z.front_gap;
-  uint64_t cyl = 0;    // zone-relative
-  uint64_t track = 0;  // zone-relative, when set by the scheme
-  uint64_t sector = 0;
-  bool by_track = false;
+  const uint64_t l = lbn - zone.first_lbn + z.front_gap;
+  // The sparing scheme places l within the zone.
+  ZonePosition pos;
   switch (sparing_) {
     case HddSparing::kNone:
-      zone.spt.DivMod(l, &track, &sector);
-      by_track = true;
+      pos.by_track = true;
+      zone.spt.DivMod(l, &pos.track, &pos.sector);
       break;
-    case HddSparing::kTrack: {
-      zone.spt.DivMod(l, &track, &sector);
-      // = for each slip in order: if (slip <= track) ++track; but with
-      // independent comparisons instead of a chain.
-      uint64_t slipped = 0;
-      for (uint32_t step : zone.slip_steps) slipped += step <= track ? 1 : 0;
-      track += slipped;
-      for (const auto& [defect, remap] : z.defects) {
-        if (defect == track) {
-          track = remap;
-          break;
-        }
-      }
-      by_track = true;
+    case HddSparing::kTrack:
+      pos = MapTrackSparing(z, zone.spt, zone.slip_steps, l);
       break;
-    }
-    case HddSparing::kSectorsPerTrack: {
-      const uint64_t lbns_per_track = spt - z.spares;
-      track = l / lbns_per_track;
-      l %= lbns_per_track;
-      const uint64_t first = spt * track;
-      for (uint32_t slip : z.slips) {
-        if (slip >= first && slip - first <= l) ++l;
-      }
-      for (const auto& [defect, remap] : z.defects) {
-        if (defect == first + l) {
-          track = remap / spt;
-          l = remap % spt;
-        }
-      }
-      sector = std::min<uint64_t>(l, spt - 1);
-      by_track = true;
+    case HddSparing::kSectorsPerTrack:
+      pos = MapSectorsPerTrack(z, spt, l);
       break;
-    }
-    case HddSparing::kSectorsPerRange: {
-      const uint64_t per_range = per_cyl * range_;
-      const uint64_t lbns_per_range = per_range - z.spares;
-      const uint64_t rangeno = l / lbns_per_range;
-      l %= lbns_per_range;
-      const uint64_t first = rangeno * per_range;
-      uint64_t slips = 0;
-      for (uint32_t slip : z.slips) {
-        if (slip >= first && slip - first <= l + slips) ++slips;
-      }
-      l += slips;
-      for (const auto& [defect, remap] : z.defects) {
-        if (defect == first + l && remap != defect) {
-          l = remap % per_range;
-          break;
-        }
-      }
-      cyl = rangeno * range_ + l / per_cyl;
-      l %= per_cyl;
+    case HddSparing::kSectorsPerRange:
+      pos = MapSectorsPerRange(z, per_cyl, range_, l);
       break;
-    }
     case HddSparing::kSectorsPerZone:
-    case HddSparing::kSectorsPerZoneSlipToEnd: {
-      uint64_t slips = 0;
-      for (uint32_t slip : z.slips) {
-        if (slip <= l + slips) ++slips;
-      }
-      l += slips;
-      for (const auto& [defect, remap] : z.defects) {
-        if (defect == l && remap != defect) {
-          l = remap;
-          break;
-        }
-      }
-      cyl = l / per_cyl;
-      l %= per_cyl;
+    case HddSparing::kSectorsPerZoneSlipToEnd:
+      pos = MapSectorsPerZone(z, per_cyl, l);
       break;
-    }
-    default: {  // per-cylinder schemes and "sectors at end"
-      const uint64_t lbns_per_cyl = per_cyl - z.spares;
-      cyl = l / lbns_per_cyl;
-      l %= lbns_per_cyl;
-      const uint64_t first = cyl * per_cyl;
-      uint64_t slips = 0;
-      for (uint32_t slip : z.slips) {
-        if ((SlipToEnd(sparing_) && slip / per_cyl < cyl) ||
-            (slip >= first && slip - first <= l + slips)) {
-          ++slips;
-        }
-      }
-      l += slips;
-      bool remapped = false;
-      for (const auto& [defect, remap] : z.defects) {
-        if (defect == first + l && remap != defect) {
-          cyl = remap / per_cyl;
-          l = remap % per_cyl;
-          remapped = true;
-          break;
-        }
-      }
-      if (!remapped) {
-        // A slip pushes the cylinder's last LBNs into its spare sectors.
-        // (DiskSim g1_ltop_sectpercylspare carries them into the next
-        // cylinder at lbns_per_cyl, where they collide with that
-        // cylinder's first LBNs; iosched keeps the mapping one-to-one.)
-        // Under slip-to-end, slips of earlier cylinders shift every LBN,
-        // which does carry into the next cylinder's data area.
-        const uint64_t span = SlipToEnd(sparing_) ? lbns_per_cyl : per_cyl;
-        cyl += l / span;
-        l %= span;
-      }
+    default:  // per-cylinder schemes and "sectors at end"
+      pos = MapSectorsPerCylinder(z, per_cyl, SlipToEnd(sparing_), l);
       break;
-    }
   }
+  // The zone position on the platter: cylinder, surface and sector.
+  uint64_t cyl = pos.cyl;
   uint32_t head, sector_on_track;
-  if (by_track) {
+  if (pos.by_track) {
     uint64_t h;
-    by_heads_.DivMod(track, &cyl, &h);
+    by_heads_.DivMod(pos.track, &cyl, &h);
     head = static_cast<uint32_t>(h);
-    sector_on_track = static_cast<uint32_t>(sector);
+    sector_on_track = static_cast<uint32_t>(pos.sector);
   } else {
-    head = static_cast<uint32_t>(l / spt);
-    sector_on_track = static_cast<uint32_t>(l % spt);
+    head = static_cast<uint32_t>(pos.sector / spt);
+    sector_on_track = static_cast<uint32_t>(pos.sector % spt);
   }
   const uint32_t cylinder = z.first_cylinder + static_cast<uint32_t>(cyl);
   head = Surface(zone, cylinder, head);
@@ -223,21 +287,7 @@ void ZonedLayout::Map(uint64_t lbn, uint32_t* run, PhysicalSector* out) const {
   out->head = head;
   out->sector = sector_on_track;
   out->sectors_per_track = z.sectors_per_track;
-  if (run != nullptr) {
-    // The LBNs left on this logical track, within the zone: the run under
-    // sparing none and track sparing, a bound under sector sparing (where
-    // zones with remapped defects are mapped one LBN at a time).
-    const uint64_t left_in_zone = zone.first_lbn + zone.lbns - lbn;
-    const auto bound =
-        static_cast<uint32_t>(std::min<uint64_t>(spt - sector_on_track, left_in_zone));
-    if (by_track && sparing_ != HddSparing::kSectorsPerTrack) {
-      *run = bound;
-    } else if (z.defects.empty()) {
-      *run = SectorRun(lbn, *out, bound);
-    } else {
-      *run = 1;
-    }
-  }
+  if (run != nullptr) *run = RunOnTrack(zone, lbn, *out, pos.by_track);
 }
 
 uint32_t ZonedLayout::SectorRun(uint64_t lbn, const PhysicalSector& p, uint32_t bound) const {

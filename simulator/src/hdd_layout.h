@@ -118,6 +118,9 @@ class ZonedLayout {
   // The zone holding `lbn` (REQUIRES: lbn < capacity_).
   size_t ZoneOf(uint64_t lbn) const;
   uint32_t Surface(const Zone& zone, uint32_t cylinder, uint32_t head) const;
+  // Map's `run` for p = the mapping of `lbn` in `zone` (defined inline in
+  // hdd_layout.cc, for Map only).
+  uint32_t RunOnTrack(const Zone& zone, uint64_t lbn, const PhysicalSector& p, bool by_track) const;
   // Map's run under sector sparing (at most `bound`), by bisection.
   uint32_t SectorRun(uint64_t lbn, const PhysicalSector& p, uint32_t bound) const;
 

@@ -219,23 +219,28 @@ ServiceInfo HddModel::Serve(Op op, uint64_t sector, uint32_t sectors, Time now) 
   return info;
 }
 
-ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
-  const HddCacheParams& cp = params_.cache;
-  const bool after_read = last_op_ == Op::kRead;
-  const Duration miss_ovh = ovh_.read_miss[after_read];
-  const Duration hit_ovh = ovh_.read_hit[after_read];
-  const Duration two_hops = 2 * controller_message_;
-  const Time overhead_done = t0 + miss_ovh;
-  const uint64_t end = lbn + n;
+// ---- ServeRead's steps ------------------------------------------------------
 
+// What the buffer search of a read decided (SearchReadBuffer).
+struct HddModel::ReadLookup {
+  SegmentCache::Choice choice;
+  bool at_once = false;         // served without disconnecting first
+  bool hit_on_reading = false;  // a hit on the segment being read ahead
+};
+
+// Catches the read-ahead up to t0, searches the buffer and decides whether
+// the read is served at once.
+inline HddModel::ReadLookup HddModel::SearchReadBuffer(uint64_t lbn, uint32_t n, Time t0) {
+  const HddCacheParams& cp = params_.cache;
   AdvanceBackground(t0);
   const int reading = bg_active_ ? bg_seg_ : -1;
   const bool stopable = BackgroundStopable(t0);
-  SegmentCache::Choice choice;
+  ReadLookup look;
+  SegmentCache::Choice& choice = look.choice;
   if (cache_.segments() > 0) choice = cache_.SelectForRead(lbn, n, reading, stopable);
-  const bool hit_on_reading =
+  look.hit_on_reading =
       reading >= 0 && choice.seg == reading && choice.hit != HitType::kNoMatch && cp.enable_caching;
-  HitType hit = choice.hit;
+  const HitType hit = choice.hit;
 
   // Enough data to start at once? (DiskSim disk_read_arrive)
   bool enough = hit == HitType::kWhole;
@@ -244,28 +249,36 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
     enough = cp.immediate_transfer_partial_hit ||
              (s.end > lbn && s.end - lbn >= std::min(cache_.WaterMark(true, n), n));
   }
-  const bool at_once = params_.never_disconnect ||
-                       (enough && ((cp.sneaky_full_read_hits && hit == HitType::kWhole) ||
-                                   (cp.sneaky_partial_read_hits && hit == HitType::kPartial) ||
-                                   !bg_active_ || stopable || hit_on_reading));
+  look.at_once = params_.never_disconnect ||
+                 (enough && ((cp.sneaky_full_read_hits && hit == HitType::kWhole) ||
+                             (cp.sneaky_partial_read_hits && hit == HitType::kPartial) ||
+                             !bg_active_ || stopable || look.hit_on_reading));
+  return look;
+}
 
+// Lets the media activity in progress run on or stops it, and takes a
+// segment if the search found none; returns whether the read-ahead runs on.
+inline bool HddModel::StopMediaForRead(uint64_t lbn, uint32_t n, Time t0, ReadLookup& look,
+                                       Time* seek_stop, Time* media_free) {
   // The media activity in progress: a hit on its segment lets it run on for
   // this request; anything else stops it.
-  Time seek_stop{0}, media_free{0};
-  const bool continue_reading = bg_active_ && hit_on_reading;
-  if (!continue_reading) StopBackground(t0, &seek_stop, &media_free);
-  if (choice.seg < 0 && cache_.segments() > 0) {
-    choice = cache_.SelectForRead(lbn, n, -1, true);
-    hit = choice.hit;
+  const bool continue_reading = bg_active_ && look.hit_on_reading;
+  if (!continue_reading) StopBackground(t0, seek_stop, media_free);
+  if (look.choice.seg < 0 && cache_.segments() > 0) {
+    look.choice = cache_.SelectForRead(lbn, n, -1, true);
   }
-  last_.hit = hit;
-  last_.served_at_once = at_once;
+  last_.hit = look.choice.hit;
+  last_.served_at_once = look.at_once;
   last_.read_ahead_continued = continue_reading;
+  return continue_reading;
+}
 
-  // Segment bookkeeping (DiskSim disk_buffer_set_segment, _attempt_seg_ownership).
-  const int si = choice.seg;
-  CacheSegment scratch;  // a drive without a cache reads into a transient buffer
-  CacheSegment& seg = si >= 0 ? cache_.seg(si) : scratch;
+// Marks the chosen segment used by the read and widens its read-ahead
+// targets (DiskSim disk_buffer_set_segment, _attempt_seg_ownership).
+inline void HddModel::ClaimReadSegment(uint64_t lbn, uint32_t n, int si, HitType hit,
+                                       CacheSegment& seg) {
+  const HddCacheParams& cp = params_.cache;
+  const uint64_t end = lbn + n;
   if (si >= 0) cache_.Touch(si);
   if (hit == HitType::kNoMatch) {
     seg.start = seg.end = lbn;
@@ -282,12 +295,15 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
         [this](uint64_t x) { return uint64_t{layout_.Map(x).sectors_per_track}; });
   }
   seg.max_read_ahead = std::max(seg.max_read_ahead, max_ra);
+}
 
-  // Where the request's data comes from.
-  const uint64_t have = hit == HitType::kNoMatch ? lbn : std::min<uint64_t>(seg.end, end);
-  if (avail_.size() < n) avail_.resize(n);
-  for (uint64_t k = lbn; k < have; ++k) avail_[k - lbn] = t0;
-  const Time begin = MediaStart(t0, overhead_done, seek_stop, media_free);
+// Points the media at what the buffer lacks from `have` on: the running
+// read-ahead takes the request on, or a new walk starts at `begin` (also
+// for a read-ahead restarted by a whole hit). Returns whether the request
+// positions the head itself.
+inline bool HddModel::StartReadMedia(Time begin, uint64_t have, uint64_t end, int si,
+                                     CacheSegment& seg, bool continue_reading) {
+  const HddCacheParams& cp = params_.cache;
   bool own_positioning = false;
   if (continue_reading) {
     bg_target_ = std::max(bg_target_, seg.max_read_ahead);
@@ -312,35 +328,49 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
     bg_foreground_end_ = seg.end;
   }
   if (si >= 0) seg.state = bg_active_ ? SegmentState::kReading : SegmentState::kClean;
+  return own_positioning;
+}
 
+// Reads LBNs [have, end) from the media into the segment, recording in
+// avail_ when each is buffered; returns the rotational wait of the
+// request's own positioning (0 without it).
+inline Duration HddModel::ReadRestFromMedia(uint64_t lbn, uint64_t have, uint64_t end,
+                                            bool own_positioning, CacheSegment& seg) {
   // The media reads the rest of the request (no buffer-room limit: the
   // request fits in a segment, or its own sectors are exempt).
   Duration rotation{0};
-  if (have < end) {
-    assert(walk_.active() && walk_.next_lbn() == have);
-    if (own_positioning) rotation = walk_.earliest_pass() - walk_.seek_end();
-    for (uint64_t k = have; k < end;) {
-      const uint32_t done =
-          walk_.TransferWhileBefore(static_cast<uint32_t>(end - k), kTimeNever, &avail_[k - lbn]);
-      assert(done > 0);
-      if (done == 0) break;
-      k += done;
-    }
-    seg.end = end;
-    const uint64_t size = cache_.segment_sectors();
-    if (size > 0 && seg.end - seg.start > size) seg.start = seg.end - size;
+  if (have >= end) return rotation;
+  assert(walk_.active() && walk_.next_lbn() == have);
+  if (own_positioning) rotation = walk_.earliest_pass() - walk_.seek_end();
+  for (uint64_t k = have; k < end;) {
+    const uint32_t done =
+        walk_.TransferWhileBefore(static_cast<uint32_t>(end - k), kTimeNever, &avail_[k - lbn]);
+    assert(done > 0);
+    if (done == 0) break;
+    k += done;
   }
+  seg.end = end;
+  const uint64_t size = cache_.segment_sectors();
+  if (size > 0 && seg.end - seg.start > size) seg.start = seg.end - size;
+  return rotation;
+}
 
-  // The bus.
+// Times the read's data over the bus as avail_ says it is buffered,
+// disconnecting and reconnecting when the buffer runs dry; records the
+// segment's owner and returns when the last sector has been sent.
+inline Time HddModel::SendReadData(uint64_t lbn, uint32_t n, Time t0, bool hit, bool at_once,
+                                   bool after_read) {
+  const Duration two_hops = 2 * controller_message_;
   const Duration blk = host_read_;
   const uint32_t wm = std::max<uint32_t>(1, cache_.WaterMark(true, n));
   const Duration disconnect = ovh_.read_disconnect[after_read];
   const Duration reconnect = ovh_.reselect_first_and_prep + arbitration_ + two_hops;
   Time cur;
   if (at_once) {
-    cur = t0 + (hit == HitType::kNoMatch ? miss_ovh : hit_ovh) + ovh_.data_prep + two_hops;
+    cur = t0 + (hit ? ovh_.read_hit[after_read] : ovh_.read_miss[after_read]) + ovh_.data_prep +
+          two_hops;
   } else {
-    const Time disconnected = t0 + miss_ovh + disconnect + two_hops;
+    const Time disconnected = t0 + ovh_.read_miss[after_read] + disconnect + two_hops;
     cur = std::max(disconnected, avail_[std::min(wm, n) - 1]) + reconnect;
   }
   const bool hold = params_.hold_bus_for_read || params_.never_disconnect;
@@ -361,10 +391,50 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
   }
   owner_first_ = lbn;
   owner_done_ = cur;
+  return cur;
+}
+
+// Charges to transfer what the command's time leaves after its overhead,
+// seek and rotation (a negative rest comes off the overhead).
+inline void HddModel::SplitTransfer(ServiceInfo& info) {
+  info.transfer = info.complete - info.start - info.overhead - info.seek - info.rotation;
+  if (info.transfer < Duration{0}) {
+    info.overhead += info.transfer;
+    info.transfer = Duration{0};
+  }
+}
+
+ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
+  const HddCacheParams& cp = params_.cache;
+  const bool after_read = last_op_ == Op::kRead;
+  const Duration miss_ovh = ovh_.read_miss[after_read];
+  const Duration hit_ovh = ovh_.read_hit[after_read];
+  const uint64_t end = lbn + n;
+
+  ReadLookup look = SearchReadBuffer(lbn, n, t0);
+  Time seek_stop{0}, media_free{0};
+  const bool continue_reading = StopMediaForRead(lbn, n, t0, look, &seek_stop, &media_free);
+  const HitType hit = look.choice.hit;
+  const int si = look.choice.seg;
+  CacheSegment scratch;  // a drive without a cache reads into a transient buffer
+  CacheSegment& seg = si >= 0 ? cache_.seg(si) : scratch;
+  ClaimReadSegment(lbn, n, si, hit, seg);
+
+  // Where the request's data comes from: the buffer up to `have`, the media
+  // after it.
+  const uint64_t have = hit == HitType::kNoMatch ? lbn : std::min<uint64_t>(seg.end, end);
+  if (avail_.size() < n) avail_.resize(n);
+  for (uint64_t k = lbn; k < have; ++k) avail_[k - lbn] = t0;
+  const Time begin = MediaStart(t0, t0 + miss_ovh, seek_stop, media_free);
+  const bool own_positioning = StartReadMedia(begin, have, end, si, seg, continue_reading);
+  const Duration rotation = ReadRestFromMedia(lbn, have, end, own_positioning, seg);
+
+  // The bus, then the completion.
+  const Time sent = SendReadData(lbn, n, t0, hit != HitType::kNoMatch, look.at_once, after_read);
   const Duration completion = ovh_.read_completion;
   ServiceInfo info;
   info.start = start;
-  info.complete = cur + completion + controller_message_;
+  info.complete = sent + completion + controller_message_;
   info.cache_hit = hit == HitType::kWhole;
   if (cp.read_ahead_over_requested < 0 && si >= 0) seg.start = std::max(seg.start, end);
   last_op_ = Op::kRead;
@@ -375,45 +445,41 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
     bg_active_ = false;
   }
 
-  info.overhead = (t0 - start) + (at_once && hit != HitType::kNoMatch ? hit_ovh : miss_ovh) +
+  info.overhead = (t0 - start) + (look.at_once && hit != HitType::kNoMatch ? hit_ovh : miss_ovh) +
                   completion + controller_message_;
   if (own_positioning) {
     info.seek = walk_.first_positioning();
     info.seek_cylinders = walk_.first_seek_cylinders();
     info.rotation = rotation;
   }
-  info.transfer = info.complete - start - info.overhead - info.seek - info.rotation;
-  if (info.transfer < Duration{0}) {
-    info.overhead += info.transfer;
-    info.transfer = Duration{0};
-  }
+  SplitTransfer(info);
   return info;
 }
 
-ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) {
-  const HddOverheads& o = params_.overheads;
-  const HddCacheParams& cp = params_.cache;
-  const bool after_read = last_op_ == Op::kRead;
-  const bool write_back = cp.fast_write_level > 0;
-  const Duration command = write_back ? ovh_.write_hit[after_read] : ovh_.write_miss[after_read];
-  const Duration two_hops = 2 * controller_message_;
+// ---- ServeWrite's steps -----------------------------------------------------
 
+// Catches the background up to t0, picks the write's segment (waiting for
+// a flush if every write segment is dirty), stops the media activity and
+// sets *extra if DiskSim's extra write disconnect applies. Returns the
+// segment (-1: none).
+inline int HddModel::ChooseWriteSegment(uint64_t lbn, uint32_t n, Time t0, bool* extra,
+                                        Time* seek_stop, Time* media_free) {
+  const HddOverheads& o = params_.overheads;
   AdvanceBackground(t0);
   const int reading = bg_active_ ? bg_seg_ : -1;
   const bool stopable = BackgroundStopable(t0);
   const uint32_t dirty = flush_seg_ >= 0 ? 1 : 0;
   SegmentCache::Choice choice;
   if (cache_.segments() > 0) choice = cache_.SelectForWrite(lbn, n, reading, stopable, dirty);
-  const bool extra = o.extra_write_disconnect && !params_.never_disconnect && choice.seg >= 0 &&
-                     cache_.IsMostRecent(choice.seg) && cache_.seg(choice.seg).used &&
-                     cache_.seg(choice.seg).last_write && lbn != cache_.seg(choice.seg).end;
-  last_.extra_write_disconnect = extra;
+  *extra = o.extra_write_disconnect && !params_.never_disconnect && choice.seg >= 0 &&
+           cache_.IsMostRecent(choice.seg) && cache_.seg(choice.seg).used &&
+           cache_.seg(choice.seg).last_write && lbn != cache_.seg(choice.seg).end;
+  last_.extra_write_disconnect = *extra;
   if (choice.seg >= 0) {
     cache_.Touch(choice.seg);
     cache_.InvalidateOverlapping(choice.seg, lbn, n);
   }
-  Time seek_stop{0}, media_free{0};
-  StopBackground(t0, &seek_stop, &media_free);
+  StopBackground(t0, seek_stop, media_free);
   if (choice.seg < 0 && cache_.segments() > 0) {
     if (flush_seg_ >= 0 && flush_until_ > t0) {
       // Every write segment holds dirty data: wait for the flush.
@@ -425,7 +491,69 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
       cache_.InvalidateOverlapping(choice.seg, lbn, n);
     }
   }
-  const int si = choice.seg;
+  return choice.seg;
+}
+
+// Writes LBNs [lbn, lbn + n) from `begin` on, each sector once its data is
+// buffered (from data_start, one host sector time apart); sets *rotation to
+// the first sector's rotational wait and returns when the media write ends.
+inline Time HddModel::WriteMedia(uint64_t lbn, uint32_t n, Time begin, Time data_start,
+                                 Duration* rotation) {
+  const Duration blk = host_write_;
+  walk_.Begin(begin, head_, lbn, Op::kWrite, ovh_.minimum_seek_delay);
+  // With "Extra write disconnect" DiskSim writes nothing until
+  // min(size, 10) (15 for 45+ sectors) sectors are buffered.
+  uint32_t threshold = 0;
+  if (params_.overheads.extra_write_disconnect) threshold = n < 45 ? std::min<uint32_t>(n, 10) : 15;
+  // Sector j's data is buffered at data_start + max(j + 1, threshold) · blk.
+  ReadyLine ready;
+  ready.floor = data_start + static_cast<int64_t>(threshold) * blk;
+  ready.step = blk;
+  for (uint32_t j = 0; j < n;) {
+    ready.base = data_start + static_cast<int64_t>(j + 1) * blk;
+    if (j == 0) *rotation = walk_.PassAtOrAfter(ready.At(0)) - walk_.seek_end();
+    const uint32_t done = walk_.TransferWhileBefore(n - j, kTimeNever, nullptr, ready);
+    assert(done > 0);
+    if (done == 0) break;
+    j += done;
+  }
+  return walk_.last_end();
+}
+
+// When the write's completion reaches the host: after the data phase under
+// write-back (segment si then flushes until media_end), else after the
+// media write and a reconnection.
+inline Time HddModel::WriteCompletion(int si, bool extra, bool write_back, Time data_end,
+                                      Time media_end) {
+  const Duration two_hops = 2 * controller_message_;
+  const Duration completion = ovh_.write_completion;
+  if (write_back) {
+    const Time complete = data_end + completion + controller_message_;
+    if (si >= 0 && media_end > complete) {
+      flush_seg_ = si;
+      flush_until_ = media_end;
+    } else {
+      flush_until_ = std::max(flush_until_, media_end);
+    }
+    return complete;
+  }
+  const Time disconnected =
+      data_end + (extra ? ovh_.extradisc_second_disconnect : ovh_.write_disconnect) + two_hops;
+  const Time reselect_at = std::max(media_end, disconnected);
+  return reselect_at + (extra ? ovh_.reselect_other : ovh_.reselect_first) + arbitration_ +
+         two_hops + completion + controller_message_;
+}
+
+ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) {
+  const HddCacheParams& cp = params_.cache;
+  const bool after_read = last_op_ == Op::kRead;
+  const bool write_back = cp.fast_write_level > 0;
+  const Duration command = write_back ? ovh_.write_hit[after_read] : ovh_.write_miss[after_read];
+  const Duration two_hops = 2 * controller_message_;
+
+  bool extra = false;
+  Time seek_stop{0}, media_free{0};
+  const int si = ChooseWriteSegment(lbn, n, t0, &extra, &seek_stop, &media_free);
   CacheSegment scratch;
   CacheSegment& seg = si >= 0 ? cache_.seg(si) : scratch;
   seg.start = seg.end = lbn;
@@ -445,30 +573,12 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
     overhead_done = t0 + command;
     data_start = t0 + command + ovh_.data_prep + two_hops;
   }
-  const Duration blk = host_write_;
-  const Time data_end = data_start + static_cast<int64_t>(n) * blk;
+  const Time data_end = data_start + static_cast<int64_t>(n) * host_write_;
 
   // The media write.
-  const Time begin = MediaStart(t0, overhead_done, seek_stop, media_free);
-  walk_.Begin(begin, head_, lbn, Op::kWrite, ovh_.minimum_seek_delay);
-  // With "Extra write disconnect" DiskSim writes nothing until
-  // min(size, 10) (15 for 45+ sectors) sectors are buffered.
-  uint32_t threshold = 0;
-  if (o.extra_write_disconnect) threshold = n < 45 ? std::min<uint32_t>(n, 10) : 15;
   Duration rotation{0};
-  // Sector j's data is buffered at data_start + max(j + 1, threshold) · blk.
-  ReadyLine ready;
-  ready.floor = data_start + static_cast<int64_t>(threshold) * blk;
-  ready.step = blk;
-  for (uint32_t j = 0; j < n;) {
-    ready.base = data_start + static_cast<int64_t>(j + 1) * blk;
-    if (j == 0) rotation = walk_.PassAtOrAfter(ready.At(0)) - walk_.seek_end();
-    const uint32_t done = walk_.TransferWhileBefore(n - j, kTimeNever, nullptr, ready);
-    assert(done > 0);
-    if (done == 0) break;
-    j += done;
-  }
-  const Time media_end = walk_.last_end();
+  const Time begin = MediaStart(t0, overhead_done, seek_stop, media_free);
+  const Time media_end = WriteMedia(lbn, n, begin, data_start, &rotation);
   seg.end = lbn + n;
   const Duration seek_time = walk_.first_positioning();
   const uint32_t seek_cylinders = walk_.first_seek_cylinders();
@@ -476,40 +586,22 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   walk_.Stop();
   bg_active_ = false;
 
-  const Duration completion = ovh_.write_completion;
+  // The completion.
   ServiceInfo info;
   info.start = start;
-  if (write_back) {
-    info.complete = data_end + completion + controller_message_;
-    if (si >= 0 && media_end > info.complete) {
-      flush_seg_ = si;
-      flush_until_ = media_end;
-    } else {
-      flush_until_ = std::max(flush_until_, media_end);
-    }
-  } else {
-    const Time disconnected =
-        data_end + (extra ? ovh_.extradisc_second_disconnect : ovh_.write_disconnect) + two_hops;
-    const Time reselect_at = std::max(media_end, disconnected);
-    info.complete = reselect_at + (extra ? ovh_.reselect_other : ovh_.reselect_first) +
-                    arbitration_ + two_hops + completion + controller_message_;
-  }
+  info.complete = WriteCompletion(si, extra, write_back, data_end, media_end);
   if (!(write_back && flush_seg_ == si)) {
     seg.state = cp.enable_caching && cp.read_hits_on_write_data ? SegmentState::kClean
                                                                 : SegmentState::kEmpty;
   }
   last_op_ = Op::kWrite;
 
-  info.overhead =
-      (t0 - start) + (extra ? ovh_.extradisc_command : command) + completion + controller_message_;
+  info.overhead = (t0 - start) + (extra ? ovh_.extradisc_command : command) +
+                  ovh_.write_completion + controller_message_;
   info.seek = seek_time;
   info.seek_cylinders = seek_cylinders;
   info.rotation = rotation;
-  info.transfer = info.complete - start - info.overhead - info.seek - info.rotation;
-  if (info.transfer < Duration{0}) {
-    info.overhead += info.transfer;
-    info.transfer = Duration{0};
-  }
+  SplitTransfer(info);
   return info;
 }
 

@@ -144,6 +144,25 @@ class HddModel final : public DiskModel {
   ServiceInfo ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0);
   ServiceInfo ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0);
 
+  // ---- The steps of ServeRead and ServeWrite, in order ---------------------
+  // Defined inline in hdd_model.cc and used only there (they run per
+  // command); each is documented at its definition.
+  struct ReadLookup;
+  ReadLookup SearchReadBuffer(uint64_t lbn, uint32_t n, Time t0);
+  bool StopMediaForRead(uint64_t lbn, uint32_t n, Time t0, ReadLookup& look, Time* seek_stop,
+                        Time* media_free);
+  void ClaimReadSegment(uint64_t lbn, uint32_t n, int si, HitType hit, CacheSegment& seg);
+  bool StartReadMedia(Time begin, uint64_t have, uint64_t end, int si, CacheSegment& seg,
+                      bool continue_reading);
+  Duration ReadRestFromMedia(uint64_t lbn, uint64_t have, uint64_t end, bool own_positioning,
+                             CacheSegment& seg);
+  Time SendReadData(uint64_t lbn, uint32_t n, Time t0, bool hit, bool at_once, bool after_read);
+  int ChooseWriteSegment(uint64_t lbn, uint32_t n, Time t0, bool* extra, Time* seek_stop,
+                         Time* media_free);
+  Time WriteMedia(uint64_t lbn, uint32_t n, Time begin, Time data_start, Duration* rotation);
+  Time WriteCompletion(int si, bool extra, bool write_back, Time data_end, Time media_end);
+  static void SplitTransfer(ServiceInfo& info);
+
   // ---- Background media activity (read-ahead, write-back flush) -----------
   // Walks the read-ahead forward over every sector that ends by `t`.
   void AdvanceBackground(Time t);
