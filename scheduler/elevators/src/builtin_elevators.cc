@@ -10,6 +10,16 @@ std::vector<BuiltinElevator> BuiltinElevators() {
       {"deadline", {}, NewDeadlineElevator}, {"anticipatory", {"as"}, NewAnticipatoryElevator},
       {"cfq", {}, NewCfqElevator},           {"inode", {}, NewInodeElevator},
       {"physical", {}, NewPhysicalElevator}, {"fibmap", {}, NewFibmapElevator},
+      // The classic disk policies (disk_policy.h), one line each.
+      {"fcfs", {}, NewFcfsElevator},
+      {"sstf", {}, NewSstfElevator},
+      {"look", {}, NewLookElevator},
+      {"clook", {"c-look"}, NewClookElevator},
+      {"sdf", {"sstf-cyl"}, NewSdfElevator},
+      {"sptf", {}, NewSptfElevator},
+      {"spctf", {}, NewSpctfElevator},
+      {"aged-sptf", {"asptf"}, NewAgedSptfElevator},
+      {"satf", {}, NewSatfElevator},
   };
 }
 

@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "iosched/hdd_params.h"
+#include "iosched/position_estimator.h"
 #include "iosched/request.h"
 #include "iosched/ssd_params.h"
 #include "iosched/time.h"
@@ -50,6 +51,13 @@ class DiskModel {
   // Serves [sector, sector + sectors). REQUIRES: the range is within
   // capacity, calls come in non-decreasing `now`.
   virtual ServiceInfo Serve(Op op, uint64_t sector, uint32_t sectors, Time now) = 0;
+  // Seek and rotation estimates from the model's live state, for the
+  // positioning policies (sptf, …), or nullptr if the model has none (SSD).
+  // Owned by the model.
+  virtual const PositionEstimator* position_estimator() const { return nullptr; }
+  // The drive's command queue (hdd_params.h), or nullptr for a device
+  // without one (served in issue order). Owned by the model.
+  virtual const HddQueueParams* queue_params() const { return nullptr; }
 };
 
 // Built-in presets ("hp-c2247a", "ssd", …), with a one-line description.

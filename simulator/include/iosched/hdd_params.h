@@ -193,6 +193,20 @@ struct HddCacheParams {
   friend bool operator==(const HddCacheParams&, const HddCacheParams&) = default;
 };
 
+// The drive's command queue (TCQ/NCQ), docs/disk-queueing.md. With depth 1
+// (every validated DiskSim drive) the drive serves commands in the order
+// they arrive, one at a time, exactly as without a queue.
+struct HddQueueParams {
+  uint32_t depth = 1;           // "Max queue length": commands outstanding at the drive
+  std::string policy = "fcfs";  // the drive's own choice (iosched/disk_policy.h names)
+  int64_t aging_weight = 0;     // "Timeout time/weight" of aged-sptf (ms per s waited)
+  // DiskSim 4.0's estimate: the platter angle recorded at the last media
+  // event, not advanced to the decision time ("stale angle").
+  bool disksim_exact = false;
+
+  friend bool operator==(const HddQueueParams&, const HddQueueParams&) = default;
+};
+
 struct HddParams {
   std::string name;         // preset / model name, e.g. "hp-c2247a"
   std::string description;  // one line, for KnownDiskPresets()
@@ -237,6 +251,7 @@ struct HddParams {
   double overhead_scale = 1.0;    // "Time scale for overheads"
   HddOverheads overheads;
   HddCacheParams cache;
+  HddQueueParams queue;
 
   friend bool operator==(const HddParams&, const HddParams&) = default;
 };
