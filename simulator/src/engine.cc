@@ -73,13 +73,18 @@ void SimDevice::Issue(Request& unit) {
     return;
   }
   queue_->Add(unit, now);
-  if (in_service_ == nullptr) Start(queue_->Take(now), now);
+  if (in_service_ == nullptr) StartNext(now);
 }
 
 void SimDevice::UnitDone(Request& unit) {
   if (queue_ == nullptr || in_service_ != &unit) return;
   in_service_ = nullptr;
-  if (!queue_->empty()) Start(queue_->Take(clock_->Now()), clock_->Now());
+  if (!queue_->empty()) StartNext(clock_->Now());
+}
+
+void SimDevice::StartNext(Time now) {
+  model_->AdvanceTo(now);  // the choice sees the head where it is now
+  Start(queue_->Take(now), now);
 }
 
 IOSCHED_SCALAR_SUMS void SimDevice::Start(Request& unit, Time now) {

@@ -114,6 +114,7 @@ class SimDevice final : public Device {
   ServiceFn on_service_;
   // Drive queueing (nullptr: every unit goes to the model when issued).
   void Start(Request& unit, Time now);
+  void StartNext(Time now);
   std::unique_ptr<DriveQueue> queue_;
   Request* in_service_ = nullptr;
 };

@@ -226,13 +226,15 @@ Duration HddModel::Positioning(Op op, uint64_t sector, uint32_t, Time now) const
   const Track h = HeadNow();
   const Duration seek = seek_.Positioning(h.cylinder, h.head, p.cylinder, p.head, op);
   const bool after_read = last_op_ == Op::kRead;
-  Time from;
-  if (angle_source_ == AngleSource::kLastMediaEvent) {
-    from = walk_.last_end();
-  } else {
-    from = std::max(now, busy_until_) + ovh_.per_request + controller_message_ +
-           (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
-  }
+  // The command overheads that run before this model positions. DiskSim's
+  // queued drive has done them while the command waited, so its estimate
+  // is off only by the time since the last media event; ours adds them to
+  // that event to be off by the same amount.
+  const Duration overhead = ovh_.per_request + controller_message_ +
+                            (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
+  const Time from = angle_source_ == AngleSource::kLastMediaEvent
+                        ? walk_.last_end() + overhead
+                        : std::max(now, busy_until_) + overhead;
   const double wait = spindle_.WaitNsFrom(from + seek, layout_.StartAngle(p));
   Duration t = seek + Duration{Spindle::RoundWait(wait)};
   if (op == Op::kWrite) t = std::max(t, ovh_.minimum_seek_delay);

@@ -98,6 +98,7 @@ class HddModel final : public DiskModel, public PositionEstimator {
   ServiceInfo Serve(Op op, uint64_t sector, uint32_t sectors, Time now) override;
   const PositionEstimator* position_estimator() const override { return this; }
   const HddQueueParams* queue_params() const override { return &params_.queue; }
+  void AdvanceTo(Time now) override { AdvanceBackground(now); }
 
   // ---- PositionEstimator (docs/disk-queueing.md#estimate) ------------------
   // Seek from the head's track (HeadNow) with head switch, write settle and,

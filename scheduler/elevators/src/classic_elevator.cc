@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "builtin_elevators.h"
+#include "iosched/status_macros.h"
 
 namespace iosched {
 
@@ -20,7 +21,15 @@ ClassicElevator::ClassicElevator(const ElevatorEnv& env, std::string_view name, 
 
 int ClassicElevator::ElvDispatch(Time now, bool) {
   if (fifo_.empty()) return 0;
-  assert(!policy_.NeedsEstimator() || policy_.estimator() != nullptr);
+  // Replay and Scheduler refuse a positioning policy without an estimate;
+  // should one still get here, it serves in arrival order rather than
+  // guess.
+  if (policy_.NeedsEstimator() && policy_.estimator() == nullptr) {
+    Request& oldest = fifo_.front();
+    fifo_.pop_front();
+    DispatchAddTail(oldest);
+    return 1;
+  }
   scratch_.clear();
   scratch_rq_.clear();
   for (Request& rq : fifo_) {

@@ -230,7 +230,8 @@ struct HddParams {
   double rpm = 0;  // spindle speed; the angle at time t is (t·rpm/60 s) mod 1
   HddSeekCurve seek;
   double head_switch_ms = 0;
-  double write_settle_ms = 0;  // added to writes whenever positioning > 0
+  double write_settle_ms = 0;  // added to writes whenever positioning > 0 (may be < 0, as in
+                               // DiskSim; the sum is floored at 0)
 
   // ---- Host interface -----------------------------------------------------
   // Host transfer per sector = max(bus block time, controller bulk time,
@@ -281,6 +282,10 @@ HddParams HpC2247AParams();
 // figures of a 500 GB single-platter desktop drive; see
 // preset_sata_7200.cc for the figures and what had to be synthesised.
 HddParams Sata7200Params();
+
+// An enterprise 15,000 rpm SAS drive with a 64-command tagged queue and
+// in-drive sptf; figures and sources in simulator/src/preset_sas_15k.cc.
+HddParams Sas15kParams();
 
 }  // namespace iosched
 
