@@ -59,7 +59,10 @@ absl::Status ApplyDiskOptions(std::string_view spec, std::string_view options, H
       if (!is_int || n < 1 || n > 256) return bad_value("an integer in [1, 256]");
       p->queue.depth = static_cast<uint32_t>(n);
     } else if (key == "queue_policy") {
-      IOSCHED_RETURN_IF_ERROR(ParseDiskPolicy(value).status());
+      if (absl::StatusOr<DiskPolicyKind> k = ParseDiskPolicy(value); !k.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("disk '", Sv(spec), "': ", k.status().message()));
+      }
       p->queue.policy = std::string(value);
     } else if (key == "aging_weight") {
       if (!is_int || n < 0) return bad_value("an integer >= 0 (ms of credit per second waited)");

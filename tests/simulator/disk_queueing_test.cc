@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "gtest/gtest.h"
 #include "hdd_model.h"
+#include "iosched/disk_model.h"
 #include "iosched/disk_policy.h"
 #include "iosched/dispatcher.h"
 #include "iosched/registry.h"
@@ -370,6 +371,28 @@ TEST(DiskQueueingTest, PolicyNamesAndDiskSimCodes) {
   EXPECT_EQ(DiskPolicyFromDiskSimCode(8), DiskPolicyKind::kSptf);
   EXPECT_EQ(DiskPolicyFromDiskSimCode(3), DiskPolicyKind::kClook);
   EXPECT_EQ(DiskPolicyFromDiskSimCode(27), std::nullopt);
+}
+
+TEST(DiskQueueingTest, PresetOptionsSetTheDriveQueue) {
+  absl::StatusOr<HddParams> p =
+      HddPresetParams("sata-7200:queue_depth=4,queue_policy=clook,aging_weight=7,disksim_exact=1");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->queue.depth, 4u);
+  EXPECT_EQ(p->queue.policy, "clook");
+  EXPECT_EQ(p->queue.aging_weight, 7);
+  EXPECT_TRUE(p->queue.disksim_exact);
+  EXPECT_EQ(Sata7200Params().queue.depth, 32u);
+  EXPECT_EQ(Sas15kParams().queue.depth, 64u);
+  EXPECT_TRUE(MakeDiskModel("sas-15k:queue_depth=1").ok());
+  for (const char* bad : {"sata-7200:queue_depth=0", "sata-7200:queue_depth=x",
+                          "sata-7200:queue_policy=elevator", "sata-7200:speed=3", "sata-7200:",
+                          "ssd:queue_depth=4"}) {
+    absl::StatusOr<std::unique_ptr<DiskModel>> m = MakeDiskModel(bad);
+    ASSERT_FALSE(m.ok()) << bad;
+    EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(MakeDiskModel("sata-7200:queue_depth=0").status().message(),
+            "disk 'sata-7200:queue_depth=0': queue_depth='0': expected an integer in [1, 256]");
 }
 
 TEST(DiskQueueingTest, BadQueueParamsAreRefused) {
