@@ -71,13 +71,14 @@ void PrintRatios(const RatioReporter::Times& ns) {
   };
   const double base = find("BM_Replay/fcfs/depth:1");
   if (base == 0) return;
+  // Times are in the benchmarks' unit, milliseconds per replay.
   std::printf("\nrequests/s of wall time, and time per request against depth 1 (no queue):\n");
   for (const char* policy : {"fcfs", "clook", "sptf"}) {
     for (int depth : {1, 4, 32}) {
       const double t = find(std::string("BM_Replay/") + policy + "/depth:" + std::to_string(depth));
       if (t == 0) continue;
       std::printf("  %-6s depth %2d  %10.0f req/s  %.2fx\n", policy, depth,
-                  kRequests / (t * 1e-9), t / base);
+                  kRequests / (t * 1e-3), t / base);
     }
   }
 }
