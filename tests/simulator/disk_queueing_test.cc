@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// Conformance cases DQ1–DQ13 of docs/disk-queueing.md on the spec's tiny
+// Conformance cases DQ1–DQ13 of docs/disk-queueing.md on a tiny
 // drive, exact to the tick (0.1 ms): 6000 rpm, one surface, 100 cylinders
 // of 100 sectors, LBN = 100·cylinder + sector, seek 1.0 ms + 0.1 ms per
 // cylinder, no overheads, no bus time. The classic policies run both as
