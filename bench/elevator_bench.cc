@@ -226,6 +226,10 @@ void PrintRatios(const RatioReporter::Times& times) {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   for (const std::string& name : iosched::KnownElevators()) {
+    // sptf and kin need a disk model's estimates: drive_queue_bench runs them.
+    if (auto e = iosched::MakeElevator(name); e.ok() && iosched::ElevatorNeedsPositionEstimator(**e)) {
+      continue;
+    }
     benchmark::RegisterBenchmark(("BM_" + name).c_str(), iosched::BM_Elevator, name)
         ->ArgsProduct({{16, 256, 4096}, {iosched::kRandom, iosched::kSequential}})
         ->ArgNames({"pending", "seq"});

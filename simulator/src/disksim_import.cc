@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "disksim_parser.h"
+#include "iosched/disk_policy.h"
 #include "iosched/disksim.h"
 #include "iosched/status_macros.h"
 
@@ -424,7 +425,15 @@ absl::Status ReadMechanics(const Block& mb, const std::string& parv_dir_file, Hd
   IOSCHED_RETURN_IF_ERROR(ReadSeekCurve(r, mb, type, parv_dir_file, &p->seek, warnings));
   // Fields the chosen seek type does not use.
   NoteUnusedSeekFields(r, p->seek.kind);
-  IOSCHED_ASSIGN_OR_RETURN(p->write_settle_ms, r.Ms("Add. write settling delay"));
+  // DiskSim puts no lower bound on the settle delay (a validated drive has
+  // a negative one) and adds it to every write seek.
+  IOSCHED_ASSIGN_OR_RETURN(p->write_settle_ms, r.Number("Add. write settling delay", 0.0));
+  if (p->write_settle_ms < 0) {
+    warnings->push_back(absl::StrCat(
+        r.Loc("Add. write settling delay").Prefix(), "Add. write settling delay ",
+        p->write_settle_ms, " ms is negative: added to every write seek as DiskSim does, "
+        "a write's positioning never going below 0"));
+  }
   IOSCHED_ASSIGN_OR_RETURN(p->head_switch_ms, r.Ms("Head switch time"));
   IOSCHED_ASSIGN_OR_RETURN(p->rpm, r.Number("Rotation speed (in rpms)"));
   if (!(p->rpm > 0)) return At(r.Loc("Rotation speed (in rpms)"), "expected an rpm > 0");
@@ -582,6 +591,15 @@ absl::Status ReadModel(BlockReader& r, const ParameterFile& file, HddParams* p,
                            BlockParam(m, file, "Layout Model", "dm_layout_g1"));
   consumed->insert(layout);
   IOSCHED_RETURN_IF_ERROR(ReadLayout(*layout, p, warnings));
+  // DiskSim accepts a last zone that ends at the cylinder count (one past
+  // the last cylinder) and maps blocks onto that cylinder: so do we.
+  if (!p->zones.empty() && p->zones.back().last_cylinder == p->cylinders) {
+    warnings->push_back(absl::StrCat(
+        m.Loc("Number of cylinders").Prefix(), "the last zone ends at cylinder ", p->cylinders,
+        ", the cylinder count: the drive is taken to have ", p->cylinders + 1,
+        " cylinders, as DiskSim maps blocks onto that cylinder"));
+    p->cylinders += 1;
+  }
   IOSCHED_ASSIGN_OR_RETURN(const Block* mech,
                            BlockParam(m, file, "Mechanical Model", "dm_mech_g1"));
   consumed->insert(mech);
@@ -589,19 +607,75 @@ absl::Status ReadModel(BlockReader& r, const ParameterFile& file, HddParams* p,
 }
 
 // The disk's transfer time, queue, scheduler and buffer segments.
-absl::Status ReadDiskSegments(BlockReader& r, HddParams* p) {
+// DiskSim 4.0's `Scheduling policy` codes at the drive, as iosched runs
+// them, with what to say about the code (empty: nothing).
+struct DrivePolicyChoice {
+  DiskPolicyKind kind;
+  std::string note;
+};
+DrivePolicyChoice DrivePolicyForCode(int code) {
+  if (std::optional<DiskPolicyKind> k = DiskPolicyFromDiskSimCode(code)) {
+    std::string note;
+    if (code == 2 || code == 4 || code == 5 || code == 17) {
+      note = "DiskSim 4.0 crashes with this policy at the drive once every waiting command is "
+             "ineligible; iosched runs it correctly";
+    } else if (code == 10) {
+      note = "DiskSim 4.0 asserts on this policy; iosched runs it correctly";
+    } else if (code == 6 || code == 7 || code == 5) {
+      note = "DiskSim 4.0's swapped mapping arguments make this policy C-LOOK-like; iosched uses "
+             "true cylinders";
+    }
+    return {*k, note};
+  }
+  // No exact equivalent: the nearest policy iosched has.
+  if (code >= 11 && code <= 16) return {DiskPolicyKind::kAgedSptf, "approximated by aged-sptf"};
+  if (code == 20 || code == 21) return {DiskPolicyKind::kAgedSptf, "approximated by aged-sptf"};
+  if (code == 18 || code == 19) return {DiskPolicyKind::kSstf, "approximated by sstf"};
+  if (code == 27) return {DiskPolicyKind::kSptf, "approximated by sptf"};
+  return {DiskPolicyKind::kFcfs, "approximated by fcfs"};
+}
+
+// The disk's command queue: `Max queue length` and its `Scheduler` block
+// (docs/disk-queueing.md#import). Depth 1 (every validated drive) leaves
+// the queue off.
+absl::Status ReadDiskQueue(BlockReader& r, HddParams* p, std::vector<std::string>* warnings) {
+  IOSCHED_ASSIGN_OR_RETURN(int64_t qlen, r.Int("Max queue length", 0, 1 << 20, 1));
+  if (qlen <= 1) {
+    r.Note("Max queue length", kNoEffect);
+    r.NoteNested("Scheduler",
+                 "not modelled (iosched's elevators order the host queue; the "
+                 "disk serves one command at a time)");
+    return absl::OkStatus();
+  }
+  if (qlen > 256) {
+    return At(r.Loc("Max queue length"),
+              absl::StrCat("expected 'Max queue length' <= 256 (iosched's drive queue), got ", qlen));
+  }
+  p->queue.depth = static_cast<uint32_t>(qlen);
+  const Param* sched = r.Get("Scheduler");
+  if (sched == nullptr || sched->value.kind != Value::Kind::kBlock) return absl::OkStatus();
+  {
+    BlockReader sr(*sched->value.block, warnings);
+    IOSCHED_ASSIGN_OR_RETURN(int64_t code, sr.Int("Scheduling policy", 1, 28, 1));
+    IOSCHED_ASSIGN_OR_RETURN(int64_t weight, sr.Int("Timeout time/weight", 0, 1 << 30, 0));
+    const DrivePolicyChoice choice = DrivePolicyForCode(static_cast<int>(code));
+    p->queue.policy = std::string(DiskPolicyName(choice.kind));
+    p->queue.aging_weight = weight;
+    if (!choice.note.empty()) {
+      sr.Note("Scheduling policy", absl::StrCat("policy ", code, " runs as ",
+                                                Sv(DiskPolicyName(choice.kind)), ": ", choice.note));
+    }
+    sr.Note("Cylinder mapping strategy", "not modelled (iosched's cylinder policies use the "
+                                         "true layout)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadDiskSegments(BlockReader& r, HddParams* p, std::vector<std::string>* warnings) {
   HddCacheParams& c = p->cache;
   IOSCHED_ASSIGN_OR_RETURN(double disk_bulk, r.Ms("Bulk sector transfer time"));
   p->disk_bulk_sector_ms = disk_bulk;
-  IOSCHED_ASSIGN_OR_RETURN(int64_t qlen, r.Int("Max queue length", 0, 1 << 20, 1));
-  if (qlen > 1) {
-    r.Note("Max queue length", "not modelled (no command queueing: one command at a time)");
-  } else {
-    r.Note("Max queue length", kNoEffect);
-  }
-  r.NoteNested("Scheduler",
-               "not modelled (iosched's elevators order the host queue; the "
-               "disk serves one command at a time)");
+  IOSCHED_RETURN_IF_ERROR(ReadDiskQueue(r, p, warnings));
   IOSCHED_ASSIGN_OR_RETURN(int64_t segs, r.Int("Number of buffer segments", 0, 1 << 16, 0));
   c.segments = static_cast<uint32_t>(segs);
   IOSCHED_ASSIGN_OR_RETURN(int64_t segsize,
@@ -749,7 +823,7 @@ absl::Status ReadDisk(const Block& disk, const ParameterFile& file, HddParams* p
                       std::vector<std::string>* warnings) {
   BlockReader r(disk, warnings);
   IOSCHED_RETURN_IF_ERROR(ReadModel(r, file, p, block_count, consumed, warnings));
-  IOSCHED_RETURN_IF_ERROR(ReadDiskSegments(r, p));
+  IOSCHED_RETURN_IF_ERROR(ReadDiskSegments(r, p, warnings));
   IOSCHED_RETURN_IF_ERROR(ReadDiskHostProtocol(r, p));
   IOSCHED_RETURN_IF_ERROR(ReadDiskCachePolicy(r, &p->cache));
   return ReadDiskOverheads(r, &p->overheads);

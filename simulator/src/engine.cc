@@ -61,8 +61,34 @@ Event EventQueue::Pop() {
 #define IOSCHED_SCALAR_SUMS
 #endif
 
-IOSCHED_SCALAR_SUMS void SimDevice::Issue(Request& unit) {
+void SimDevice::EnableDriveQueue(const HddQueueParams& params,
+                                 const PositionEstimator* estimator) {
+  queue_ = std::make_unique<DriveQueue>(params, estimator);
+}
+
+void SimDevice::Issue(Request& unit) {
   const Time now = clock_->Now();
+  if (queue_ == nullptr) {
+    Start(unit, now);
+    return;
+  }
+  queue_->Add(unit, now);
+  if (in_service_ == nullptr) StartNext(now);
+}
+
+void SimDevice::UnitDone(Request& unit) {
+  if (queue_ == nullptr || in_service_ != &unit) return;
+  in_service_ = nullptr;
+  if (!queue_->empty()) StartNext(clock_->Now());
+}
+
+void SimDevice::StartNext(Time now) {
+  model_->AdvanceTo(now);  // the choice sees the head where it is now
+  Start(queue_->Take(now), now);
+}
+
+IOSCHED_SCALAR_SUMS void SimDevice::Start(Request& unit, Time now) {
+  if (queue_ != nullptr) in_service_ = &unit;
   const ServiceInfo info = model_->Serve(unit.op, unit.start(), unit.nr_sectors(), now);
   assert(info.complete >= now);
   ++stats_.units;
@@ -82,7 +108,10 @@ void SimDevice::ArmTimer(Time at) {
   events_->Push(std::max(at, clock_->Now()), EventKind::kTimer, nullptr, timer_generation_);
 }
 
-Simulation::Simulation(DiskModel* model) : device_(model, &events_, &clock_) {}
+Simulation::Simulation(DiskModel* model) : device_(model, &events_, &clock_) {
+  const HddQueueParams* q = model->queue_params();
+  if (q != nullptr && q->depth > 1) device_.EnableDriveQueue(*q, model->position_estimator());
+}
 
 void Simulation::ScheduleArrival(Time at, Request* rq) {
   events_.Push(std::max(at, clock_.Now()), EventKind::kArrival, rq);
@@ -100,6 +129,7 @@ bool Simulation::Step() {
       break;
     case EventKind::kCompletion:
       assert(dispatcher_ != nullptr);
+      device_.UnitDone(*e.request);
       dispatcher_->Complete(*e.request);
       break;
     case EventKind::kTimer:

@@ -24,8 +24,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
+#include "drive_queue.h"
 #include "iosched/disk_model.h"
 #include "iosched/dispatcher.h"
 #include "iosched/request.h"
@@ -84,6 +86,15 @@ class SimDevice final : public Device {
   void Issue(Request& unit) override;
   void ArmTimer(Time at) override;
 
+  // Gives the device a command queue of params.depth (> 1) in front of the
+  // model (drive_queue.h): units issued while the model is busy wait there
+  // and the queue's policy chooses the next when the model is free.
+  void EnableDriveQueue(const HddQueueParams& params, const PositionEstimator* estimator);
+  const DriveQueue* drive_queue() const { return queue_.get(); }
+  // The engine calls this when `unit`'s completion event runs, before the
+  // dispatcher hears of it: with a drive queue the next command starts.
+  void UnitDone(Request& unit);
+
   // True if a timer event of generation `g` is the live one.
   bool TimerLive(uint64_t g) const { return g == timer_generation_ && timer_at_ != kTimeNever; }
   void TimerConsumed() { timer_at_ = kTimeNever; }
@@ -101,6 +112,11 @@ class SimDevice final : public Device {
   Time timer_at_ = kTimeNever;
   DeviceStats stats_;
   ServiceFn on_service_;
+  // Drive queueing (nullptr: every unit goes to the model when issued).
+  void Start(Request& unit, Time now);
+  void StartNext(Time now);
+  std::unique_ptr<DriveQueue> queue_;
+  Request* in_service_ = nullptr;
 };
 
 class Simulation {

@@ -113,7 +113,7 @@ Duration SeekModel::Positioning(uint32_t c1, uint32_t h1, uint32_t c2, uint32_t 
   if (c1 == c2 && h1 == h2) return Duration{0};
   Duration t = Curve(c1 > c2 ? c1 - c2 : c2 - c1);
   if (h1 != h2) t = std::max(t, head_switch_);
-  if (op == Op::kWrite && t > Duration{0}) t += write_settle_;
+  if (op == Op::kWrite && t > Duration{0}) t = std::max(Duration{0}, t + write_settle_);
   return t;
 }
 

@@ -34,7 +34,9 @@ HddModel::HddModel(const HddParams& params)
       controller_message_(MsToDuration(params.controller_message_ms)),
       arbitration_(MsToDuration(params.bus_arbitration_ms)),
       ovh_(params),
-      walk_(&layout_, &seek_, &spindle_) {}
+      walk_(&layout_, &seek_, &spindle_),
+      angle_source_(params.queue.disksim_exact ? AngleSource::kLastMediaEvent
+                                               : AngleSource::kDecisionTime) {}
 
 HddModel::OverheadNs::OverheadNs(const HddParams& params) {
   const HddOverheads& o = params.overheads;
@@ -217,6 +219,38 @@ ServiceInfo HddModel::Serve(Op op, uint64_t sector, uint32_t sectors, Time now) 
                                      : ServeWrite(sector, sectors, start, t0);
   busy_until_ = info.complete;
   return info;
+}
+
+Duration HddModel::Positioning(Op op, uint64_t sector, uint32_t, Time now) const {
+  const PhysicalSector p = layout_.Map(sector);
+  const Track h = HeadNow();
+  const Duration seek = seek_.Positioning(h.cylinder, h.head, p.cylinder, p.head, op);
+  const bool after_read = last_op_ == Op::kRead;
+  // The command overheads that run before this model positions. DiskSim's
+  // queued drive has done them while the command waited, so its estimate
+  // is off only by the time since the last media event; ours adds them to
+  // that event to be off by the same amount.
+  const Duration overhead = ovh_.per_request + controller_message_ +
+                            (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
+  const Time from = angle_source_ == AngleSource::kLastMediaEvent
+                        ? walk_.last_end() + overhead
+                        : std::max(now, busy_until_) + overhead;
+  const double wait = spindle_.WaitNsFrom(from + seek, layout_.StartAngle(p));
+  Duration t = seek + Duration{Spindle::RoundWait(wait)};
+  if (op == Op::kWrite) t = std::max(t, ovh_.minimum_seek_delay);
+  return t;
+}
+
+Duration HddModel::Access(Op op, uint64_t sector, uint32_t sectors, Time now) const {
+  const PhysicalSector p = layout_.Map(sector);
+  const double per_sector = spindle_.revolution_ns() / p.sectors_per_track;
+  return Positioning(op, sector, sectors, now) +
+         Duration{static_cast<int64_t>(per_sector * sectors + 0.5)};
+}
+
+bool HddModel::Cached(Op op, uint64_t sector, uint32_t sectors) const {
+  if (op != Op::kRead || cache_.segments() == 0 || !params_.cache.enable_caching) return false;
+  return cache_.SelectForRead(sector, sectors, -1, true).hit == HitType::kWhole;
 }
 
 // ---- ServeRead's steps ------------------------------------------------------

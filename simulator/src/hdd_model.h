@@ -83,10 +83,11 @@
 #include "hdd_mechanics.h"
 #include "iosched/disk_model.h"
 #include "iosched/hdd_params.h"
+#include "iosched/position_estimator.h"
 
 namespace iosched::sim {
 
-class HddModel final : public DiskModel {
+class HddModel final : public DiskModel, public PositionEstimator {
  public:
   // InvalidArgument if ValidateHddParams(params) fails.
   static absl::StatusOr<std::unique_ptr<HddModel>> Create(const HddParams& params);
@@ -95,6 +96,26 @@ class HddModel final : public DiskModel {
   uint64_t capacity_sectors() const override { return layout_.capacity_sectors(); }
   bool rotational() const override { return true; }
   ServiceInfo Serve(Op op, uint64_t sector, uint32_t sectors, Time now) override;
+  const PositionEstimator* position_estimator() const override { return this; }
+  const HddQueueParams* queue_params() const override { return &params_.queue; }
+  void AdvanceTo(Time now) override { AdvanceBackground(now); }
+
+  // ---- PositionEstimator (docs/disk-queueing.md#estimate) ------------------
+  // Seek from the head's track (HeadNow) with head switch, write settle and,
+  // for writes, the minimum seek delay as a floor; then the rotational wait
+  // for the first sector, from the angle the angle source gives: at
+  // kDecisionTime the platter's angle when the command's positioning would
+  // start (`now` plus the per-request, controller and miss overheads), at
+  // kLastMediaEvent the angle at the end of the last sector read, written or
+  // read ahead (DiskSim 4.0). Reads only what the model holds; never moves
+  // the head or the read-ahead.
+  Duration Positioning(Op op, uint64_t sector, uint32_t sectors, Time now) const override;
+  Duration Access(Op op, uint64_t sector, uint32_t sectors, Time now) const override;
+  bool Cached(Op op, uint64_t sector, uint32_t sectors) const override;
+  uint32_t Cylinder(uint64_t sector) const override { return layout_.Map(sector).cylinder; }
+  uint32_t HeadCylinder() const override { return HeadNow().cylinder; }
+  void set_angle_source(AngleSource a) { angle_source_ = a; }
+  AngleSource angle_source() const { return angle_source_; }
 
   // ---- Introspection (tests, tools) ---------------------------------------
   const HddParams& params() const { return params_; }
@@ -197,6 +218,7 @@ class HddModel final : public DiskModel {
 
   // The media activity that continues after a command completed.
   MediaWalk walk_;
+  AngleSource angle_source_ = AngleSource::kDecisionTime;  // of Positioning()
   bool bg_active_ = false;          // read-ahead running on walk_
   int bg_seg_ = -1;                 // segment it fills
   uint64_t bg_target_ = 0;          // reads up to this LBN (exclusive)

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "iosched/disk_policy.h"
 #include "iosched/status_macros.h"
 
 namespace iosched {
@@ -181,7 +182,9 @@ absl::Status ValidateSeek(const HddParams& p) {
 
 // Mechanical and bus times, and the controller overheads: finite, >= 0.
 absl::Status ValidateTimes(const HddParams& p) {
-  for (double v : {p.head_switch_ms, p.write_settle_ms, p.bus_read_sector_ms, p.bus_write_sector_ms,
+  // A negative write settle is DiskSim's (it has no lower bound).
+  if (!std::isfinite(p.write_settle_ms)) return Bad(p, "write settle must be finite");
+  for (double v : {p.head_switch_ms, p.bus_read_sector_ms, p.bus_write_sector_ms,
                    p.controller_bulk_sector_ms, p.disk_bulk_sector_ms, p.bus_arbitration_ms,
                    p.controller_message_ms, p.overhead_scale}) {
     if (!NonNegativeFinite(v)) return Bad(p, "times must be finite and >= 0");
@@ -232,6 +235,19 @@ absl::Status ValidateCache(const HddParams& p) {
   return absl::OkStatus();
 }
 
+// The drive's command queue: depth, policy name, aging weight.
+absl::Status ValidateQueue(const HddParams& p) {
+  const HddQueueParams& q = p.queue;
+  if (q.depth == 0 || q.depth > 256) {
+    return Bad(p, "queue: depth (Max queue length) must be 1..256, got ", q.depth);
+  }
+  if (absl::StatusOr<DiskPolicyKind> k = ParseDiskPolicy(q.policy); !k.ok()) {
+    return Bad(p, "queue: ", k.status().message());
+  }
+  if (q.aging_weight < 0) return Bad(p, "queue: aging weight must be >= 0, got ", q.aging_weight);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateHddParams(const HddParams& p) {
@@ -246,7 +262,8 @@ absl::Status ValidateHddParams(const HddParams& p) {
   }
   IOSCHED_RETURN_IF_ERROR(ValidateSeek(p));
   IOSCHED_RETURN_IF_ERROR(ValidateTimes(p));
-  return ValidateCache(p);
+  IOSCHED_RETURN_IF_ERROR(ValidateCache(p));
+  return ValidateQueue(p);
 }
 
 }  // namespace iosched

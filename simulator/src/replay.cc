@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine.h"
 #include "iosched/dispatcher.h"
+#include "iosched/registry.h"
 #include "iosched/status_macros.h"
 #include "record_fit.h"
 #include "request_pool.h"
@@ -59,6 +60,13 @@ struct StreamState {
   std::optional<int64_t> prev_think_ns;
 };
 
+// The units the host keeps outstanding: the replay's depth, or the drive's
+// queue depth if that is larger (the drive holds that many commands).
+uint32_t DispatchDepth(const DiskModel& disk, const ReplayOptions& o) {
+  const HddQueueParams* q = disk.queue_params();
+  return q != nullptr ? std::max(o.depth, q->depth) : o.depth;
+}
+
 class Replayer {
  public:
   Replayer(TraceReader& reader, Elevator& elevator, DiskModel& disk, const ReplayOptions& options,
@@ -69,7 +77,7 @@ class Replayer {
         fitter_(std::move(fitter)),
         sim_(&disk),
         dispatcher_(&elevator, &sim_.device(), &sim_.clock(),
-                    Dispatcher::Options{.depth = options.depth}) {}
+                    Dispatcher::Options{.depth = DispatchDepth(disk, options)}) {}
 
   ~Replayer() { DropHeldRequests(); }
 
@@ -387,8 +395,24 @@ absl::StatusOr<ReplayResult> Replay(TraceReader& reader, Elevator& elevator, Dis
   IOSCHED_ASSIGN_OR_RETURN(
       sim::RecordFitter fitter,
       sim::RecordFitter::Create(options, disk.capacity_sectors(), std::string(disk.name())));
-  Replayer replayer(reader, elevator, disk, options, std::move(fitter));
-  return replayer.Run();
+  if (ElevatorNeedsPositionEstimator(elevator)) {
+    if (disk.position_estimator() == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "replay: elevator '", Sv(elevator.Name()), "' needs seek and rotation estimates, which ",
+          "the disk model '", Sv(disk.name()), "' does not provide (use an HDD model)"));
+    }
+    IOSCHED_RETURN_IF_ERROR(SetElevatorPositionEstimator(elevator, disk.position_estimator()));
+  }
+  absl::StatusOr<ReplayResult> result;
+  {
+    Replayer replayer(reader, elevator, disk, options, std::move(fitter));
+    result = replayer.Run();
+  }
+  // The elevator may outlive the disk: forget the disk's estimator.
+  if (ElevatorNeedsPositionEstimator(elevator)) {
+    (void)SetElevatorPositionEstimator(elevator, nullptr);
+  }
+  return result;
 }
 
 }  // namespace iosched

@@ -80,11 +80,11 @@ TEST(DiskPresetsTest, KnownPresetsAndUnknownName) {
     EXPECT_FALSE(p.description.empty());
     EXPECT_TRUE(MakeDiskModel(p.name).ok()) << p.name;
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"hp-c2247a", "sata-7200", "ssd"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"hp-c2247a", "sata-7200", "sas-15k", "ssd"}));
   auto bad = MakeDiskModel("floppy");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(bad.status().message(),
-            "unknown disk preset 'floppy'; known presets: hp-c2247a, sata-7200, ssd");
+            "unknown disk preset 'floppy'; known presets: hp-c2247a, sata-7200, sas-15k, ssd");
 }
 
 }  // namespace

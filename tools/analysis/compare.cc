@@ -24,8 +24,21 @@
 namespace iosched {
 namespace {
 
+// The elevators to compare: those named, or every registered one; by
+// default a disk without seek and rotation estimates (ssd) leaves out the
+// elevators that need them (sptf and kin), which Replay would refuse.
 std::vector<std::string> SpecsOf(const CompareOptions& o) {
-  return o.elevators.empty() ? KnownElevators() : o.elevators;
+  if (!o.elevators.empty()) return o.elevators;
+  std::vector<std::string> all = KnownElevators();
+  if (!o.parv.empty()) return all;
+  absl::StatusOr<std::unique_ptr<DiskModel>> disk = MakeDiskModel(o.disk);
+  if (!disk.ok() || (*disk)->position_estimator() != nullptr) return all;
+  std::vector<std::string> out;
+  for (const std::string& spec : all) {
+    absl::StatusOr<std::unique_ptr<Elevator>> e = MakeElevator(spec);
+    if (e.ok() && !ElevatorNeedsPositionEstimator(**e)) out.push_back(spec);
+  }
+  return out;
 }
 
 // The trace with the shared read options and transforms applied.

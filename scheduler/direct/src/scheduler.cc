@@ -126,6 +126,12 @@ absl::Status Scheduler::Impl::Start(const SchedulerOptions& options) {
   env.rotational =
       options.rotational.value_or(target_ != nullptr ? target_->rotational().value_or(true) : true);
   IOSCHED_ASSIGN_OR_RETURN(elevator_, MakeElevator(options.elevator, env));
+  if (ElevatorNeedsPositionEstimator(*elevator_)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "elevator '", options.elevator,
+        "' orders requests by estimated seek and rotation times, which need a disk model; "
+        "the real O_DIRECT path has none (use it in the simulator, or sstf, look or clook here)"));
+  }
   if (options.layout_probe != nullptr) {
     if (absl::Status st = SetElevatorLayoutProbe(*elevator_, options.layout_probe); !st.ok()) {
       return absl::InvalidArgumentError(

@@ -11,6 +11,16 @@ std::vector<BuiltinElevator> BuiltinElevators() {
       {"cfq", {}, NewCfqElevator},           {"inode", {}, NewInodeElevator},
       {"physical", {}, NewPhysicalElevator}, {"fibmap", {}, NewFibmapElevator},
       {"mq-deadline", {}, NewMqDeadlineElevator}, {"kyber", {}, NewKyberElevator},
+      // The classic disk policies (disk_policy.h), one line each.
+      {"fcfs", {}, NewFcfsElevator},
+      {"sstf", {}, NewSstfElevator},
+      {"look", {}, NewLookElevator},
+      {"clook", {"c-look"}, NewClookElevator},
+      {"sdf", {"sstf-cyl"}, NewSdfElevator},
+      {"sptf", {}, NewSptfElevator},
+      {"spctf", {}, NewSpctfElevator},
+      {"aged-sptf", {"asptf"}, NewAgedSptfElevator},
+      {"satf", {}, NewSatfElevator},
   };
 }
 

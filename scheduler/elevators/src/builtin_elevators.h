@@ -25,6 +25,15 @@ std::unique_ptr<Elevator> NewPhysicalElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewFibmapElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewMqDeadlineElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewKyberElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewFcfsElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewSstfElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewLookElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewClookElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewSdfElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewSptfElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewSpctfElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewAgedSptfElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewSatfElevator(const ElevatorEnv& env);
 
 struct BuiltinElevator {
   std::string name;

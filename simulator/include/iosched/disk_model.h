@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "iosched/hdd_params.h"
+#include "iosched/position_estimator.h"
 #include "iosched/request.h"
 #include "iosched/ssd_params.h"
 #include "iosched/time.h"
@@ -50,6 +51,18 @@ class DiskModel {
   // Serves [sector, sector + sectors). REQUIRES: the range is within
   // capacity, calls come in non-decreasing `now`.
   virtual ServiceInfo Serve(Op op, uint64_t sector, uint32_t sectors, Time now) = 0;
+  // Seek and rotation estimates from the model's live state, for the
+  // positioning policies (sptf, …), or nullptr if the model has none (SSD).
+  // Owned by the model.
+  virtual const PositionEstimator* position_estimator() const { return nullptr; }
+  // The drive's command queue (hdd_params.h), or nullptr for a device
+  // without one (served in issue order). Owned by the model.
+  virtual const HddQueueParams* queue_params() const { return nullptr; }
+  // Brings background media work (read-ahead, write-back) up to `now`, so
+  // that estimates see the head and the last media event where they are.
+  // Called by a drive queue before it chooses. REQUIRES: `now` is not
+  // before the last Serve's `now`, and calls come in non-decreasing `now`.
+  virtual void AdvanceTo(Time /*now*/) {}
 };
 
 // Built-in presets ("hp-c2247a", "ssd", …), with a one-line description.
@@ -59,8 +72,15 @@ struct DiskPresetInfo {
 };
 std::vector<DiskPresetInfo> KnownDiskPresets();
 
-// Builds a preset by name. NotFound lists the known presets.
+// Builds a preset by name, with options for an HDD's drive queue:
+//   "sata-7200:queue_depth=4,queue_policy=clook,aging_weight=30,disksim_exact=1"
+// (queue_policy: a name of iosched/disk_policy.h). NotFound lists the known
+// presets; InvalidArgument names a bad option and what was expected.
 absl::StatusOr<std::unique_ptr<DiskModel>> MakeDiskModel(std::string_view preset);
+
+// The parameters of an HDD preset spec as MakeDiskModel reads it; NotFound
+// if the name is not an HDD preset.
+absl::StatusOr<HddParams> HddPresetParams(std::string_view spec);
 
 // A mechanical disk from explicit parameters (hdd_params.h): zoned layout,
 // seek curve, head switch, write settle, rotational position tracked over

@@ -193,6 +193,20 @@ struct HddCacheParams {
   friend bool operator==(const HddCacheParams&, const HddCacheParams&) = default;
 };
 
+// The drive's command queue (TCQ/NCQ), docs/disk-queueing.md. With depth 1
+// (every validated DiskSim drive) the drive serves commands in the order
+// they arrive, one at a time, exactly as without a queue.
+struct HddQueueParams {
+  uint32_t depth = 1;           // "Max queue length": commands outstanding at the drive
+  std::string policy = "fcfs";  // the drive's own choice (iosched/disk_policy.h names)
+  int64_t aging_weight = 0;     // "Timeout time/weight" of aged-sptf (ms per s waited)
+  // DiskSim 4.0's estimate: the platter angle recorded at the last media
+  // event, not advanced to the decision time ("stale angle").
+  bool disksim_exact = false;
+
+  friend bool operator==(const HddQueueParams&, const HddQueueParams&) = default;
+};
+
 struct HddParams {
   std::string name;         // preset / model name, e.g. "hp-c2247a"
   std::string description;  // one line, for KnownDiskPresets()
@@ -216,7 +230,8 @@ struct HddParams {
   double rpm = 0;  // spindle speed; the angle at time t is (t·rpm/60 s) mod 1
   HddSeekCurve seek;
   double head_switch_ms = 0;
-  double write_settle_ms = 0;  // added to writes whenever positioning > 0
+  double write_settle_ms = 0;  // added to writes whenever positioning > 0 (may be < 0, as in
+                               // DiskSim; the sum is floored at 0)
 
   // ---- Host interface -----------------------------------------------------
   // Host transfer per sector = max(bus block time, controller bulk time,
@@ -237,6 +252,7 @@ struct HddParams {
   double overhead_scale = 1.0;    // "Time scale for overheads"
   HddOverheads overheads;
   HddCacheParams cache;
+  HddQueueParams queue;
 
   friend bool operator==(const HddParams&, const HddParams&) = default;
 };
@@ -266,6 +282,10 @@ HddParams HpC2247AParams();
 // figures of a 500 GB single-platter desktop drive; see
 // preset_sata_7200.cc for the figures and what had to be synthesised.
 HddParams Sata7200Params();
+
+// An enterprise 15,000 rpm SAS drive with a 64-command tagged queue and
+// in-drive sptf; figures and sources in simulator/src/preset_sas_15k.cc.
+HddParams Sas15kParams();
 
 }  // namespace iosched
 

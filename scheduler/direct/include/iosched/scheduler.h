@@ -131,7 +131,9 @@ enum class ShutdownMode {
 };
 
 struct SchedulerOptions {
-  // Elevator spec for the registry, e.g. "deadline:read_expire=100".
+  // Elevator spec for the registry, e.g. "deadline:read_expire=100". The
+  // positioning policies (sptf, spctf, aged-sptf, satf, sdf) need a disk
+  // model and are refused here (InvalidArgument).
   std::string elevator = "noop";
   // Units in flight at the device (>= 1).
   uint32_t depth = 32;

@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "iosched/elevator.h"
 #include "iosched/layout_probe.h"
+#include "iosched/position_estimator.h"
 
 namespace iosched {
 
@@ -70,6 +71,17 @@ absl::Status SetElevatorLayoutProbe(Elevator& elevator, std::shared_ptr<LayoutPr
 // `inode` and the chain is not just inode, or if it is `fibmap` and the
 // chain does not start with fibmap.
 absl::Status SetElevatorProbeChain(Elevator& elevator, std::vector<ProbeMethod> chain);
+
+// Gives a positioning policy ("sdf", "sptf", "spctf", "aged-sptf", "satf")
+// the disk model it asks for seek and rotation estimates (not owned: it must
+// outlive the elevator; nullptr removes it). The simulator passes its disk
+// model; the real O_DIRECT path has none and refuses these elevators.
+// Harmless for the other classic policies. InvalidArgument for any other
+// elevator.
+absl::Status SetElevatorPositionEstimator(Elevator& elevator, const PositionEstimator* estimator);
+
+// True if `elevator` cannot dispatch without SetElevatorPositionEstimator.
+bool ElevatorNeedsPositionEstimator(const Elevator& elevator);
 
 }  // namespace iosched
 

@@ -1,0 +1,16 @@
+// Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
+//
+// spctf: SPTF with cached reads first (DiskSim policy 9); needs a disk model.
+// The policy is DiskPolicy's (iosched/disk_policy.h, docs/disk-queueing.md);
+// ClassicElevator (classic_elevator.h) holds the queue.
+
+#include "builtin_elevators.h"
+#include "classic_elevator.h"
+
+namespace iosched {
+
+std::unique_ptr<Elevator> NewSpctfElevator(const ElevatorEnv& env) {
+  return std::make_unique<ClassicElevator>(env, "spctf", DiskPolicyKind::kSpctf);
+}
+
+}  // namespace iosched
