@@ -12,7 +12,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libgnuplot-iostream-dev gnuplot-nox
   liburing-dev libcli11-dev
-  fio e2fsprogs xz-utils time
+  fio e2fsprogs xz-utils zstd libzstd-dev time
+  help2man                   # the iosched(1) man page (skipped without it)
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets (fuzz/)
 )
 if [[ "${1:-}" == "--with-browser" ]]; then
