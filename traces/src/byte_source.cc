@@ -11,6 +11,7 @@
 #include <boost/iostreams/filter/bzip2.hpp>
 #include <boost/iostreams/filter/gzip.hpp>
 #include <boost/iostreams/filter/lzma.hpp>
+#include <boost/iostreams/filter/zstd.hpp>
 #include <boost/iostreams/filtering_streambuf.hpp>
 #include <cstring>
 #include <exception>
@@ -145,6 +146,9 @@ class DecompressingSource final : public ByteSource {
       case Compression::kBzip2:
         buf_.push(bio::bzip2_decompressor(false, kBuffer), kBuffer);
         break;
+      case Compression::kZstd:
+        buf_.push(bio::zstd_decompressor(kBuffer), kBuffer);
+        break;
       case Compression::kNone:
         break;
     }
@@ -223,6 +227,8 @@ std::string_view CompressionName(Compression c) {
       return "xz";
     case Compression::kBzip2:
       return "bzip2";
+    case Compression::kZstd:
+      return "zstd";
   }
   return "?";
 }
@@ -237,7 +243,33 @@ Compression SniffCompression(std::string_view head) {
   if (head.size() >= 4 && head.substr(0, 3) == "BZh" && head[3] >= '1' && head[3] <= '9') {
     return Compression::kBzip2;
   }
+  if (head.size() >= 4 && head.substr(0, 4) == "\x28\xb5\x2f\xfd") return Compression::kZstd;
   return Compression::kNone;
+}
+
+std::string_view UnsupportedCompressionName(std::string_view head) {
+  struct Magic {
+    std::string_view bytes;
+    std::string_view name;
+  };
+  static constexpr Magic kMagics[] = {
+      {std::string_view("\x04\x22\x4d\x18", 4), "lz4"},
+      {std::string_view("\x02\x21\x4c\x18", 4), "lz4 (legacy)"},
+      {std::string_view("\x89LZO\0", 5), "lzop"},
+      {std::string_view("\x5d\0\0", 3), "lzma (legacy .lzma)"},
+      {std::string_view("\x1f\x9d", 2), "compress (.Z)"},
+      {std::string_view("\xff\x06\0\0sNaPpY", 10), "snappy (framed)"},
+      {std::string_view("7z\xbc\xaf\x27\x1c", 6), "7-zip archive"},
+      {std::string_view("PK\x03\x04", 4), "zip archive"},
+      {std::string_view("Rar!\x1a\x07", 6), "rar archive"},
+      {std::string_view("\x22\xb5\x2f\xfd", 4), "zstd (legacy v0.x frame)"},
+  };
+  for (const Magic& m : kMagics) {
+    if (head.substr(0, m.bytes.size()) == m.bytes) return m.name;
+  }
+  // A tar archive: "ustar" at offset 257 (only when that much was read).
+  if (head.size() >= 262 && head.substr(257, 5) == "ustar") return "tar archive";
+  return {};
 }
 
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenByteSource(const std::string& path) {

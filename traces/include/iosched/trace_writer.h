@@ -11,8 +11,9 @@
 // not a multiple of 512 bytes for a sector-based format, or a negative time
 // (a record older than the trace's first one: sort the input first).
 //
-// Output: a path ("-" is standard output); a path ending in ".gz", ".xz" or
-// ".bz2" is compressed with gzip, xz or bzip2 (Boost.Iostreams). Writes are
+// Output: a path ("-" is standard output); a path ending in ".gz", ".xz",
+// ".bz2" or ".zst" is compressed with gzip, xz, bzip2 or zstd
+// (Boost.Iostreams). Writes are
 // buffered; Finish() flushes and closes and must be called: a writer
 // destroyed without Finish() closes its file without reporting errors.
 //
