@@ -132,7 +132,9 @@ Command SetupGenerate(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("generate", ScenarioHelp());
   cmd->add_option("scenario", f->scenario, "Scenario name")->required();
   cmd->add_option("--seed", f->seed, "Random seed (same seed, same trace)")->capture_default_str();
-  cmd->add_option("--requests", f->requests, "Records to write")->capture_default_str();
+  cmd->add_option("--requests", f->requests, "Records to write")
+      ->transform(CountSuffix())
+      ->capture_default_str();
   cmd->add_option("--streams", f->streams, "Streams of the scenario's main kind");
   cmd->add_option("--writers", f->writers, "Writer streams (dependent-readers-vs-writer)");
   cmd->add_option("--capacity", f->capacity, "Bytes addressed, e.g. 1G")->capture_default_str();
