@@ -31,7 +31,9 @@ for f in "$libdir/cmake/iosched/ioschedConfig.cmake" "$prefix/include/iosched/sc
          "$prefix/share/bash-completion/completions/iosched"; do
   [[ -f $f ]] || fail "missing $f"
 done
-bash -n "$prefix/share/bash-completion/completions/iosched" || fail "completion script syntax"
+completion=$(PATH="$prefix/bin:$PATH" bash -c 'source "$1"; COMP_WORDS=(iosched comp); COMP_CWORD=1
+  _iosched; echo "${COMPREPLY[*]}"' _ "$prefix/share/bash-completion/completions/iosched")
+[[ $completion == compare ]] || fail "bash completion of 'iosched comp' gave '$completion'"
 if [[ -f $build/man/iosched.1 ]]; then
   man=$prefix/share/man/man1/iosched.1
   [[ -f $man ]] || fail "missing $man"

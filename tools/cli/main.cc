@@ -140,7 +140,9 @@ int Main(int argc, char** argv) {
     return Fail(kExitUsage, e);
   }
   std::vector<std::string> args = RewriteOldSpellings(argc, argv);
-  app.name(args[0]);
+  // "Usage: iosched …" whatever the path it was started by (and in the
+  // man page generated from --help).
+  app.name(args[0].substr(args[0].rfind('/') + 1));
   // CLI11 takes the arguments in reverse order, without the program name.
   std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
   try {
