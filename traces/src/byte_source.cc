@@ -6,16 +6,17 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <boost/iostreams/filter/bzip2.hpp>
 #include <boost/iostreams/filter/gzip.hpp>
 #include <boost/iostreams/filter/lzma.hpp>
-#include <boost/iostreams/filter/zstd.hpp>
 #include <boost/iostreams/filtering_streambuf.hpp>
 #include <cstring>
 #include <exception>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "parse_util.h"
@@ -146,9 +147,7 @@ class DecompressingSource final : public ByteSource {
       case Compression::kBzip2:
         buf_.push(bio::bzip2_decompressor(false, kBuffer), kBuffer);
         break;
-      case Compression::kZstd:
-        buf_.push(bio::zstd_decompressor(kBuffer), kBuffer);
-        break;
+      case Compression::kZstd:  // ZstdSource
       case Compression::kNone:
         break;
     }
@@ -178,6 +177,64 @@ class DecompressingSource final : public ByteSource {
   absl::Status raw_error_;
   absl::Status error_;
   bio::filtering_streambuf<bio::input> buf_;
+};
+
+// zstd through libzstd's streaming API rather than Boost's filter, which
+// takes a stream that ends inside a frame for a complete one: here the end
+// of the input with a frame still open is a truncation error.
+class ZstdSource final : public ByteSource {
+ public:
+  explicit ZstdSource(std::unique_ptr<ByteSource> raw)
+      : ByteSource(raw->path(), Compression::kZstd),
+        raw_(std::move(raw)),
+        in_buf_(ZSTD_DStreamInSize()),
+        dctx_(ZSTD_createDCtx()) {}
+  ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
+
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (!error_.ok()) return error_;
+    if (dctx_ == nullptr) return Fail("out of memory");
+    ZSTD_outBuffer out{buf, n, 0};
+    while (out.pos == 0 && n > 0) {
+      if (in_.pos == in_.size && !eof_) {
+        absl::StatusOr<size_t> got = raw_->Read(in_buf_.data(), in_buf_.size());
+        if (!got.ok()) {
+          error_ = got.status();
+          return error_;
+        }
+        if (*got == 0) {
+          eof_ = true;
+        } else {
+          in_ = {in_buf_.data(), *got, 0};
+        }
+      }
+      const bool input_done = eof_ && in_.pos == in_.size;
+      if (input_done && !frame_open_) break;
+      // With no input left this flushes what the decoder still holds.
+      const size_t r = ZSTD_decompressStream(dctx_, &out, &in_);
+      if (ZSTD_isError(r)) return Fail(ZSTD_getErrorName(r));
+      frame_open_ = r != 0;
+      if (input_done && out.pos == 0 && frame_open_) {
+        return Fail("the input ends inside a frame");
+      }
+    }
+    return out.pos;
+  }
+
+ private:
+  absl::Status Fail(std::string_view why) {
+    error_ = absl::DataLossError(
+        absl::StrCat(path(), ": corrupt or truncated zstd data: ", AbslView(why)));
+    return error_;
+  }
+
+  std::unique_ptr<ByteSource> raw_;
+  std::vector<char> in_buf_;
+  ZSTD_DCtx* dctx_;
+  ZSTD_inBuffer in_{nullptr, 0, 0};
+  bool eof_ = false;
+  bool frame_open_ = false;  // the last decode call left a frame unfinished
+  absl::Status error_;
 };
 
 class PrefixSource final : public ByteSource {
@@ -212,6 +269,7 @@ absl::StatusOr<std::unique_ptr<ByteSource>> Wrap(std::unique_ptr<RawSource> raw)
   if (!head.ok()) return head.status();
   const Compression c = SniffCompression(*head);
   if (c == Compression::kNone) return std::unique_ptr<ByteSource>(std::move(raw));
+  if (c == Compression::kZstd) return std::unique_ptr<ByteSource>(new ZstdSource(std::move(raw)));
   return std::unique_ptr<ByteSource>(new DecompressingSource(std::move(raw), c));
 }
 
