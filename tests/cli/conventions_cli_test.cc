@@ -74,7 +74,7 @@ TEST(CliConventions, ListsAsJson) {
     EXPECT_EQ(r.out.front(), '[');
   }
   EXPECT_THAT(Iosched("elevators --format json").out,
-              HasSubstr("{\"name\":\"deadline\",\"tunables\":[{\"name\":\"read_expire\""));
+              HasSubstr("{\"name\":\"read_expire\",\"value\":\"500\",\"unit\":\"ms\","));
   EXPECT_THAT(Iosched("disks --format json").out, HasSubstr("{\"name\":\"hp-c2247a\","));
   EXPECT_THAT(Iosched("formats --format json").out,
               HasSubstr("{\"name\":\"msr\",\"writable\":false}"));
