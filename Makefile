@@ -32,7 +32,7 @@ demo: build
 	@echo "== Replaying $(DEMO_TRACE) (MSR Cambridge hm_0, 1,000 real requests)"
 	@echo "== on the HP C2247A model, offsets scaled onto the drive, arrivals 20x faster"
 	$(IOSCHED) report $(DEMO_TRACE) --disk hp-c2247a --fit scale --time-scale 0.05 \
-	    --out $(DEMO_OUT)
+	    --output $(DEMO_OUT)
 	@echo "== Report: $(DEMO_OUT)/report.html (self-contained), $(DEMO_OUT)/report.md; JSON and CSV: $(DEMO_OUT)/compare.json, compare.csv"
 
 test: build

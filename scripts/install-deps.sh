@@ -14,7 +14,8 @@ packages=(
   liburing-dev libcli11-dev
   libtomlplusplus-dev nlohmann-json3-dev libssl-dev   # study files, results JSON, SHA-256
   slurm-wlm munge parallel   # make test-cluster (scripts/test-cluster.sh)
-  fio e2fsprogs gzip xz-utils bzip2 time   # gzip, xz, bzip2: compressed-trace tests
+  fio e2fsprogs gzip xz-utils bzip2 zstd libzstd-dev time   # compressors: compressed-trace tests
+  help2man                   # the iosched(1) man page (skipped without it)
   clang libclang-rt-14-dev   # make fuzz: libFuzzer targets (fuzz/)
 )
 if [[ "${1:-}" == "--with-browser" ]]; then

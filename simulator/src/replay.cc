@@ -131,6 +131,9 @@ class Replayer {
   uint64_t clamped_ = 0;
   uint64_t drains_ = 0;
   uint64_t without_stream_ = 0;
+  uint64_t max_queued_ = 0;
+  Time first_arrival_{kTimeNever};
+  Time last_submit_{0};
   Time last_arrival_{0};
   // Closed mode. std::unordered_map: references stay valid across inserts.
   std::unordered_map<uint32_t, StreamState> streams_;
@@ -262,7 +265,14 @@ void Replayer::OnArrival(Request& rq) {
       st.sync_out = true;
     }
   }
+  if (first_arrival_ == kTimeNever) first_arrival_ = sim_.now();
+  last_submit_ = sim_.now();
   dispatcher_.Submit(rq);
+  // Requests the elevator holds (outstanding minus the units at the device;
+  // a merged unit counts once, so this is an upper bound).
+  const uint64_t outstanding = dispatcher_.submitted() - dispatcher_.completed();
+  const uint64_t queued = outstanding - std::min<uint64_t>(outstanding, dispatcher_.in_flight());
+  max_queued_ = std::max(max_queued_, queued);
   switch (options_.mode) {
     case ReplayMode::kOpen:
       if (RequestSlot* next = ReadNext()) ScheduleOpen(next);
@@ -380,6 +390,9 @@ absl::StatusOr<ReplayResult> Replayer::Run() {
   r.transfer_time_total = dev.transfer;
   r.events = sim_.events_run();
   r.records_without_stream = without_stream_;
+  r.max_queued = max_queued_;
+  r.first_arrival = first_arrival_ == kTimeNever ? Time{0} : first_arrival_;
+  r.last_arrival = last_submit_;
   r.latency[0] = metrics_.latency(Op::kRead);
   r.latency[1] = metrics_.latency(Op::kWrite);
   r.head_trace = metrics_.head_trace();

@@ -420,7 +420,7 @@ TEST(PlotCli, ErrorsAndExitCodes) {
   EXPECT_THAT(r.err, HasSubstr("missing.json"));
   const std::string bad = dir + "/bad.json";
   std::ofstream(bad) << "{\n\"trace\": \"x\",\n\"disk\": }\n";
-  r = Iosched("plot " + bad + " --out " + dir);
+  r = Iosched("plot " + bad + " -o " + dir);
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("bad.json:3:9: syntax error while parsing value - unexpected '}'"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;

@@ -318,9 +318,9 @@ TEST(ReportCli, WritesReportQuietlyWhenPiped) {
   ExpectSelfContained(html);
   // The command line that reproduces it, as typed.
   EXPECT_THAT(html, HasSubstr("report " + kMsr + " --elevators noop,cfq --fit scale"));
-  EXPECT_THAT(html, HasSubstr("--window 0:3 --out " + dir));
+  EXPECT_THAT(html, HasSubstr("--window 0:3 --out " + dir));  // the old spelling, as typed
   // --quiet: nothing on stderr at all.
-  r = Iosched("report " + kMsr + " --elevators noop --fit scale --max-requests 50 -q --out " + dir);
+  r = Iosched("report " + kMsr + " --elevators noop --fit scale --max-requests 50 -q -o " + dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
 }

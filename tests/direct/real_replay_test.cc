@@ -98,7 +98,7 @@ TEST_F(RealReplayTest, ARecordBeyondTheTargetIsAnErrorNamingTheLineOrWraps) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr(trace + ":2:"));
-  EXPECT_THAT(r.status().message(), HasSubstr("--offsets wrap"));
+  EXPECT_THAT(r.status().message(), HasSubstr("--fit wrap"));
 
   RealReplayOptions o = Options(trace);
   o.wrap_offsets = true;

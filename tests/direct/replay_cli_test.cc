@@ -2,7 +2,7 @@
 //
 // `iosched replay TRACE --target PATH`: the real O_DIRECT replay end to end,
 // with its safety rules (no writes without --allow-writes, no mounted block
-// device), --create, --offsets and the three modes.
+// device), --create, --fit (old spelling --offsets) and the three modes.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -105,8 +105,8 @@ TEST_F(ReplayCliTest, OffsetsBeyondTheTargetErrorOrWrap) {
     GTEST_SKIP() << r.err;
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr(trace + ":1:"));
-  EXPECT_THAT(r.err, HasSubstr("--offsets wrap"));
-  r = Iosched("replay " + trace + " --target " + target + " --offsets wrap --time-scale 0.01");
+  EXPECT_THAT(r.err, HasSubstr("--fit wrap"));
+  r = Iosched("replay " + trace + " --target " + target + " --fit wrap --time-scale 0.01");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("noop"));
   ::unlink(trace.c_str());
@@ -135,8 +135,10 @@ TEST_F(ReplayCliTest, RecordsTheRunForTheSimulatorAndFio) {
   EXPECT_EQ(magic, "# iosched trace v1 time_unit=ns");
   EXPECT_THAT(header, HasSubstr("dispatch_ns,key,error,bytes"));
   // The simulator reads it back: every request, reads and writes alike.
+  // (--offsets: the old spelling of --fit, still accepted with a note.)
   r = Iosched("replay " + native + " --disk ssd --offsets wrap --format json");
   ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("iosched: note: --offsets is deprecated; use --fit"));
   EXPECT_THAT(r.out, HasSubstr("\"trace_format\":\"iosched-csv\""));
   EXPECT_THAT(r.out, HasSubstr("\"completed\":120"));
   if (std::system("command -v fio >/dev/null 2>&1") == 0) {

@@ -184,7 +184,7 @@ std::string ManyMsrLines(int n) {
 }
 
 // One instance per compressor. The tools are required (scripts/install-deps.sh
-// installs gzip, xz-utils and bzip2): a missing one fails its instance.
+// installs gzip, xz-utils, bzip2 and zstd): a missing one fails its instance.
 class CompressedInputTest : public ::testing::TestWithParam<const char*> {
  protected:
   std::string CompressOrFail(const std::string& plain) {
@@ -223,8 +223,40 @@ TEST_P(CompressedInputTest, TruncatedAndCorruptDataAreErrors) {
               ::testing::AnyOf(HasSubstr("corrupt or truncated"), HasSubstr("mem:")));
 }
 
-INSTANTIATE_TEST_SUITE_P(Tools, CompressedInputTest, ::testing::Values("gzip", "xz", "bzip2"),
+INSTANTIATE_TEST_SUITE_P(Tools, CompressedInputTest, ::testing::Values("gzip", "xz", "bzip2", "zstd"),
                          [](const auto& info) { return std::string(info.param); });
+
+TEST(CompressedInputTest, UnsupportedCompressionIsNamedByItsMagic) {
+  struct Case {
+    std::string bytes;
+    const char* name;
+    const char* hex;
+  };
+  const std::string junk(2000, '\x97');
+  const Case cases[] = {
+      {std::string("\x04\x22\x4d\x18", 4) + junk, "lz4 data", "04 22 4d 18 97 97 97 97"},
+      {std::string("\x89LZO\0\r\n", 7) + junk, "lzop data", "89 4c 5a 4f 00 0d 0a 97"},
+      {std::string("PK\x03\x04", 4) + junk, "zip archive data", "50 4b 03 04"},
+      {std::string("\x1f\x9d\x90", 3) + junk, "compress (.Z) data", "1f 9d 90"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ReadResult r = ReadMemory(c.bytes, "auto");
+    ASSERT_FALSE(r.status.ok());
+    const std::string m = Message(r.status);
+    EXPECT_THAT(m, HasSubstr(c.name));
+    EXPECT_THAT(m, HasSubstr(c.hex));
+    EXPECT_THAT(m, HasSubstr("gzip, xz, bzip2 and zstd input is read directly"));
+    EXPECT_LT(m.size(), 300u) << "the binary input leaked into the message";
+  }
+  // Binary bytes of no known kind: named as binary, not quoted.
+  std::string binary;
+  for (int i = 0; i < 4096; ++i) binary.push_back(static_cast<char>((i * 37) & 0xff));
+  ReadResult r = ReadMemory(binary, "auto");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(Message(r.status), HasSubstr("binary data (first bytes 00 25 4a 6f 94 b9 de 03)"));
+  EXPECT_LT(Message(r.status).size(), 300u);
+}
 
 }  // namespace
 }  // namespace iosched

@@ -108,6 +108,33 @@ TEST_F(TraceCliTest, ConvertRoundTripsThroughEveryWritableFormat) {
   EXPECT_EQ(r.records.size(), 1000u);
 }
 
+// zstd: `convert in out.zst` writes a zstd stream (magic 28 b5 2f fd), and
+// compare reads it back to the same results as the original.
+TEST_F(TraceCliTest, ZstdRoundTripsThroughConvertAndCompare) {
+  const std::string zst = Tmp("conv.csv.zst");
+  CliRun c = Iosched("convert " + kMsr + " " + zst + " --to iosched-csv");
+  ASSERT_EQ(c.code, 0) << c.err;
+  std::string head(4, '\0');
+  {
+    std::ifstream in(zst, std::ios::binary);
+    in.read(head.data(), 4);
+  }
+  EXPECT_EQ(head, std::string("\x28\xb5\x2f\xfd", 4)) << "not a zstd stream";
+  ReadResult r = ReadAll(zst, "auto");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.format, "iosched-csv");
+  ASSERT_EQ(r.records.size(), 1000u);
+  const std::string args =
+      " --disk hp-c2247a --fit scale --elevators noop,deadline,cfq --format csv";
+  CliRun plain = Iosched("compare " + kMsr + args);
+  CliRun packed = Iosched("compare " + zst + args);
+  std::remove(zst.c_str());
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  ASSERT_EQ(packed.code, 0) << packed.err;
+  EXPECT_EQ(Lines(plain.out), 4);
+  EXPECT_EQ(packed.out, plain.out);
+}
+
 TEST_F(TraceCliTest, InfoAndConvertKeepStreamNames) {
   TempFile f(
       "  8,16   5   2   0.000001850 18615  Q   R 16 + 8 [java]\n"

@@ -201,7 +201,7 @@ TEST(TraceWriterTest, UnknownAndReadOnlyFormats) {
 }
 
 TEST(TraceWriterTest, CompressedOutputByNameReadsBack) {
-  for (const char* ext : {".gz", ".xz", ".bz2"}) {
+  for (const char* ext : {".gz", ".xz", ".bz2", ".zst"}) {
     SCOPED_TRACE(ext);
     TempFile tmp("");
     const std::string path = tmp.path() + ext;

@@ -3,7 +3,9 @@
 #include "cmd_compare_flags.h"
 
 #include "absl/strings/str_cat.h"
+#include "compare_notes.h"
 #include "iosched/registry.h"
+#include "trace_options.h"
 
 namespace iosched {
 
@@ -35,7 +37,8 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* f) {
       ->check(CLI::IsMember({"error", "wrap", "scale"}))
       ->capture_default_str();
   cmd->add_option("--max-requests", co.replay.max_requests,
-                  "Replay only the first N records (0: all)");
+                  "Replay only the first N requests (0: all)")
+      ->transform(CountSuffix());
   cmd->add_option("--jobs", co.jobs,
                   "Elevators replayed at once on that many threads (results are identical to 1)")
       ->check(CLI::Range(1u, 1024u))
@@ -71,6 +74,7 @@ absl::Status ResolveCompareFlags(CompareFlags* f) {
 
 std::vector<std::string> CompareWarnings(const CompareResult& r) {
   std::vector<std::string> out = r.disk_warnings;
+  for (std::string& note : CompareNotes(r)) out.push_back(std::move(note));
   if (r.options.replay.mode == ReplayMode::kClosed && !r.runs.empty()) {
     const ReplayResult& first = r.runs.front().result;
     if (first.records_without_stream > 0) {

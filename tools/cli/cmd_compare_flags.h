@@ -39,7 +39,8 @@ absl::Status ResolveCompareFlags(CompareFlags* f);
 
 // Warnings to print on stderr after a run ("iosched: warning: …"): the disk
 // import's unmodelled parameters, a closed-loop replay of records without
-// stream ids.
+// stream ids, then CompareNotes (compare_notes.h: clamped tunables,
+// elevators that cannot differ, an overloaded disk).
 std::vector<std::string> CompareWarnings(const CompareResult& r);
 
 }  // namespace iosched

@@ -5,7 +5,7 @@
 // format, streaming (bounded memory). Without --to the format follows OUT's
 // name: *.iosb or *.bin → iosched-bin, *.iolog → fio-v3, *.spc → spc,
 // *.blkparse → blkparse, *.disksim → disksim, anything else → iosched-csv
-// (a trailing .gz, .xz or .bz2 compresses the output and is ignored here).
+// (a trailing .gz, .xz, .bz2 or .zst compresses the output and is ignored here).
 // OUT "-" is standard output. OUT follows the output rule
 // (iosched/output_file.h): never the input (by device and inode), never a
 // device; it is written under a temporary name and renamed into place on
@@ -31,13 +31,14 @@ namespace {
 
 struct ConvertFlags {
   std::string in, out, to;
+  std::string output;  // -o/--output: the same as `out`
   bool keep_device = false;
   std::string fio_file = "/dev/iosched0";
   TraceFlags trace_flags;
 };
 
 std::string FormatFromName(std::string name) {
-  for (const char* z : {".gz", ".xz", ".bz2"}) {
+  for (const char* z : {".gz", ".xz", ".bz2", ".zst"}) {
     if (absl::EndsWith(name, z)) name.resize(name.size() - std::string_view(z).size());
   }
   if (absl::EndsWith(name, ".iosb") || absl::EndsWith(name, ".bin")) return "iosched-bin";
@@ -49,6 +50,14 @@ std::string FormatFromName(std::string name) {
 }
 
 int RunConvert(ConvertFlags& f) {
+  if (!f.output.empty() && !f.out.empty() && f.output != f.out) {
+    return Fail(kExitUsage,
+                "convert: two outputs ('" + f.out + "' and -o '" + f.output + "'); give one");
+  }
+  if (f.out.empty()) f.out = f.output;
+  if (f.out.empty()) {
+    return Fail(kExitUsage, "convert: no output; give OUT or -o FILE (- for standard output)");
+  }
   TraceReadOptions read;
   TraceTransform transform;
   if (absl::Status s = BuildTraceOptions(f.trace_flags, &read, &transform); !s.ok()) {
@@ -103,8 +112,8 @@ Command SetupConvert(CLI::App& app) {
   auto f = std::make_shared<ConvertFlags>();
   CLI::App* cmd = app.add_subcommand("convert", "Convert a trace between formats");
   cmd->add_option("in", f->in, "Input trace (- for standard input)")->required();
-  cmd->add_option("out", f->out, "Output file (- for standard output; .gz/.xz/.bz2 compress)")
-      ->required();
+  cmd->add_option("out", f->out, "Output file (- for standard output; .gz/.xz/.bz2/.zst compress)");
+  cmd->add_option("-o,--output", f->output, "The output file, as OUT");
   cmd->add_option("--to", f->to,
                   "Output format: iosched-csv, iosched-bin, spc, blkparse, fio-v2, fio-v3, "
                   "disksim (default: from OUT's name)");

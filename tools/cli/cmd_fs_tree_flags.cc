@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "commands.h"
+#include "trace_options.h"
 
 namespace iosched {
 
@@ -14,6 +15,7 @@ std::vector<CLI::Option*> AddFsTreeFlags(CLI::App* cmd, FsTreeFlags* f) {
   FsSweepOptions& o = f->options;
   return {
       cmd->add_option("--files", o.files, "Files in the tree")
+          ->transform(CountSuffix())
           ->check(CLI::Range(1u, 1000000u))
           ->capture_default_str(),
       cmd->add_option("--dirs", o.dirs, "Directories, the root included")

@@ -36,11 +36,13 @@ absl::Status Bad(std::string_view option, std::string_view value, std::string_vi
       absl::StrCat(Sv(option), ": expected ", Sv(expected), ", got '", Sv(value), "'"));
 }
 
-// Non-negative decimal integer (no sign).
+// Non-negative decimal integer (no sign), with an optional k/M/G suffix.
 absl::Status ParseCount(std::string_view option, const std::string& value, uint64_t* out) {
-  if (value.empty() || value[0] == '-' || value[0] == '+' || !absl::SimpleAtoi(value, out)) {
+  absl::StatusOr<uint64_t> n = ::iosched::ParseCount(value);
+  if (value.empty() || value[0] == '-' || value[0] == '+' || !n.ok()) {
     return Bad(option, value, "a non-negative integer");
   }
+  *out = *n;
   return absl::OkStatus();
 }
 
@@ -136,7 +138,8 @@ Command SetupGenerate(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("generate", ScenarioHelp());
   cmd->add_option("scenario", f->scenario, "Scenario name")->required();
   cmd->add_option("--seed", f->seed, "Random seed (same seed, same trace)")->capture_default_str();
-  cmd->add_option("--requests", f->requests, "Records to write")->capture_default_str();
+  cmd->add_option("--requests", f->requests, "Records to write (e.g. 10k, 1M)")
+      ->capture_default_str();
   cmd->add_option("--streams", f->streams, "Streams of the scenario's main kind");
   cmd->add_option("--writers", f->writers, "Writer streams (dependent-readers-vs-writer)");
   cmd->add_option("--capacity", f->capacity, "Bytes addressed, e.g. 1G")->capture_default_str();

@@ -27,7 +27,7 @@ namespace {
 
 struct InfoFlags {
   std::string trace;
-  std::string format = "text";
+  std::string format = "table";
   uint32_t top = 10;
   TraceFlags trace_flags;
 };
@@ -226,7 +226,7 @@ Command SetupInfo(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("info", "Summarize a trace: records, sizes, streams, units");
   cmd->add_option("trace", f->trace, "Trace file (- for standard input)")->required();
   cmd->add_option("--format", f->format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   cmd->add_option("--top", f->top, "Streams and devices listed")->capture_default_str();
   AddTraceOptions(cmd, &f->trace_flags);

@@ -1,47 +1,117 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// `iosched elevators`, `iosched disks`, `iosched formats`: what is available.
+// `iosched elevators`, `iosched disks`, `iosched formats`: what is available,
+// as a table (default) or JSON (--format json):
+//   elevators: [{"name": …, "tunables": [{"name", "value", "unit", "help"}]}]
+//   disks:     [{"name": …, "description": …}]
+//   formats:   [{"name": …, "writable": true|false}]
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "commands.h"
 #include "iosched/disk_model.h"
 #include "iosched/registry.h"
 #include "iosched/trace.h"
+#include "iosched/trace_writer.h"
+#include "json_writer.h"
 
 namespace iosched {
+namespace {
+
+void AddFormatOption(CLI::App* cmd, std::string* format) {
+  cmd->add_option("--format", *format, "Output format")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
+}  // namespace
 
 Command SetupElevators(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("elevators", "List elevators and their tunables (kernel names)");
-  return {cmd, [] {
+  auto format = std::make_shared<std::string>("table");
+  AddFormatOption(cmd, format.get());
+  return {cmd, [format] {
+            JsonWriter w;
+            w.BeginArray();
             for (const std::string& name : KnownElevators()) {
               auto e = MakeElevator(name);
+              if (*format == "json") {
+                w.BeginObject();
+                w.Field("name", name);
+                w.Key("tunables");
+                w.BeginArray();
+                for (const TunableInfo& t : (*e)->Tunables()) {
+                  w.BeginObject();
+                  w.Field("name", t.name);
+                  w.Field("value", t.value);
+                  w.Field("unit", t.unit);
+                  w.Field("help", t.help);
+                  w.EndObject();
+                }
+                w.EndArray();
+                w.EndObject();
+                continue;
+              }
               std::cout << name << "\n";
               for (const TunableInfo& t : (*e)->Tunables()) {
                 std::printf("  %-26s %8s %-10s %s\n", t.name.c_str(), t.value.c_str(),
                             t.unit.c_str(), t.help.c_str());
               }
             }
+            w.EndArray();
+            if (*format == "json") std::cout << w.str() << "\n";
             return kExitOk;
           }};
 }
 
 Command SetupDisks(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("disks", "List disk presets");
-  return {cmd, [] {
+  auto format = std::make_shared<std::string>("table");
+  AddFormatOption(cmd, format.get());
+  return {cmd, [format] {
+            JsonWriter w;
+            w.BeginArray();
             for (const DiskPresetInfo& d : KnownDiskPresets()) {
-              std::printf("%-14s %s\n", d.name.c_str(), d.description.c_str());
+              if (*format == "json") {
+                w.BeginObject();
+                w.Field("name", d.name);
+                w.Field("description", d.description);
+                w.EndObject();
+              } else {
+                std::printf("%-14s %s\n", d.name.c_str(), d.description.c_str());
+              }
             }
+            w.EndArray();
+            if (*format == "json") std::cout << w.str() << "\n";
             return kExitOk;
           }};
 }
 
 Command SetupFormats(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("formats", "List trace formats");
-  return {cmd, [] {
-            for (const std::string& f : KnownTraceFormats()) std::cout << f << "\n";
+  auto format = std::make_shared<std::string>("table");
+  AddFormatOption(cmd, format.get());
+  return {cmd, [format] {
+            const std::vector<std::string> writable = WritableTraceFormats();
+            JsonWriter w;
+            w.BeginArray();
+            for (const std::string& f : KnownTraceFormats()) {
+              if (*format == "json") {
+                w.BeginObject();
+                w.Field("name", f);
+                w.Field("writable",
+                        std::find(writable.begin(), writable.end(), f) != writable.end());
+                w.EndObject();
+              } else {
+                std::cout << f << "\n";
+              }
+            }
+            w.EndArray();
+            if (*format == "json") std::cout << w.str() << "\n";
             return kExitOk;
           }};
 }

@@ -55,7 +55,9 @@ Command SetupPlot(CLI::App& app) {
       "plot", "Draw the plots (PNG and SVG) of a comparison saved with --format json");
   cmd->add_option("results", f->results, "JSON from `iosched compare --format json` (- for stdin)")
       ->required();
-  cmd->add_option("--out", f->out, "Directory for the plots (created if missing)")->required();
+  cmd->add_option("-o,--output", f->out,
+                  "Directory for the plots (created if missing; old spelling: --out)")
+      ->required();
   cmd->add_option("--window", f->window,
                   "Head-position time window START:END in simulated seconds (e.g. 2:5, 10:)");
   return {cmd, [f] { return RunPlotCommand(*f); }};

@@ -212,9 +212,11 @@ Command SetupReplay(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--time-scale", f->time_scale, "Multiplies trace times (arrivals, think times)")
       ->capture_default_str();
-  cmd->add_option("--max-requests", f->max_requests, "Replay only the first N records (0: all)");
-  cmd->add_option("--offsets", f->offsets,
-                  "Requests beyond the target (or simulated disk): error or wrap")
+  cmd->add_option("--max-requests", f->max_requests, "Replay only the first N requests (0: all)")
+      ->transform(CountSuffix());
+  cmd->add_option("--fit", f->offsets,
+                  "Requests beyond the target (or simulated disk): error or wrap (old "
+                  "spelling: --offsets)")
       ->check(CLI::IsMember({"error", "wrap"}))
       ->capture_default_str();
   cmd->add_flag("--allow-writes", f->allow_writes,

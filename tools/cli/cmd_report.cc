@@ -60,7 +60,7 @@ int RunReportCommand(ReportFlags& rf) {
 
   const std::vector<std::string> args = ProcessArguments();
   ro.command_line =
-      args.empty() ? "iosched report " + o.trace + " --out " + rf.out : ShellJoin(args);
+      args.empty() ? "iosched report " + o.trace + " --output " + rf.out : ShellJoin(args);
   std::error_code ec;
   ro.working_dir = std::filesystem::current_path(ec).string();
   ReportFiles files;
@@ -85,9 +85,12 @@ Command SetupReport(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "report", "Compare elevators on a trace and write report.html and report.md with plots");
   AddCompareFlags(cmd, &f->common);
-  cmd->add_option("--out", f->out, "Directory for the report (created if missing)")->required();
+  cmd->add_option("-o,--output", f->out,
+                  "Directory for the report (created if missing; old spelling: --out)")
+      ->required();
   cmd->add_option("--head-trace-limit", f->common.options.replay.head_trace_limit,
                   "Issued units kept per elevator for the head-position plot (16 bytes each)")
+      ->transform(CountSuffix())
       ->capture_default_str();
   return {cmd, [f] { return RunReportCommand(*f); }};
 }

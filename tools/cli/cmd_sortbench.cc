@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "commands.h"
 #include "iosched/sortbench.h"
+#include "trace_options.h"
 
 namespace iosched {
 namespace {
@@ -144,7 +145,9 @@ Command SetupSortbench(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "io_uring", "psync"}))
       ->capture_default_str();
   cmd->add_option("--seed", f->seed, "Seed of the random order")->capture_default_str();
-  cmd->add_option("--max-files", f->max_files, "Refuse larger trees")->capture_default_str();
+  cmd->add_option("--max-files", f->max_files, "Refuse larger trees")
+      ->transform(CountSuffix())
+      ->capture_default_str();
   cmd->add_option("--format", f->format, "Output format")
       ->check(CLI::IsMember({"table", "csv"}))
       ->capture_default_str();

@@ -29,6 +29,7 @@
 #include "iosched/trace.h"
 #include "json_io.h"
 #include "plot_validate.h"
+#include "trace_options.h"
 
 namespace iosched {
 namespace {
@@ -143,7 +144,8 @@ Command SetupValidate(CLI::App& app) {
   cmd->add_option("--plot", f->plot_dir,
                   "Write the simulated and measured CDFs (validate_cdf.png, .svg) into this "
                   "directory");
-  cmd->add_option("--max-requests", f->max_requests, "Replay only the first N requests (0: all)");
+  cmd->add_option("--max-requests", f->max_requests, "Replay only the first N requests (0: all)")
+      ->transform(CountSuffix());
   return {cmd, [f] { return RunValidate(*f); }};
 }
 

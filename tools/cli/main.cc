@@ -4,7 +4,12 @@
 // (cmd_*.cc); `--help` everywhere. Exit codes: see commands.h.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands.h"
@@ -18,24 +23,142 @@ int Fail(int code, const std::string& what) {
 
 namespace {
 
+// Edit distance (insertions, deletions, substitutions) of two short words.
+size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown command 'x'; did you mean 'y'?" for a first argument that is no
+// command (git's wording), or "no command given" for none. Empty when
+// argv names a command or starts with an option (CLI11 handles those).
+std::string CommandError(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  if (argc < 2) return "no command given; commands: " + list + " (iosched --help)";
+  const std::string_view word = argv[1];
+  if (word.starts_with("-")) return "";
+  if (std::find(names.begin(), names.end(), word) != names.end()) return "";
+  std::string best;
+  size_t best_d = 3;  // suggest within two edits, or a unique prefix
+  for (const std::string& n : names) {
+    const size_t d = n.starts_with(word) ? 1 : Distance(word, n);
+    if (d < best_d) {
+      best_d = d;
+      best = n;
+    }
+  }
+  std::string msg = "unknown command '" + std::string(word) + "'";
+  if (!best.empty()) return msg + "; did you mean '" + best + "'?";
+  return msg + "; commands: " + list + " (iosched --help)";
+}
+
+// Old option spellings, still accepted for one release: rewritten to the
+// new one before parsing, with a note on stderr (once per spelling).
+struct Renamed {
+  std::string_view command;  // empty: every command
+  std::string_view old_name, new_name;
+};
+constexpr Renamed kRenamed[] = {
+    {"", "--max-records", "--max-requests"},
+    {"replay", "--offsets", "--fit"},
+    {"plot", "--out", "--output"},
+    {"report", "--out", "--output"},
+};
+
+std::vector<std::string> RewriteOldSpellings(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (argc < 2) return args;
+  const std::string_view command = args[1];
+  std::vector<std::string_view> noted;
+  auto note = [&noted](std::string_view old_name, std::string_view new_name) {
+    if (std::find(noted.begin(), noted.end(), old_name) != noted.end()) return;
+    noted.push_back(old_name);
+    std::fprintf(stderr, "iosched: note: %.*s is deprecated; use %.*s\n",
+                 static_cast<int>(old_name.size()), old_name.data(),
+                 static_cast<int>(new_name.size()), new_name.data());
+  };
+  for (size_t i = 2; i < args.size(); ++i) {
+    std::string& a = args[i];
+    if (a == "--") break;
+    for (const Renamed& r : kRenamed) {
+      if (!r.command.empty() && r.command != command) continue;
+      if (a == r.old_name || a.starts_with(std::string(r.old_name) + "=")) {
+        note(r.old_name, r.new_name);
+        a = std::string(r.new_name) + a.substr(r.old_name.size());
+      }
+    }
+    // `info --format text` is now `--format table`, as everywhere else.
+    if (command == "info" && (a == "--format=text" ||
+                              (a == "--format" && i + 1 < args.size() && args[i + 1] == "text"))) {
+      note("--format text", "--format table");
+      if (a == "--format") {
+        args[i + 1] = "table";
+      } else {
+        a = "--format=table";
+      }
+    }
+  }
+  return args;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"iosched: compare I/O elevators on recorded traces and simulated disks"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "iosched 0.1.0");
+  app.set_version_flag("--version", "iosched " IOSCHED_VERSION);
   const std::vector<Command> commands = {
       SetupCompare(app),   SetupReplay(app),   SetupElevators(app), SetupDisks(app),
       SetupFormats(app),   SetupConvert(app),  SetupInfo(app),      SetupGenerate(app),
       SetupPlot(app),      SetupReport(app),   SetupBlocks(app),    SetupFsbench(app),
       SetupSortbench(app), SetupValidate(app), SetupStudy(app),
   };
+  // -o/--output FILE on every command that prints its result: standard
+  // output goes to FILE instead (commands that write files name them
+  // themselves with -o/--output).
+  std::vector<std::string> outputs(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    CLI::App* sub = commands[i].app;
+    if (sub->get_option_no_throw("--output") != nullptr) continue;
+    sub->add_option("-o,--output", outputs[i],
+                    "Write the result to FILE instead of standard output");
+  }
+  if (const std::string e = CommandError(app, argc, argv); !e.empty()) {
+    return Fail(kExitUsage, e);
+  }
+  std::vector<std::string> args = RewriteOldSpellings(argc, argv);
+  // "Usage: iosched …" whatever the path it was started by (and in the
+  // man page generated from --help).
+  app.name(args[0].substr(args[0].rfind('/') + 1));
+  // CLI11 takes the arguments in reverse order, without the program name.
+  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
   try {
-    app.parse(argc, argv);
+    app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  for (const Command& c : commands) {
-    if (c.app->parsed()) return c.action();
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (!commands[i].app->parsed()) continue;
+    if (!outputs[i].empty() && outputs[i] != "-") {
+      if (std::freopen(outputs[i].c_str(), "w", stdout) == nullptr) {
+        return Fail(kExitRuntime, outputs[i] + ": cannot create: " + std::strerror(errno));
+      }
+    }
+    return commands[i].action();
   }
   return kExitUsage;
 }

@@ -126,6 +126,60 @@ absl::StatusOr<uint64_t> ParseByteSize(std::string_view text) {
   return v;
 }
 
+absl::StatusOr<uint64_t> ParseCount(std::string_view text) {
+  std::string_view s = text;
+  uint64_t multiply = 1;
+  if (!s.empty()) {
+    switch (s.back()) {
+      case 'k':
+      case 'K':
+        multiply = 1000;
+        break;
+      case 'm':
+      case 'M':
+        multiply = 1000'000;
+        break;
+      case 'g':
+      case 'G':
+        multiply = 1000'000'000;
+        break;
+      default:
+        break;
+    }
+    if (multiply != 1) s.remove_suffix(1);
+  }
+  uint64_t v;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() ||
+      __builtin_mul_overflow(v, multiply, &v)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected a count such as 1000, 10k or 1M, got '", Sv(text), "'"));
+  }
+  return v;
+}
+
+CLI::Validator CountSuffix() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        absl::StatusOr<uint64_t> n = ParseCount(value);
+        if (!n.ok()) return std::string(n.status().message());
+        value = std::to_string(*n);
+        return "";
+      },
+      "COUNT (k, M, G: x1000)");
+}
+
+CLI::Validator SizeSuffix() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        absl::StatusOr<uint64_t> n = ParseByteSize(value);
+        if (!n.ok()) return std::string(n.status().message());
+        value = std::to_string(*n);
+        return "";
+      },
+      "SIZE (K, M, G: x1024)");
+}
+
 void AddTraceOptions(CLI::App* cmd, TraceFlags* f, TraceOptionSet set) {
   cmd->add_option("--trace-format", f->trace_format,
                   "Trace format (see `iosched formats`), or auto")
@@ -137,7 +191,8 @@ void AddTraceOptions(CLI::App* cmd, TraceFlags* f, TraceOptionSet set) {
                 "Skip malformed lines/records (counted) instead of failing");
   cmd->add_option("--merge", f->merge, "Another trace to merge into the timeline (repeatable)");
   cmd->add_option("--sort-window", f->sort_window,
-                  "Sort records by time within a window of N records (0: report disorder)");
+                  "Sort records by time within a window of N records (0: report disorder)")
+      ->transform(CountSuffix());
   cmd->add_option("--time-window", f->time_window,
                   "Keep records in [START:END) trace time, e.g. 10s:60s or :500ms");
   if (set.time_scale) {
@@ -154,7 +209,8 @@ void AddTraceOptions(CLI::App* cmd, TraceFlags* f, TraceOptionSet set) {
   cmd->add_option("--offset-modulo", f->offset_modulo,
                   "Wrap offsets modulo a capacity, e.g. 1G (requests crossing it move back)");
   if (set.max_records) {
-    cmd->add_option("--max-records", f->max_records, "Stop after N records (0: all)");
+    cmd->add_option("--max-requests", f->max_records, "Stop after N requests (0: all)")
+        ->transform(CountSuffix());
   }
 }
 

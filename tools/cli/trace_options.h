@@ -5,11 +5,12 @@
 // (--trace-format, --csv, --skip-bad-lines) and the transforms of
 // trace_pipeline.h (--merge, --sort-window, --time-window, --time-scale,
 // --skip, --device/--volume, --stream, --offset-scale, --offset-align,
-// --offset-modulo, --max-records).
+// --offset-modulo, --max-requests; --max-records is its old spelling).
 //
 // Values with units: durations "250ms", "10s", "1.5us", "100ns", "2min",
 // "1h" (a bare number is seconds); sizes "4096", "4K", "1M", "1G", "1T"
-// (binary units; KiB etc. accepted; a bare number is bytes).
+// (binary units; KiB etc. accepted; a bare number is bytes); counts
+// "1000", "10k", "1M", "2G" (decimal, as fio's counts: 1M = 1,000,000).
 //
 // Bad values are usage errors (exit code 2) naming the option and value.
 // Not thread-safe.
@@ -70,6 +71,13 @@ std::vector<std::string> PipelineNotes(const TracePipeline& pipeline);
 // Parsers for option values (exposed for tests).
 absl::StatusOr<int64_t> ParseDurationNs(std::string_view text);
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
+absl::StatusOr<uint64_t> ParseCount(std::string_view text);
+
+// CLI11 validators that accept suffixes on an integer option and hand the
+// plain number on: CountSuffix() for counts ("10k", "1M"), SizeSuffix() for
+// byte sizes ("4K", "1G"). A bad value is a usage error naming the option.
+CLI::Validator CountSuffix();
+CLI::Validator SizeSuffix();
 
 }  // namespace iosched
 

@@ -10,6 +10,7 @@
 #include <boost/iostreams/filter/bzip2.hpp>
 #include <boost/iostreams/filter/gzip.hpp>
 #include <boost/iostreams/filter/lzma.hpp>
+#include <boost/iostreams/filter/zstd.hpp>
 #include <boost/iostreams/filtering_streambuf.hpp>
 #include <cstring>
 #include <exception>
@@ -150,6 +151,9 @@ class CompressingSink final : public ByteSink {
       case Compression::kBzip2:
         buf_.push(bio::bzip2_compressor());
         break;
+      case Compression::kZstd:
+        buf_.push(bio::zstd_compressor());
+        break;
       case Compression::kNone:
         break;
     }
@@ -211,6 +215,8 @@ absl::StatusOr<std::unique_ptr<ByteSink>> OpenByteSink(const std::string& path) 
     c = Compression::kXz;
   } else if (absl::EndsWith(path, ".bz2")) {
     c = Compression::kBzip2;
+  } else if (absl::EndsWith(path, ".zst")) {
+    c = Compression::kZstd;
   }
   if (c == Compression::kNone) return raw;
   return std::unique_ptr<ByteSink>(new CompressingSink(std::move(raw), c));

@@ -1,8 +1,8 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
 // ByteSink: where a trace writer's bytes go: a file or standard output
-// (buffered, written with write(2)), optionally compressed with gzip, xz or
-// bzip2 (Boost.Iostreams), or a caller's string.
+// (buffered, written with write(2)), optionally compressed with gzip, xz,
+// bzip2 or zstd (Boost.Iostreams), or a caller's string.
 //
 // Ownership: a sink owns its file descriptor (not standard output) and
 // compressor. Thread-safety: one thread at a time.
@@ -42,7 +42,7 @@ class ByteSink {
 };
 
 // "-" is standard output. Compression from the name's ending (.gz, .xz,
-// .bz2).
+// .bz2, .zst).
 absl::StatusOr<std::unique_ptr<ByteSink>> OpenByteSink(const std::string& path);
 std::unique_ptr<ByteSink> StringByteSink(std::string* out);
 

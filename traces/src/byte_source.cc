@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <boost/iostreams/filter/bzip2.hpp>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <exception>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "parse_util.h"
@@ -145,6 +147,7 @@ class DecompressingSource final : public ByteSource {
       case Compression::kBzip2:
         buf_.push(bio::bzip2_decompressor(false, kBuffer), kBuffer);
         break;
+      case Compression::kZstd:  // ZstdSource
       case Compression::kNone:
         break;
     }
@@ -174,6 +177,64 @@ class DecompressingSource final : public ByteSource {
   absl::Status raw_error_;
   absl::Status error_;
   bio::filtering_streambuf<bio::input> buf_;
+};
+
+// zstd through libzstd's streaming API rather than Boost's filter, which
+// takes a stream that ends inside a frame for a complete one: here the end
+// of the input with a frame still open is a truncation error.
+class ZstdSource final : public ByteSource {
+ public:
+  explicit ZstdSource(std::unique_ptr<ByteSource> raw)
+      : ByteSource(raw->path(), Compression::kZstd),
+        raw_(std::move(raw)),
+        in_buf_(ZSTD_DStreamInSize()),
+        dctx_(ZSTD_createDCtx()) {}
+  ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
+
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    if (!error_.ok()) return error_;
+    if (dctx_ == nullptr) return Fail("out of memory");
+    ZSTD_outBuffer out{buf, n, 0};
+    while (out.pos == 0 && n > 0) {
+      if (in_.pos == in_.size && !eof_) {
+        absl::StatusOr<size_t> got = raw_->Read(in_buf_.data(), in_buf_.size());
+        if (!got.ok()) {
+          error_ = got.status();
+          return error_;
+        }
+        if (*got == 0) {
+          eof_ = true;
+        } else {
+          in_ = {in_buf_.data(), *got, 0};
+        }
+      }
+      const bool input_done = eof_ && in_.pos == in_.size;
+      if (input_done && !frame_open_) break;
+      // With no input left this flushes what the decoder still holds.
+      const size_t r = ZSTD_decompressStream(dctx_, &out, &in_);
+      if (ZSTD_isError(r)) return Fail(ZSTD_getErrorName(r));
+      frame_open_ = r != 0;
+      if (input_done && out.pos == 0 && frame_open_) {
+        return Fail("the input ends inside a frame");
+      }
+    }
+    return out.pos;
+  }
+
+ private:
+  absl::Status Fail(std::string_view why) {
+    error_ = absl::DataLossError(
+        absl::StrCat(path(), ": corrupt or truncated zstd data: ", AbslView(why)));
+    return error_;
+  }
+
+  std::unique_ptr<ByteSource> raw_;
+  std::vector<char> in_buf_;
+  ZSTD_DCtx* dctx_;
+  ZSTD_inBuffer in_{nullptr, 0, 0};
+  bool eof_ = false;
+  bool frame_open_ = false;  // the last decode call left a frame unfinished
+  absl::Status error_;
 };
 
 class PrefixSource final : public ByteSource {
@@ -208,6 +269,7 @@ absl::StatusOr<std::unique_ptr<ByteSource>> Wrap(std::unique_ptr<RawSource> raw)
   if (!head.ok()) return head.status();
   const Compression c = SniffCompression(*head);
   if (c == Compression::kNone) return std::unique_ptr<ByteSource>(std::move(raw));
+  if (c == Compression::kZstd) return std::unique_ptr<ByteSource>(new ZstdSource(std::move(raw)));
   return std::unique_ptr<ByteSource>(new DecompressingSource(std::move(raw), c));
 }
 
@@ -223,6 +285,8 @@ std::string_view CompressionName(Compression c) {
       return "xz";
     case Compression::kBzip2:
       return "bzip2";
+    case Compression::kZstd:
+      return "zstd";
   }
   return "?";
 }
@@ -237,7 +301,33 @@ Compression SniffCompression(std::string_view head) {
   if (head.size() >= 4 && head.substr(0, 3) == "BZh" && head[3] >= '1' && head[3] <= '9') {
     return Compression::kBzip2;
   }
+  if (head.size() >= 4 && head.substr(0, 4) == "\x28\xb5\x2f\xfd") return Compression::kZstd;
   return Compression::kNone;
+}
+
+std::string_view UnsupportedCompressionName(std::string_view head) {
+  struct Magic {
+    std::string_view bytes;
+    std::string_view name;
+  };
+  static constexpr Magic kMagics[] = {
+      {std::string_view("\x04\x22\x4d\x18", 4), "lz4"},
+      {std::string_view("\x02\x21\x4c\x18", 4), "lz4 (legacy)"},
+      {std::string_view("\x89LZO\0", 5), "lzop"},
+      {std::string_view("\x5d\0\0", 3), "lzma (legacy .lzma)"},
+      {std::string_view("\x1f\x9d", 2), "compress (.Z)"},
+      {std::string_view("\xff\x06\0\0sNaPpY", 10), "snappy (framed)"},
+      {std::string_view("7z\xbc\xaf\x27\x1c", 6), "7-zip archive"},
+      {std::string_view("PK\x03\x04", 4), "zip archive"},
+      {std::string_view("Rar!\x1a\x07", 6), "rar archive"},
+      {std::string_view("\x22\xb5\x2f\xfd", 4), "zstd (legacy v0.x frame)"},
+  };
+  for (const Magic& m : kMagics) {
+    if (head.substr(0, m.bytes.size()) == m.bytes) return m.name;
+  }
+  // A tar archive: "ustar" at offset 257 (only when that much was read).
+  if (head.size() >= 262 && head.substr(257, 5) == "ustar") return "tar archive";
+  return {};
 }
 
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenByteSource(const std::string& path) {

@@ -2,7 +2,7 @@
 //
 // ByteSource: where a trace reader's bytes come from. A plain file (read(2)
 // into the caller's buffer, no copy in between), standard input ("-"), a
-// gzip-, xz- or bzip2-compressed file decompressed on the fly (recognised by
+// gzip-, xz-, bzip2- or zstd-compressed file decompressed on the fly (recognised by
 // its magic bytes, not its name), or a caller's memory (tests, fuzzers).
 //
 // Compressed input is decompressed with Boost.Iostreams (zlib, liblzma and
@@ -28,14 +28,19 @@
 
 namespace iosched::traces_internal {
 
-enum class Compression : uint8_t { kNone, kGzip, kXz, kBzip2 };
+enum class Compression : uint8_t { kNone, kGzip, kXz, kBzip2, kZstd };
 
-// "none", "gzip", "xz", "bzip2".
+// "none", "gzip", "xz", "bzip2", "zstd".
 std::string_view CompressionName(Compression c);
 
 // Compression recognised from the first bytes of a file (gzip 1f 8b, xz
-// fd '7zXZ' 00, bzip2 'BZh'); kNone otherwise.
+// fd '7zXZ' 00, bzip2 'BZh', zstd 28 b5 2f fd); kNone otherwise.
 Compression SniffCompression(std::string_view head);
+
+// The name of a compression (or archive) format that is recognised from its
+// first bytes but cannot be read, e.g. "lz4" or "zip"; empty when `head`
+// starts with none of them. Lets "cannot detect the format" name the cause.
+std::string_view UnsupportedCompressionName(std::string_view head);
 
 class ByteSource {
  public:

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "binary_formats.h"
+#include "byte_source.h"
 #include "formats.h"
 #include "line_reader.h"
 
@@ -96,6 +97,47 @@ std::string_view FirstLine(std::string_view prefix) {
   return line;
 }
 
+// Up to the first 8 bytes of `data` in hex ("04 22 4d 18").
+std::string HexHead(std::string_view data) {
+  std::string out;
+  for (size_t i = 0; i < std::min<size_t>(8, data.size()); ++i) {
+    absl::StrAppend(&out, i ? " " : "",
+                    absl::Hex(static_cast<unsigned char>(data[i]), absl::kZeroPad2));
+  }
+  return out;
+}
+
+// Binary input that no reader takes (the binary formats were recognised by
+// their magic before): an unsupported compression or archive is named by
+// its magic bytes, anything else with NUL bytes or mostly control bytes
+// near its start is "binary data"; never quoted into the message.
+absl::Status RejectBinary(std::string_view path, std::string_view prefix) {
+  const std::string_view kind = UnsupportedCompressionName(prefix);
+  if (!kind.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        AbslView(path), ": ", AbslView(kind), " data (first bytes ", HexHead(prefix),
+        "), which iosched cannot read; decompress or extract it first (gzip, xz, bzip2 and "
+        "zstd input is read directly)"));
+  }
+  const std::string_view head = prefix.substr(0, 1024);
+  size_t control = 0;
+  for (char c : head) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u == 0) {
+      control = head.size();
+      break;
+    }
+    if (u < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') ++control;
+  }
+  if (control * 10 > head.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(AbslView(path), ": binary data (first bytes ", HexHead(prefix),
+                     ") of no known trace format or compression; name the format explicitly "
+                     "(--trace-format, see `iosched formats`)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> DetectFromPrefix(std::string_view path, std::string_view prefix,
                                              bool eof, bool tolerate_bad_lines) {
   if (prefix.empty()) {
@@ -108,6 +150,7 @@ absl::StatusOr<std::string> DetectFromPrefix(std::string_view path, std::string_
   if (first.starts_with("# iosched trace v1")) return std::string("iosched-csv");
   if (first == "fio version 2 iolog") return std::string("fio-v2");
   if (first == "fio version 3 iolog") return std::string("fio-v3");
+  if (absl::Status s = RejectBinary(path, prefix); !s.ok()) return s;
 
   // A line cut by the end of the prefix is not sampled.
   if (!eof) {

@@ -46,7 +46,8 @@ const TunableSet::Entry* TunableSet::Find(std::string_view name) const {
   return nullptr;
 }
 
-absl::Status TunableSet::Set(std::string_view name, std::string_view text, const TickClock& ticks) {
+absl::Status TunableSet::Set(std::string_view name, std::string_view text, const TickClock& ticks,
+                             std::string* warning) {
   const Entry* e = Find(name);
   if (e == nullptr) {
     std::vector<std::string> names;
@@ -83,7 +84,13 @@ absl::Status TunableSet::Set(std::string_view name, std::string_view text, const
                                                      " is out of range [", e->min, ", ", e->max,
                                                      "] ", e->unit));
     }
-    value = std::clamp(value, e->min, e->max);
+    const int64_t clamped = std::clamp(value, e->min, e->max);
+    if (warning != nullptr) {
+      *warning = absl::StrCat("tunable ", Sv(name), "=", Sv(Trim(text)), " is out of range [",
+                              e->min, ", ", e->max, "] ", e->unit, "; clamped to ", clamped,
+                              " as the kernel does");
+    }
+    value = clamped;
   }
   *e->storage = e->kind == Kind::kMillis ? ticks.MsToTicks(value) : value;
   return absl::OkStatus();
@@ -126,7 +133,10 @@ absl::Status Elevator::SetTunable(std::string_view name, std::string_view value)
     max_sectors_ = kb * 2;
     return absl::OkStatus();
   }
-  return tunables_.Set(name, value, ticks_);
+  std::string warning;
+  IOSCHED_RETURN_IF_ERROR(tunables_.Set(name, value, ticks_, &warning));
+  if (!warning.empty()) tunable_warnings_.push_back(absl::StrCat(Sv(Name()), ": ", warning));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> Elevator::GetTunable(std::string_view name) const {

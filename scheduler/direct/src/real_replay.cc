@@ -92,7 +92,7 @@ class Fitter {
       if (!wrap_) {
         return absl::InvalidArgumentError(absl::StrCat(
             trace_, ":", r.line, ": request [", off, ", +", len, ") ends beyond ", target_, " (",
-            size_, " bytes); use --offsets wrap or a bigger target (--create SIZE)"));
+            size_, " bytes); use --fit wrap or a bigger target (--create SIZE)"));
       }
       ++out_of_range;
       off %= size_;

@@ -137,6 +137,12 @@ struct ReplayResult {
   Duration transfer_time_total{0};      // summed media/bus transfer time
   uint64_t events = 0;                  // engine events run
   uint64_t records_without_stream = 0;  // replayed as stream 0
+  // The most requests the elevator held at once, right after a submission
+  // (an upper bound: a merged unit at the device counts as one). At most 1:
+  // the elevator never had a choice, so every elevator gives the same order.
+  uint64_t max_queued = 0;
+  Time first_arrival{0};  // simulated time of the first and last submission
+  Time last_arrival{0};
   // Latency (completion − arrival) histograms, indexed by Op (read, write).
   LatencyHistogram latency[2];
   // (issue time, start sector) of the first head_trace_limit issued units.

@@ -17,7 +17,7 @@
 // the place: "path:line: expected …, got '…'" (binary formats: "path:
 // record N at byte B: expected …, got …"). A reader reports its time unit
 // as read from the file ("ns", "100ns", "us", "ms", "s"), so nobody has to
-// guess. Any input may be gzip-, xz- or bzip2-compressed (recognised by its
+// guess. Any input may be gzip-, xz-, bzip2- or zstd-compressed (recognised by its
 // first bytes) and "-" is standard input.
 //
 // Formats (name → file layout; aliases in parentheses; W = a writer exists,
@@ -194,7 +194,7 @@ class TraceReader {
   // and the error message of the first one ("" if none).
   virtual uint64_t bad_lines() const { return 0; }
   virtual std::string_view first_bad_line() const { return {}; }
-  // Compression of the input: "none", "gzip", "xz" or "bzip2".
+  // Compression of the input: "none", "gzip", "xz", "bzip2" or "zstd".
   virtual std::string_view compression() const { return "none"; }
   // The name the trace gives `stream` (blkparse: the command of its Q
   // events; FIU: the process name), the latest seen for it among the records

@@ -11,8 +11,8 @@
 // not a multiple of 512 bytes for a sector-based format, or a negative time
 // (a record older than the trace's first one: sort the input first).
 //
-// Output: a path ("-" is standard output); a path ending in ".gz", ".xz" or
-// ".bz2" is compressed with gzip, xz or bzip2 (Boost.Iostreams). Writes are
+// Output: a path ("-" is standard output); a path ending in ".gz", ".xz",
+// ".bz2" or ".zst" is compressed with gzip, xz, bzip2 or zstd. Writes are
 // buffered. A file is written under a temporary name in the same folder and
 // renamed into place (after fsync) by a successful Finish(), which must be
 // called: a writer destroyed without it, or whose Finish() fails, leaves

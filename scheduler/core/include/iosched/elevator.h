@@ -90,8 +90,12 @@ class TunableSet {
            OutOfRange policy, std::string unit, std::string help);
 
   // Parses `text` and stores it. Errors: InvalidArgument naming the tunable,
-  // the text and what was expected; NotFound for an unknown name.
-  absl::Status Set(std::string_view name, std::string_view text, const TickClock& ticks);
+  // the text and what was expected; NotFound for an unknown name. A value
+  // out of range of a kClamp tunable is clamped, as the kernel's sysfs store
+  // does, and when `warning` is given it receives a sentence saying so
+  // (otherwise it is left unchanged).
+  absl::Status Set(std::string_view name, std::string_view text, const TickClock& ticks,
+                   std::string* warning = nullptr);
   absl::StatusOr<std::string> Get(std::string_view name, const TickClock& ticks) const;
   std::vector<TunableInfo> List(const TickClock& ticks) const;
 
@@ -169,8 +173,11 @@ class Elevator {
 
   // Tunables by kernel name. Set() text: an integer, optionally with a unit
   // suffix for time tunables ("250", "250ms", "1s"); booleans 0/1.
+  // A value the kernel would clamp is clamped and noted in
+  // tunable_warnings(), one sentence per clamped value, in order.
   absl::Status SetTunable(std::string_view name, std::string_view value);
   absl::StatusOr<std::string> GetTunable(std::string_view name) const;
+  const std::vector<std::string>& tunable_warnings() const { return tunable_warnings_; }
   std::vector<TunableInfo> Tunables() const;
 
   // Queue limits, common to every elevator (tunables "max_sectors",
@@ -199,6 +206,7 @@ class Elevator {
   ElevatorEnv env_;
   TickClock ticks_;
   TunableSet tunables_;
+  std::vector<std::string> tunable_warnings_;
   int64_t max_sectors_ = 255;  // SAFE_MAX_SECTORS
   int64_t nomerges_ = 0;
   std::function<void(Request&, Time)> on_absorbed_;
