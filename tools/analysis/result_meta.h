@@ -16,6 +16,12 @@
 //               the EFFECTIVE value of every tunable (defaults included) of
 //               an elevator built from the spec for this disk and depth.
 //
+// Writers: compare and replay (CompareMetaJson/AddResultMeta; a `replay
+// --target` run describes the real target as its disk), compare's CSV
+// (CompareCsvMeta), fsbench and compare --fs-tree (AddFsSweepMeta),
+// validate (AddValidateMeta) and the study cells (tools/study/study.h).
+// Readers check CheckResultSchema first.
+//
 // JSON is built with nlohmann::ordered_json (keys in insertion order);
 // doubles are written in the shortest form that reads back to the same bits.
 // Hashes are "sha256:" + 64 lowercase hex digits of the file's bytes as
