@@ -258,7 +258,7 @@ TEST(PlotData, JsonRoundTripKeepsWhatPlotsNeed) {
 
 TEST(PlotData, OlderJsonWithoutPlotKeysStillReads) {
   absl::StatusOr<JsonDocument> doc = ParseJson(
-      R"({"trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
+      R"({"schema_version": 1, "trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
           "disk_capacity_sectors": 2054864,
           "results": [{"elevator": "noop", "spec": "noop", "mb_s": 1.5, "iops": 10,
                        "lat_p50_ms": 3, "lat_p99_ms": 9, "fairness": null,
@@ -273,8 +273,50 @@ TEST(PlotData, OlderJsonWithoutPlotKeysStillReads) {
   EXPECT_EQ(d->runs[0].streams.size(), 1u);
 }
 
+TEST(PlotData, DocumentsFromBeforeSchemaV1AreRefused) {
+  absl::StatusOr<JsonDocument> doc = ParseJson(
+      R"({"trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
+          "disk_capacity_sectors": 10, "results": []})",
+      "old.json");
+  ASSERT_TRUE(doc.ok());
+  absl::StatusOr<PlotData> d = PlotDataFromJson(*doc);
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(std::string(d.status().message()),
+              ::testing::StartsWith(
+                  "old.json: results schema version 0 (no schema_version) (expected 1); re-run"));
+  doc = ParseJson(R"({"schema_version": 7, "results": []})", "new.json");
+  ASSERT_TRUE(doc.ok());
+  d = PlotDataFromJson(*doc);
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(std::string(d.status().message()),
+              HasSubstr("new.json: results schema version 7 (expected 1)"));
+}
+
+TEST(PlotData, MergesFilesLabellingCollidingSpecs) {
+  PlotData a, b;
+  a.trace = b.trace = "t.csv";
+  a.disk = "hp-c2247a";
+  b.disk = "ssd";
+  a.capacity_sectors = 10;
+  b.capacity_sectors = 30;
+  a.runs.resize(2);
+  a.runs[0].spec = "noop";
+  a.runs[1].spec = "cfq";
+  b.runs.resize(1);
+  b.runs[0].spec = "noop";
+  const PlotData m = MergePlotData({{"a.json", a}, {"b.json", b}});
+  ASSERT_EQ(m.runs.size(), 3u);
+  EXPECT_EQ(m.runs[0].spec, "noop [a.json]");
+  EXPECT_EQ(m.runs[1].spec, "cfq");
+  EXPECT_EQ(m.runs[2].spec, "noop [b.json]");
+  EXPECT_EQ(m.trace, "t.csv");
+  EXPECT_EQ(m.disk, "hp-c2247a, ssd");
+  EXPECT_EQ(m.capacity_sectors, 30u);
+  EXPECT_EQ(MergePlotData({{"a.json", a}}).runs[0].spec, "noop");  // one file: unchanged
+}
+
 TEST(PlotData, JsonErrorsNameLineAndKey) {
-  absl::StatusOr<JsonDocument> doc = ParseJson("{\"trace\": \"t\",\n\"disk\": 5}", "bad.json");
+  absl::StatusOr<JsonDocument> doc = ParseJson("{\"schema_version\": 1, \"trace\": \"t\",\n\"disk\": 5}", "bad.json");
   ASSERT_TRUE(doc.ok());
   absl::StatusOr<PlotData> d = PlotDataFromJson(*doc);
   ASSERT_FALSE(d.ok());
@@ -282,7 +324,7 @@ TEST(PlotData, JsonErrorsNameLineAndKey) {
             "bad.json:2: expected a string for \"disk\", got number");
 
   doc = ParseJson(
-      "{\"trace\": \"t\", \"disk\": \"d\", \"mode\": \"open\", \"depth\": 1,\n"
+      "{\"schema_version\": 1, \"trace\": \"t\", \"disk\": \"d\", \"mode\": \"open\", \"depth\": 1,\n"
       "\"disk_capacity_sectors\": 10, \"results\": [\n"
       "{\"elevator\": \"noop\", \"spec\": \"noop\", \"iops\": 1, \"lat_p50_ms\": 1,\n"
       "\"lat_p99_ms\": 1, \"fairness\": 1}]}",
@@ -374,7 +416,7 @@ TEST_F(PlotFiles, WindowLimitsHeadPosition) {
 
 TEST_F(PlotFiles, OlderJsonSkipsWhatItLacks) {
   absl::StatusOr<JsonDocument> doc = ParseJson(
-      R"({"trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
+      R"({"schema_version": 1, "trace": "t.csv", "disk": "hp-c2247a", "mode": "open", "depth": 1,
           "disk_capacity_sectors": 2054864,
           "results": [{"elevator": "noop", "spec": "noop", "mb_s": 1.5, "iops": 10,
                        "lat_p50_ms": 3, "lat_p99_ms": 9, "fairness": 1}]})",

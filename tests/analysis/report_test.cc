@@ -302,7 +302,11 @@ TEST_F(Report, MachineReadableFilesBeside) {
   ASSERT_EQ(doc->root()["results"].size(), 3u);
   const std::string csv = ReadAll(files_->csv);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
-  EXPECT_EQ(csv.rfind("elevator,spec,requests,", 0), 0u);
+  EXPECT_EQ(csv.rfind("schema_version,iosched_version,mode,depth,async_writes,time_scale,fit,disk,"
+                      "trace_sha256,tunables,elevator,spec,requests,",
+                      0),
+            0u);
+  EXPECT_THAT(csv, HasSubstr("\n1,"));  // rows start with the schema version
 }
 
 TEST(ReportCli, WritesReportQuietlyWhenPiped) {

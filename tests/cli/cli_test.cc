@@ -106,11 +106,13 @@ TEST(Cli, CompareCsvHasOneRowPerElevator) {
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(CountLines(r.out), 3) << r.out;
   EXPECT_EQ(r.out.substr(0, r.out.find('\n'))
-                .find("elevator,spec,requests,completed,iops,mb_s,"
+                .find("schema_version,iosched_version,mode,depth,async_writes,time_scale,fit,"
+                      "disk,trace_sha256,tunables,elevator,spec,requests,completed,iops,mb_s,"
                       "lat_mean_ms,lat_p50_ms"),
             0u);
-  EXPECT_THAT(r.out, HasSubstr("\nnoop,noop,1000,1000,"));
-  EXPECT_THAT(r.out, HasSubstr("\nlinus,linus,1000,1000,"));
+  EXPECT_THAT(r.out, HasSubstr("\n1,"));
+  EXPECT_THAT(r.out, HasSubstr(",noop,noop,1000,1000,"));
+  EXPECT_THAT(r.out, HasSubstr(",linus,linus,1000,1000,"));
 }
 
 TEST(Cli, CompareJsonIsWellFormed) {

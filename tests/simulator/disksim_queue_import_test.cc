@@ -19,7 +19,8 @@ namespace {
 
 using testing_util::BundledDiskSim;
 using testing_util::Edit;
-using testing_util::ReadText;
+using testing_util::CopyHp;
+using testing_util::ReadFile;
 using testing_util::TempDir;
 
 bool HaveBundled() { return std::filesystem::exists(BundledDiskSim(".parv")); }
@@ -34,9 +35,9 @@ bool AnyWarningHas(const DiskSimImport& m, const std::string& needle) {
 // Edits the copied file `suffix` (".diskspecs" or "_validate.model").
 std::string EditCopy(const TempDir& dir, const std::string& suffix, const std::string& from,
                      const std::string& to) {
-  const std::string parv = dir.CopyHp();
+  const std::string parv = CopyHp(dir);
   const std::string name = "disksim-hp_c2247a" + suffix;
-  dir.Write(name, Edit(ReadText(dir.path() + "/" + name), from, to));
+  dir.Write(name, Edit(ReadFile(dir.path() + "/" + name), from, to));
   return parv;
 }
 
@@ -52,7 +53,7 @@ TEST(DiskSimQueueImportTest, MaxQueueLengthAndSchedulerBlock) {
   TempDir dir;
   std::string parv = EditCopy(dir, ".diskspecs", "Max queue length = 1", "Max queue length = 16");
   const std::string specs = dir.path() + "/disksim-hp_c2247a.diskspecs";
-  std::string text = ReadText(specs);
+  std::string text = ReadFile(specs);
   text = Edit(text, "Scheduling policy = 1", "Scheduling policy = 14");
   text = Edit(text, "Timeout time/weight = 0", "Timeout time/weight = 30");
   dir.Write("disksim-hp_c2247a.diskspecs", text);
@@ -69,7 +70,7 @@ TEST(DiskSimQueueImportTest, PolicyDiskSimCrashesOnRunsWithAWarning) {
   std::string parv = EditCopy(dir, ".diskspecs", "Max queue length = 1", "Max queue length = 8");
   const std::string specs = dir.path() + "/disksim-hp_c2247a.diskspecs";
   dir.Write("disksim-hp_c2247a.diskspecs",
-            Edit(ReadText(specs), "Scheduling policy = 1", "Scheduling policy = 4"));
+            Edit(ReadFile(specs), "Scheduling policy = 1", "Scheduling policy = 4"));
   absl::StatusOr<DiskSimImport> m = LoadDiskSimParv(parv);
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->params.queue.policy, "sstf");

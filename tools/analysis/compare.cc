@@ -274,13 +274,15 @@ std::string FormatCompareTable(const CompareResult& r) {
 }
 
 std::string FormatCompareCsv(const CompareResult& r) {
-  std::string s = "elevator,spec";
+  std::string s = CompareCsvHeader() + ",elevator,spec";
   for (const Column& c : Columns()) absl::StrAppend(&s, ",", c.key);
   s += "\n";
-  for (const CompareRun& run : r.runs) {
+  const std::vector<std::string> meta = CompareCsvMeta(r);  // one per run
+  for (size_t i = 0; i < r.runs.size(); ++i) {
+    const CompareRun& run = r.runs[i];
     std::string spec = run.spec;
     if (spec.find(',') != std::string::npos) spec = "\"" + spec + "\"";
-    absl::StrAppend(&s, run.elevator, ",", spec);
+    absl::StrAppend(&s, meta[i], ",", run.elevator, ",", spec);
     for (const Column& c : Columns()) {
       const double v = c.get(run.result);
       if (c.integer) {

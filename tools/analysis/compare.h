@@ -70,6 +70,13 @@ struct CompareResult {
   TracePipelineStats trace_stats;
   // --parv: every parameter the DiskSim import does not model, one line each.
   std::vector<std::string> disk_warnings;
+  // `replay --target`: the real file or device replayed against with
+  // O_DIRECT (empty for a simulated disk), the I/O backend used and the
+  // ElevatorEnv::rotational the elevator was built with. The result's
+  // metadata then describes this target instead of options.disk.
+  std::string real_target;
+  std::string real_backend;
+  bool real_rotational = true;
 };
 
 // Checks what can be checked before reading the trace (elevator specs, disk
@@ -80,6 +87,12 @@ absl::Status ValidateCompare(const CompareOptions& options);
 absl::StatusOr<CompareResult> RunCompare(const CompareOptions& options);
 
 std::string FormatCompareTable(const CompareResult& r);
+// CSV: one header line and one row per elevator. The leading columns are
+// the result metadata flattened (result_meta.h CompareCsvMeta):
+//   schema_version, iosched_version, mode, depth, async_writes, time_scale,
+//   fit, disk, trace_sha256, tunables
+// (tunables: the effective values of the row's elevator, "name=value|…"),
+// then elevator, spec and the scalar metrics.
 std::string FormatCompareCsv(const CompareResult& r);
 std::string FormatCompareJson(const CompareResult& r);
 

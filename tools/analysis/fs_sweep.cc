@@ -16,6 +16,7 @@
 #include "iosched/disksim.h"
 #include "iosched/status_macros.h"
 #include "json_io.h"
+#include "result_meta.h"
 
 namespace iosched {
 namespace {
@@ -202,6 +203,7 @@ std::string FormatFsSweepJson(const FsSweepResult& r) {
     }
     points.push_back(std::move(point));
   }
+  AddFsSweepMeta(&doc, r);  // "schema_version", "meta" (result_meta.h)
   return DumpJson(doc);
 }
 

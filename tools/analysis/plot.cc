@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "gnuplot_draw.h"
 #include "iosched/status_macros.h"
+#include "result_meta.h"
 
 namespace iosched {
 namespace {
@@ -657,6 +658,7 @@ absl::StatusOr<PlotData> PlotDataFromJson(const JsonDocument& doc) {
   if (!root.is_object()) {
     return Expected(doc, root, "an object (iosched compare --format json)", JsonTypeName(root));
   }
+  IOSCHED_RETURN_IF_ERROR(CheckResultSchema(root, StdSv(doc.source())));
   PlotData d;
   IOSCHED_ASSIGN_OR_RETURN(d.trace, String(doc, root, "trace"));
   IOSCHED_ASSIGN_OR_RETURN(d.disk, String(doc, root, "disk"));
@@ -746,6 +748,36 @@ absl::Status WriteComparePlots(const CompareResult& result, const std::string& d
     }
   }
   return st;
+}
+
+PlotData MergePlotData(std::vector<std::pair<std::string, PlotData>> files) {
+  if (files.size() == 1) return std::move(files.front().second);
+  std::map<std::string, int> uses;
+  for (const auto& [name, d] : files) {
+    for (const PlotRun& r : d.runs) ++uses[r.spec];
+  }
+  PlotData out;
+  std::map<std::string*, std::vector<std::string>> seen;
+  auto join = [&seen](std::string* to, const std::string& v) {
+    std::vector<std::string>& values = seen[to];
+    if (std::find(values.begin(), values.end(), v) != values.end()) return;
+    values.push_back(v);
+    *to = to->empty() ? v : absl::StrCat(*to, ", ", v);
+  };
+  for (auto& [name, d] : files) {
+    if (out.mode.empty()) {
+      out.mode = d.mode;
+      out.depth = d.depth;
+    }
+    join(&out.trace, d.trace);
+    join(&out.disk, d.disk);
+    out.capacity_sectors = std::max(out.capacity_sectors, d.capacity_sectors);
+    for (PlotRun& r : d.runs) {
+      if (uses[r.spec] > 1) r.spec = absl::StrCat(r.spec, " [", name, "]");
+      out.runs.push_back(std::move(r));
+    }
+  }
+  return out;
 }
 
 }  // namespace iosched

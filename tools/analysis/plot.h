@@ -129,8 +129,18 @@ PlotData PlotDataFromCompare(const CompareResult& result);
 // documents) leave has_cdf/has_head false; a missing or mistyped core key is
 // InvalidArgument "SOURCE:LINE: expected …, got …", where LINE is where the
 // offending value (or the object missing a key) starts. A number written as
-// null (NaN or infinity, see json_io.h) reads as 0.
+// null (NaN or infinity, see json_io.h) reads as 0. A document without
+// "schema_version" 1 (written before results schema v1, or by a newer
+// iosched) is FailedPrecondition "SOURCE: results schema version N
+// (expected 1); …" (result_meta.h CheckResultSchema).
 absl::StatusOr<PlotData> PlotDataFromJson(const JsonDocument& doc);
+
+// Several results in one set of plots (`iosched plot A.json B.json`): the
+// runs of every file in order. A spec that occurs more than once across the
+// files is labelled "SPEC [FILE]" (FILE: the name as given). trace and disk
+// are the distinct values joined with ", "; capacity_sectors the largest.
+// `files` are (name, data) pairs; one file is returned unchanged.
+PlotData MergePlotData(std::vector<std::pair<std::string, PlotData>> files);
 
 // Adds "latency_cdf" and "head_trace" to `run`, the result object being
 // written (after its other members).

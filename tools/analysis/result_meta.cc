@@ -14,6 +14,7 @@
 #include "iosched/disksim.h"
 #include "iosched/registry.h"
 #include "iosched/status_macros.h"
+#include "json_io.h"
 #include "report.h"
 
 #ifndef IOSCHED_VERSION
@@ -117,26 +118,42 @@ OrderedJson SettingsJson(const CompareOptions& o) {
   return s;
 }
 
-absl::StatusOr<OrderedJson> DiskJson(const CompareOptions& o) {
+absl::StatusOr<OrderedJson> DiskJson(const CompareOptions& o) { return DiskJson(o.disk, o.parv); }
+
+absl::StatusOr<OrderedJson> DiskJson(const std::string& preset, const std::string& parv) {
   OrderedJson d;
   std::unique_ptr<DiskModel> disk;
-  if (o.parv.empty()) {
-    d["preset"] = o.disk;
+  if (parv.empty()) {
+    d["preset"] = preset;
     d["parv"] = nullptr;
     d["parv_sha256"] = nullptr;
-    IOSCHED_ASSIGN_OR_RETURN(disk, MakeDiskModel(o.disk));
-    d["model"] = o.disk;
+    IOSCHED_ASSIGN_OR_RETURN(disk, MakeDiskModel(preset));
+    d["model"] = preset;
   } else {
     d["preset"] = nullptr;
-    d["parv"] = o.parv;
-    IOSCHED_ASSIGN_OR_RETURN(d["parv_sha256"], FileSha256(o.parv));
-    IOSCHED_ASSIGN_OR_RETURN(DiskSimImport model, LoadDiskSimParv(o.parv));
+    d["parv"] = parv;
+    IOSCHED_ASSIGN_OR_RETURN(d["parv_sha256"], FileSha256(parv));
+    IOSCHED_ASSIGN_OR_RETURN(DiskSimImport model, LoadDiskSimParv(parv));
     d["model"] = model.params.name;
     IOSCHED_ASSIGN_OR_RETURN(disk, MakeHddModel(model.params));
   }
   d["capacity_sectors"] = disk->capacity_sectors();
   d["rotational"] = disk->rotational();
   return d;
+}
+
+OrderedJson TraceJson(const std::string& path, const std::string& format, uint64_t records) {
+  OrderedJson trace;
+  trace["path"] = path;
+  trace["format"] = format;
+  trace["records"] = records;
+  std::error_code ec;
+  const uintmax_t bytes = std::filesystem::file_size(path, ec);
+  trace["bytes"] = ec ? OrderedJson() : OrderedJson(static_cast<uint64_t>(bytes));
+  absl::StatusOr<std::string> hash = ec ? absl::StatusOr<std::string>(absl::NotFoundError(path))
+                                        : FileSha256(path);
+  trace["sha256"] = hash.ok() ? OrderedJson(*hash) : OrderedJson();
+  return trace;
 }
 
 absl::StatusOr<OrderedJson> TunablesJson(const std::string& spec, const ElevatorEnv& env) {
@@ -194,19 +211,23 @@ absl::StatusOr<OrderedJson> CompareMetaJson(const CompareResult& r) {
   OrderedJson meta;
   meta["program"] = ProgramJson(ProcessArguments());
   meta["settings"] = SettingsJson(o);
-  IOSCHED_ASSIGN_OR_RETURN(OrderedJson disk, DiskJson(o));
+  OrderedJson disk;
+  if (r.real_target.empty()) {
+    IOSCHED_ASSIGN_OR_RETURN(disk, DiskJson(o));
+  } else {  // replay --target: a real file or device
+    disk["preset"] = nullptr;
+    disk["parv"] = nullptr;
+    disk["parv_sha256"] = nullptr;
+    disk["model"] = "real";
+    disk["target"] = r.real_target;
+    disk["backend"] = r.real_backend;
+    disk["capacity_sectors"] = r.disk_capacity_sectors;
+    disk["rotational"] = r.real_rotational;
+  }
   const bool rotational = disk["rotational"].get<bool>();
   meta["disk"] = disk;
-  OrderedJson trace;
-  trace["path"] = o.trace;
-  trace["format"] = r.trace_format;
-  trace["records"] = r.runs.empty() ? 0 : r.runs.front().result.records;
-  std::error_code ec;
-  const uintmax_t bytes = std::filesystem::file_size(o.trace, ec);
-  trace["bytes"] = ec ? OrderedJson() : OrderedJson(static_cast<uint64_t>(bytes));
-  absl::StatusOr<std::string> hash = FileSha256(o.trace);
-  trace["sha256"] = hash.ok() ? OrderedJson(*hash) : OrderedJson();
-  meta["trace"] = trace;
+  meta["trace"] =
+      TraceJson(o.trace, r.trace_format, r.runs.empty() ? 0 : r.runs.front().result.records);
   OrderedJson elevators = OrderedJson::array();
   ElevatorEnv env;
   env.rotational = rotational;
@@ -226,6 +247,155 @@ void AddResultMeta(OrderedJson* doc, const CompareResult& r) {
   absl::StatusOr<OrderedJson> meta = CompareMetaJson(r);
   (*doc)["schema_version"] = kResultSchemaVersion;
   (*doc)["meta"] = meta.ok() ? *meta : OrderedJson{{"error", std::string(meta.status().message())}};
+}
+
+namespace {
+
+// A CSV field: quoted when it holds a comma, quote or newline.
+std::string CsvField(const std::string& v) {
+  if (v.find_first_of(",\"\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+std::string ScalarText(const OrderedJson& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();  // numbers shortest-exact, booleans true/false
+}
+
+}  // namespace
+
+std::string CompareCsvHeader() {
+  return "schema_version,iosched_version,mode,depth,async_writes,time_scale,fit,disk,"
+         "trace_sha256,tunables";
+}
+
+std::vector<std::string> CompareCsvMeta(const CompareResult& r) {
+  const absl::StatusOr<OrderedJson> meta = CompareMetaJson(r);
+  const ReplayOptions& o = r.options.replay;
+  std::string disk = r.real_target.empty() ? (r.options.parv.empty() ? r.options.disk : r.options.parv)
+                                           : r.real_target;
+  std::string sha;
+  if (meta.ok() && (*meta)["trace"]["sha256"].is_string()) sha = (*meta)["trace"]["sha256"];
+  const std::string common = absl::StrCat(
+      kResultSchemaVersion, ",", CsvField(IoschedVersion()), ",", ModeName(o.mode), ",", o.depth,
+      ",", o.closed_async_writes, ",", FormatDouble(o.time_scale), ",", FitName(o.fit), ",",
+      CsvField(disk), ",", sha);
+  std::vector<std::string> rows;
+  for (size_t i = 0; i < r.runs.size(); ++i) {
+    std::string tunables;
+    if (meta.ok() && i < (*meta)["elevators"].size()) {
+      for (const auto& [name, t] : (*meta)["elevators"][i]["tunables"].items()) {
+        if (!tunables.empty()) tunables += "|";
+        absl::StrAppend(&tunables, name, "=", ScalarText(t["value"]));
+      }
+    }
+    rows.push_back(absl::StrCat(common, ",", CsvField(tunables)));
+  }
+  return rows;
+}
+
+void AddFsSweepMeta(OrderedJson* doc, const FsSweepResult& r) {
+  const FsSweepOptions& o = r.options;
+  OrderedJson meta;
+  meta["program"] = ProgramJson(ProcessArguments());
+  OrderedJson s;
+  s["experiment"] = "fs-tree";
+  s["files"] = o.files;
+  s["dirs"] = o.dirs;
+  s["fanout"] = o.fanout;
+  s["min_file_kb"] = o.min_file_kb;
+  s["max_file_kb"] = o.max_file_kb;
+  s["request_kb"] = o.request_kb;
+  s["depth"] = o.depth;
+  s["jump_groups"] = o.jump_groups;
+  s["seed"] = o.seed;
+  OrderedJson levels = OrderedJson::array();
+  for (double f : o.fragmentation) levels.push_back(Num(f));
+  s["fragmentation"] = levels;
+  OrderedJson orders = OrderedJson::array();
+  for (FsOrder order : o.orders) orders.push_back(FsOrderName(order));
+  s["orders"] = orders;
+  meta["settings"] = s;
+  absl::StatusOr<OrderedJson> disk = DiskJson(o.disk, o.parv);
+  if (!disk.ok()) {
+    (*doc)["schema_version"] = kResultSchemaVersion;
+    (*doc)["meta"] = OrderedJson{{"error", std::string(disk.status().message())}};
+    return;
+  }
+  meta["trace"] = nullptr;
+  ElevatorEnv env;
+  env.rotational = (*disk)["rotational"].get<bool>();
+  env.device_depth = o.depth;
+  meta["disk"] = *disk;
+  OrderedJson elevators = OrderedJson::array();
+  if (!r.points.empty()) {
+    for (const FsWorkloadResult& run : r.points.front().runs) {
+      OrderedJson e;
+      e["order"] = FsOrderName(run.order);
+      e["spec"] = run.elevator;
+      absl::StatusOr<std::unique_ptr<Elevator>> el = MakeElevator(run.elevator, env);
+      e["elevator"] = el.ok() ? std::string((*el)->Name()) : run.elevator;
+      absl::StatusOr<OrderedJson> t = TunablesJson(run.elevator, env);
+      e["tunables"] = t.ok() ? *t : OrderedJson::object();
+      elevators.push_back(std::move(e));
+    }
+  }
+  meta["elevators"] = elevators;
+  (*doc)["schema_version"] = kResultSchemaVersion;
+  (*doc)["meta"] = meta;
+}
+
+void AddValidateMeta(OrderedJson* doc, const ValidateMetaInput& in) {
+  OrderedJson meta;
+  meta["program"] = ProgramJson(ProcessArguments());
+  OrderedJson s;
+  s["mode"] = "validate";
+  s["depth"] = 1;
+  s["max_requests"] = in.max_requests;
+  s["trace_format"] = in.requested_format;
+  meta["settings"] = s;
+  absl::StatusOr<OrderedJson> disk = DiskJson("", in.parv);
+  meta["disk"] = disk.ok() ? *disk : OrderedJson{{"error", std::string(disk.status().message())}};
+  meta["trace"] = TraceJson(in.trace, in.detected_format, in.records);
+  meta["elevators"] = OrderedJson::array();
+  (*doc)["schema_version"] = kResultSchemaVersion;
+  (*doc)["meta"] = meta;
+}
+
+absl::Status CheckResultSchema(const OrderedJson& doc, std::string_view source) {
+  std::string found;
+  if (!doc.is_object() || !doc.contains("schema_version")) {
+    found = "0 (no schema_version)";
+  } else if (!doc["schema_version"].is_number_integer() ||
+             doc["schema_version"].get<int64_t>() != kResultSchemaVersion) {
+    found = doc["schema_version"].dump();
+  } else {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat(Sv(source), ": results schema version ", found, " (expected ",
+                   kResultSchemaVersion,
+                   "); re-run the command that wrote it with this iosched (", IoschedVersion(),
+                   ")"));
+}
+
+absl::Status CheckNotResultsFile(const std::string& path) {
+  if (std::filesystem::path(path).extension() != ".json") return absl::OkStatus();
+  absl::StatusOr<JsonDocument> doc = ReadJsonFile(path);
+  if (!doc.ok() || !doc->root().is_object()) return absl::OkStatus();  // the trace reader says why
+  const OrderedJson& root = doc->root();
+  if (!root.contains("results") && !root.contains("schema_version")) return absl::OkStatus();
+  IOSCHED_RETURN_IF_ERROR(CheckResultSchema(root, path));
+  return absl::InvalidArgumentError(absl::StrCat(
+      path, ": a results file (results schema version ", kResultSchemaVersion,
+      "), not a trace; `iosched plot ", path,
+      " --out DIR` draws its plots, `iosched report TRACE --out DIR` replays a trace"));
 }
 
 }  // namespace iosched

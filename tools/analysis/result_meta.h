@@ -16,6 +16,12 @@
 //               the EFFECTIVE value of every tunable (defaults included) of
 //               an elevator built from the spec for this disk and depth.
 //
+// Writers: compare and replay (CompareMetaJson/AddResultMeta; a `replay
+// --target` run describes the real target as its disk), compare's CSV
+// (CompareCsvMeta), fsbench and compare --fs-tree (AddFsSweepMeta),
+// validate (AddValidateMeta) and the study cells (tools/study/study.h).
+// Readers check CheckResultSchema first.
+//
 // JSON is built with nlohmann::ordered_json (keys in insertion order);
 // doubles are written in the shortest form that reads back to the same bits.
 // Hashes are "sha256:" + 64 lowercase hex digits of the file's bytes as
@@ -35,6 +41,7 @@
 
 #include "absl/status/statusor.h"
 #include "compare.h"
+#include "fs_sweep.h"
 #include "iosched/elevator.h"
 #include "iosched/replay.h"
 
@@ -63,6 +70,13 @@ OrderedJson SettingsJson(const CompareOptions& o);
 
 // The disk of `o`: preset name, or the parv path with its content hash.
 absl::StatusOr<OrderedJson> DiskJson(const CompareOptions& o);
+// The same for a preset name or (when non-empty) a parv file.
+absl::StatusOr<OrderedJson> DiskJson(const std::string& preset, const std::string& parv);
+
+// {"path", "format", "records", "bytes", "sha256"} of the trace file at
+// `path`; bytes and sha256 are null when the file cannot be read (stdin, a
+// file removed since).
+OrderedJson TraceJson(const std::string& path, const std::string& format, uint64_t records);
 
 // {NAME: {"value": text, "unit": unit}} of an elevator built from `spec`
 // for `env`: the effective values, defaults included.
@@ -79,6 +93,41 @@ absl::StatusOr<OrderedJson> CompareMetaJson(const CompareResult& r);
 // `doc` (an object, e.g. FormatCompareJson's). If the meta cannot be built
 // (the trace vanished), "meta" holds {"error": …}.
 void AddResultMeta(OrderedJson* doc, const CompareResult& r);
+
+// The metadata as CSV columns, one row per run of `r` (CompareCsvHeader
+// names them, in this order): schema_version, iosched_version, mode, depth,
+// async_writes, time_scale, fit, disk (preset, parv path or real target),
+// trace_sha256 and tunables ("name=value|name=value", the effective values
+// of that run's elevator). Values are CSV-quoted where needed.
+std::string CompareCsvHeader();
+std::vector<std::string> CompareCsvMeta(const CompareResult& r);
+
+// `fsbench` / `compare --fs-tree`: schema_version and meta {program,
+// settings (the tree, request size, depth, seed, levels, orders), disk,
+// trace: null (no trace: the workload is generated from settings.seed),
+// elevators (one per order)}.
+void AddFsSweepMeta(OrderedJson* doc, const FsSweepResult& r);
+
+// `validate`: schema_version and meta {program, settings (max_requests,
+// requested trace format), disk (the parv file), trace, elevators: []
+// (validate issues one request at a time, in trace order, no elevator)}.
+struct ValidateMetaInput {
+  std::string parv, trace, requested_format, detected_format;
+  uint64_t records = 0, max_requests = 0;
+};
+void AddValidateMeta(OrderedJson* doc, const ValidateMetaInput& in);
+
+// Readers of results (plot, report): OK when `doc` carries
+// "schema_version": kResultSchemaVersion; otherwise FailedPrecondition
+// "SOURCE: results schema version N (expected 1); re-run …" (N is "0 (no
+// schema_version)" for files written before schema v1).
+absl::Status CheckResultSchema(const OrderedJson& doc, std::string_view source);
+
+// `iosched report PATH`: OK unless PATH is a results document (a *.json file
+// holding an object with "results" or "schema_version") rather than a trace.
+// Then FailedPrecondition (CheckResultSchema's message) for an old schema,
+// else InvalidArgument pointing to `iosched plot`.
+absl::Status CheckNotResultsFile(const std::string& path);
 
 }  // namespace iosched
 

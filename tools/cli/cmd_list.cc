@@ -16,7 +16,7 @@
 #include "iosched/registry.h"
 #include "iosched/trace.h"
 #include "iosched/trace_writer.h"
-#include "json_writer.h"
+#include "json_io.h"
 
 namespace iosched {
 namespace {
@@ -35,25 +35,16 @@ Command SetupElevators(CLI::App& app) {
   auto format = std::make_shared<std::string>("table");
   AddFormatOption(cmd, format.get());
   return {cmd, [format] {
-            JsonWriter w;
-            w.BeginArray();
+            Json w = Json::array();
             for (const std::string& name : KnownElevators()) {
               auto e = MakeElevator(name);
               if (*format == "json") {
-                w.BeginObject();
-                w.Field("name", name);
-                w.Key("tunables");
-                w.BeginArray();
+                Json tunables = Json::array();
                 for (const TunableInfo& t : (*e)->Tunables()) {
-                  w.BeginObject();
-                  w.Field("name", t.name);
-                  w.Field("value", t.value);
-                  w.Field("unit", t.unit);
-                  w.Field("help", t.help);
-                  w.EndObject();
+                  tunables.push_back(
+                      {{"name", t.name}, {"value", t.value}, {"unit", t.unit}, {"help", t.help}});
                 }
-                w.EndArray();
-                w.EndObject();
+                w.push_back({{"name", name}, {"tunables", std::move(tunables)}});
                 continue;
               }
               std::cout << name << "\n";
@@ -62,8 +53,7 @@ Command SetupElevators(CLI::App& app) {
                             t.unit.c_str(), t.help.c_str());
               }
             }
-            w.EndArray();
-            if (*format == "json") std::cout << w.str() << "\n";
+            if (*format == "json") std::cout << DumpJson(w);
             return kExitOk;
           }};
 }
@@ -73,20 +63,15 @@ Command SetupDisks(CLI::App& app) {
   auto format = std::make_shared<std::string>("table");
   AddFormatOption(cmd, format.get());
   return {cmd, [format] {
-            JsonWriter w;
-            w.BeginArray();
+            Json w = Json::array();
             for (const DiskPresetInfo& d : KnownDiskPresets()) {
               if (*format == "json") {
-                w.BeginObject();
-                w.Field("name", d.name);
-                w.Field("description", d.description);
-                w.EndObject();
+                w.push_back({{"name", d.name}, {"description", d.description}});
               } else {
                 std::printf("%-14s %s\n", d.name.c_str(), d.description.c_str());
               }
             }
-            w.EndArray();
-            if (*format == "json") std::cout << w.str() << "\n";
+            if (*format == "json") std::cout << DumpJson(w);
             return kExitOk;
           }};
 }
@@ -97,21 +82,17 @@ Command SetupFormats(CLI::App& app) {
   AddFormatOption(cmd, format.get());
   return {cmd, [format] {
             const std::vector<std::string> writable = WritableTraceFormats();
-            JsonWriter w;
-            w.BeginArray();
+            Json w = Json::array();
             for (const std::string& f : KnownTraceFormats()) {
               if (*format == "json") {
-                w.BeginObject();
-                w.Field("name", f);
-                w.Field("writable",
-                        std::find(writable.begin(), writable.end(), f) != writable.end());
-                w.EndObject();
+                w.push_back({{"name", f},
+                             {"writable", std::find(writable.begin(), writable.end(), f) !=
+                                              writable.end()}});
               } else {
                 std::cout << f << "\n";
               }
             }
-            w.EndArray();
-            if (*format == "json") std::cout << w.str() << "\n";
+            if (*format == "json") std::cout << DumpJson(w);
             return kExitOk;
           }};
 }

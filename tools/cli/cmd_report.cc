@@ -17,6 +17,7 @@
 #include "plot.h"
 #include "progress.h"
 #include "report.h"
+#include "result_meta.h"
 #include "study.h"
 #include "study_report.h"
 #include "trace_options.h"
@@ -39,6 +40,10 @@ int RunReportCommand(ReportFlags& rf) {
     for (const std::string& n : sf.notes) std::fprintf(stderr, "note: %s\n", n.c_str());
     if (!f.quiet) std::fprintf(stderr, "wrote %s\nwrote %s\n", sf.html.c_str(), sf.md.c_str());
     return kExitOk;
+  }
+  if (absl::Status st = CheckNotResultsFile(f.options.trace); !st.ok()) {
+    const bool old = st.code() == absl::StatusCode::kFailedPrecondition;
+    return Fail(old ? kExitRuntime : kExitUsage, std::string(st.message()));
   }
   if (absl::Status st = ResolveCompareFlags(&f); !st.ok()) {
     return Fail(kExitUsage, std::string(st.message()));

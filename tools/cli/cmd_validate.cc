@@ -12,8 +12,8 @@
 //   requests, sim_mean_ms, real_mean_ms, rms_ms,
 //   trace, trace_format, parv, disk, reads, writes, sim_read_mean_ms,
 //   real_read_mean_ms, sim_write_mean_ms, real_write_mean_ms,
-//   mean_error_pct, cache_hits, warnings
-// (keys are only ever added). Every DiskSim parameter the import does not
+//   mean_error_pct, cache_hits, warnings, schema_version, meta
+// (keys are only ever added; meta: result_meta.h AddValidateMeta). Every DiskSim parameter the import does not
 // model is listed on stderr as "iosched: warning: …". Exit codes:
 // commands.h (bad or missing input files, a request beyond the drive's
 // capacity: 1).
@@ -29,6 +29,7 @@
 #include "iosched/trace.h"
 #include "json_io.h"
 #include "plot_validate.h"
+#include "result_meta.h"
 #include "trace_options.h"
 
 namespace iosched {
@@ -85,6 +86,12 @@ int RunValidate(const ValidateFlags& f) {
         r->real_mean_ms == 0 ? 0.0 : (r->sim_mean_ms - r->real_mean_ms) / r->real_mean_ms * 100;
     j["cache_hits"] = r->cache_hits;
     j["warnings"] = static_cast<uint64_t>(model->warnings.size());
+    AddValidateMeta(&j, {.parv = f.parv,
+                         .trace = f.trace,
+                         .requested_format = f.trace_format,
+                         .detected_format = std::string((*reader)->format()),
+                         .records = r->requests,
+                         .max_requests = f.max_requests});
     std::cout << DumpJson(j);
   } else {
     std::cout << absl::StrFormat(

@@ -474,6 +474,7 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
   out.out_of_range = fit.out_of_range;
   out.realigned = fit.realigned;
   out.target_bytes = file.size();
+  out.rotational = file.rotational().value_or(true);
   out.alignment = std::max<uint32_t>(file.alignment().offset, 1);
   out.backend = sched->backend();
   out.fallback_reason = sched->fallback_reason();

@@ -103,6 +103,9 @@ struct RealReplayResult {
   // The target's size and direct-I/O offset alignment, in bytes.
   uint64_t target_bytes = 0;
   uint32_t alignment = 1;
+  // ElevatorEnv::rotational the elevator was built with (sysfs of the
+  // target's disk, else true).
+  bool rotational = true;
   IoBackendKind backend = IoBackendKind::kPsync;
   std::string fallback_reason;  // why io_uring was not used, if it was not
   // The first failed transfer's status (the run goes on after it; the
