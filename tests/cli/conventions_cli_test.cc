@@ -86,7 +86,7 @@ TEST(CliConventions, OutputOptionWritesTheResultToAFile) {
   CliRun r = Iosched("compare " + kMsr + " --elevators noop --fit scale --format csv -o " + out);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
-  EXPECT_THAT(ReadFile(out), HasSubstr("\nnoop,noop,1000,1000,"));
+  EXPECT_THAT(ReadFile(out), HasSubstr(",noop,noop,1000,1000,"));
   const std::string disks = Tmp("disks.txt");
   ASSERT_EQ(Iosched("disks --output=" + disks).code, 0);
   EXPECT_THAT(ReadFile(disks), HasSubstr("hp-c2247a"));
@@ -117,7 +117,7 @@ TEST(CliConventions, CountsTakeSuffixes) {
   EXPECT_THAT(info.out, HasSubstr("\"records\":2000"));
   r = Iosched("compare " + trace + " --elevators noop --fit scale --format csv --max-requests 1k");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("\nnoop,noop,1000,1000,"));
+  EXPECT_THAT(r.out, HasSubstr(",noop,noop,1000,1000,"));
   std::remove(trace.c_str());
 }
 
