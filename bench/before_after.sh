@@ -4,7 +4,9 @@
 #
 #   1. the simulator: a random DiskSim ASCII trace of N requests (the
 #      workload of bench/sim_throughput.sh) replayed by `iosched compare
-#      --elevators linus` on hp-c2247a;
+#      --elevators linus --format table` on hp-c2247a (table: the JSON
+#      output also hashes the trace for its metadata, which is not the
+#      simulator);
 #   2. the elevators: elevator_bench's deadline, cfq and noop at 4,096
 #      pending (random), CPU ns per request as the benchmark reports it.
 #
@@ -48,8 +50,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 echo "== simulator: $n requests, linus on hp-c2247a, $pairs pairs (CPU s, before / after)"
 : > "$tmp/sim_ratios"
 for i in $(seq "$pairs"); do
-  tb=$(cpu "$tmp/b" "$before/bin/iosched" compare "$tmp/trace.txt" --disk hp-c2247a --elevators linus --format json)
-  ta=$(cpu "$tmp/a" "$after/bin/iosched" compare "$tmp/trace.txt" --disk hp-c2247a --elevators linus --format json)
+  tb=$(cpu "$tmp/b" "$before/bin/iosched" compare "$tmp/trace.txt" --disk hp-c2247a --elevators linus --format table)
+  ta=$(cpu "$tmp/a" "$after/bin/iosched" compare "$tmp/trace.txt" --disk hp-c2247a --elevators linus --format table)
   echo "  pair $i: $tb / $ta"
   awk -v a="$ta" -v b="$tb" 'BEGIN { printf "%.4f\n", a / b }' >> "$tmp/sim_ratios"
 done
