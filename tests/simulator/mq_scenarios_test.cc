@@ -50,6 +50,9 @@ FloodResult RunFlood(const std::string& elevator) {
   Dispatcher d(e->get(), &sim.device(), &sim.clock(), Dispatcher::Options{.depth = 32});
   sim.Attach(&d);
   sim.set_arrival_handler([&](Request& r) { d.Submit(r); });
+  // Reads anywhere in the lower half of the drive, writes stream through the
+  // upper half (wrapping): every request lies within the capacity.
+  const uint64_t half = (*model)->capacity_sectors() / 2;
 
   constexpr int kReads = 6000;
   constexpr int kWriters = 6;
@@ -60,7 +63,7 @@ FloodResult RunFlood(const std::string& elevator) {
   auto submit_write = [&](Request& w) {
     w.op = Op::kWrite;
     w.sync = false;
-    w.sector = 1000000000 + next_write;
+    w.sector = half + next_write % (half - 1024);
     w.sectors = 768;
     w.stream = 2;
     next_write += 768 + 8;  // not contiguous: no merges
@@ -87,7 +90,7 @@ FloodResult RunFlood(const std::string& elevator) {
     r->id = i + 1;
     r->op = Op::kRead;
     r->sync = true;
-    r->sector = (x % (uint64_t{1} << 28)) * 8;
+    r->sector = (x % (half / 8)) * 8;
     r->sectors = 8;
     r->stream = 1;
     sim.ScheduleArrival(Time{i * kMs}, r.get());
@@ -131,7 +134,7 @@ TEST(MqScenarios, MqDeadlineServesRtThenBeThenIdle) {
   for (int i = 0; i < 60; ++i) {
     auto r = std::make_unique<Request>();
     r->id = i + 1;
-    r->sector = static_cast<uint64_t>((i * 7919) % 60) * 100000;
+    r->sector = static_cast<uint64_t>((i * 7919) % 60) * 30000;  // within the 2,054,864 sectors
     r->sectors = 8;
     r->prio.io_class = classes[i % 3];
     r->stream = static_cast<uint32_t>(i % 3);
