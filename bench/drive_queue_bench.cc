@@ -34,8 +34,8 @@ void BM_Replay(benchmark::State& state, std::string policy) {
   double sim_mean_ms = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    absl::StatusOr<HddParams> p = HddPresetParams(
-        "sata-7200:queue_depth=" + std::to_string(depth) + ",queue_policy=" + policy);
+    absl::StatusOr<HddParams> p = HddPresetParams("sata-7200:queue_depth=" + std::to_string(depth) +
+                                                  ",queue_policy=" + policy);
     if (!p.ok()) {
       state.SkipWithError(std::string(p.status().message()).c_str());
       return;
@@ -77,8 +77,8 @@ void PrintRatios(const RatioReporter::Times& ns) {
     for (int depth : {1, 4, 32}) {
       const double t = find(std::string("BM_Replay/") + policy + "/depth:" + std::to_string(depth));
       if (t == 0) continue;
-      std::printf("  %-6s depth %2d  %10.0f req/s  %.2fx\n", policy, depth,
-                  kRequests / (t * 1e-3), t / base);
+      std::printf("  %-6s depth %2d  %10.0f req/s  %.2fx\n", policy, depth, kRequests / (t * 1e-3),
+                  t / base);
     }
   }
 }

@@ -227,7 +227,8 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   for (const std::string& name : iosched::KnownElevators()) {
     // sptf and kin need a disk model's estimates: drive_queue_bench runs them.
-    if (auto e = iosched::MakeElevator(name); e.ok() && iosched::ElevatorNeedsPositionEstimator(**e)) {
+    if (auto e = iosched::MakeElevator(name);
+        e.ok() && iosched::ElevatorNeedsPositionEstimator(**e)) {
       continue;
     }
     benchmark::RegisterBenchmark(("BM_" + name).c_str(), iosched::BM_Elevator, name)

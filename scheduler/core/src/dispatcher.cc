@@ -39,9 +39,7 @@ Dispatcher::Dispatcher(Elevator* elevator, Device* device, const Clock* clock, O
 
 void Dispatcher::BindToCurrentThread() { owner_ = CurrentThreadTag(); }
 
-bool Dispatcher::OnOwnerThread() const {
-  return owner_ == nullptr || owner_ == CurrentThreadTag();
-}
+bool Dispatcher::OnOwnerThread() const { return owner_ == nullptr || owner_ == CurrentThreadTag(); }
 
 void Dispatcher::CheckOwnerThread(const char* call) {
   const void* me = CurrentThreadTag();

@@ -59,7 +59,8 @@ absl::StatusOr<TraceScan> ScanTrace(const TraceOpener& open, uint64_t max_reques
     ++s.records;
     if (rec.op == TraceOp::kWrite && s.writes++ == 0) s.first_write_line = rec.line;
     s.max_length = std::max<uint64_t>(s.max_length, rec.length);
-    const uint64_t end = rec.offset + rec.length < rec.offset ? UINT64_MAX : rec.offset + rec.length;
+    const uint64_t end =
+        rec.offset + rec.length < rec.offset ? UINT64_MAX : rec.offset + rec.length;
     s.max_end = std::max(s.max_end, end);
   }
   return s;
@@ -328,9 +329,9 @@ absl::Status ValidateRealReplay(const RealReplayOptions& o) {
     return absl::InvalidArgumentError(absl::StrCat("--depth must be in [1, 4096], got ", o.depth));
   }
   if (!TimeScaleInRange(o.time_scale)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--time-scale must be > 0 (a finite factor in [", kMinTimeScale, ", ",
-                     kMaxTimeScale, "]), got ", o.time_scale));
+    return absl::InvalidArgumentError(absl::StrCat("--time-scale must be > 0 (a finite factor in [",
+                                                   kMinTimeScale, ", ", kMaxTimeScale, "]), got ",
+                                                   o.time_scale));
   }
   return CheckRecordPaths(o);
 }
@@ -345,8 +346,8 @@ absl::Status CheckAndPrepareTarget(const RealReplayOptions& o) {
   struct stat st;
   if (::stat(o.target.c_str(), &st) == 0 && S_ISBLK(st.st_mode)) {
     if (o.create_size) {
-      return absl::PermissionDeniedError(absl::StrCat("--create works on regular files; ",
-                                                      o.target, " is a block device"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("--create works on regular files; ", o.target, " is a block device"));
     }
     IOSCHED_RETURN_IF_ERROR(CheckBlockDeviceUnused(o.target, st.st_rdev));
   }
@@ -406,10 +407,9 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
   IOSCHED_ASSIGN_OR_RETURN(std::unique_ptr<TracePipeline> reader, open_trace());
   const std::string& trace_name = o.trace_name;
   if (scan.writes > 0 && !o.allow_writes) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(trace_name, " has ", scan.writes, " write requests (first at line ",
-                     scan.first_write_line, "); pass --allow-writes to let them modify ",
-                     o.target));
+    return absl::PermissionDeniedError(absl::StrCat(
+        trace_name, " has ", scan.writes, " write requests (first at line ", scan.first_write_line,
+        "); pass --allow-writes to let them modify ", o.target));
   }
   IOSCHED_RETURN_IF_ERROR(CheckAndPrepareTarget(o));
   IOSCHED_RETURN_IF_ERROR(CheckRecordPaths(o));  // again: --create made the target
@@ -453,8 +453,8 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
     o.log(absl::StrCat("replaying ", trace_name, " against ", o.target, " (O_DIRECT, ",
                        Sv(IoBackendName(sched->backend())),
                        sched->fallback_reason().empty() ? "" : "; io_uring unavailable: ",
-                       sched->fallback_reason(), ", alignment ", file.alignment().offset,
-                       " from ", Sv(AlignmentSourceName(file.alignment().source)), ")"));
+                       sched->fallback_reason(), ", alignment ", file.alignment().offset, " from ",
+                       Sv(AlignmentSourceName(file.alignment().source)), ")"));
   }
 
   Fitter fit(trace_name, o, file);

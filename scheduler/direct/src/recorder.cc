@@ -53,15 +53,16 @@ absl::StatusOr<std::unique_ptr<Recorder>> Recorder::Create(const Options& option
   }
   std::unique_ptr<Recorder> r(new Recorder());
   r->on_error_ = options.on_error;
-  for (auto [path, out] : {std::pair{&options.native_path, &r->native_},
-                           std::pair{&options.fio_path, &r->fio_}}) {
+  for (auto [path, out] :
+       {std::pair{&options.native_path, &r->native_}, std::pair{&options.fio_path, &r->fio_}}) {
     if (path->empty()) continue;
     int fd;
     do {
       fd = ::open(path->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-      const absl::Status st = absl::ErrnoToStatus(errno, absl::StrCat("cannot create trace ", *path));
+      const absl::Status st =
+          absl::ErrnoToStatus(errno, absl::StrCat("cannot create trace ", *path));
       r->Abandon();
       return st;
     }

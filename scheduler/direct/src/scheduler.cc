@@ -189,12 +189,8 @@ const DirectFile* Scheduler::target() const { return impl_->target_.get(); }
 IoBackendKind Scheduler::backend() const { return impl_->device_->backend(); }
 const std::string& Scheduler::fallback_reason() const { return impl_->device_->fallback_reason(); }
 const absl::Status& Scheduler::registered_buffers() const { return impl_->registered_; }
-uint64_t Scheduler::submitted() const {
-  return impl_->submitted_.load(std::memory_order_relaxed);
-}
-uint64_t Scheduler::completed() const {
-  return impl_->completed_.load(std::memory_order_relaxed);
-}
+uint64_t Scheduler::submitted() const { return impl_->submitted_.load(std::memory_order_relaxed); }
+uint64_t Scheduler::completed() const { return impl_->completed_.load(std::memory_order_relaxed); }
 const Elevator& Scheduler::elevator() const { return *impl_->elevator_; }
 const DirectDevice::Stats& Scheduler::device_stats() const { return impl_->device_->stats(); }
 bool Scheduler::OnDispatcherThread() const { return impl_->OnDispatcherThread(); }

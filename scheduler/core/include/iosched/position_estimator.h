@@ -55,9 +55,7 @@ class PositionEstimator {
 
   // True if a read of the range is wholly in the drive's cache (the
   // cache-aware SPTF variant gives it a zero key). Default: no cache.
-  virtual bool Cached(Op /*op*/, uint64_t /*sector*/, uint32_t /*sectors*/) const {
-    return false;
-  }
+  virtual bool Cached(Op /*op*/, uint64_t /*sector*/, uint32_t /*sectors*/) const { return false; }
 
   // The cylinder that holds `sector`, and the cylinder the head is on
   // (cylinder-distance policies).

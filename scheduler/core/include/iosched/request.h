@@ -107,10 +107,10 @@ class Request {
 
   // ---- Elevator-private fields -----------------------------------------
   // Only the elevator that holds the request reads or writes these.
-  ListHook fifo_hook;         // FIFO / arrival list / 2.4 request list
-  ListHook list_hook;         // core dispatch list, or a second list
-  HashHook hash_hook;         // back-merge hash keyed by end()
-  int64_t fifo_time = 0;      // deadline in ticks (deadline, AS, CFQ)
+  ListHook fifo_hook;     // FIFO / arrival list / 2.4 request list
+  ListHook list_hook;     // core dispatch list, or a second list
+  HashHook hash_hook;     // back-merge hash keyed by end()
+  int64_t fifo_time = 0;  // deadline in ticks (deadline, AS, CFQ)
   // One word, three meanings: each elevator uses only its own name, writes it
   // before reading it, and a request is held by one elevator at a time.
   union {

@@ -32,7 +32,7 @@ inline std::string_view StdSv(absl::string_view s) { return std::string_view(s.d
 #define IOSCHED_CONCAT_INNER_(a, b) a##b
 #define IOSCHED_CONCAT_(a, b) IOSCHED_CONCAT_INNER_(a, b)
 
-#define IOSCHED_RETURN_IF_ERROR(expr)                          \
+#define IOSCHED_RETURN_IF_ERROR(expr)                  \
   do {                                                 \
     ::absl::Status iosched_status_ = (expr);           \
     if (!iosched_status_.ok()) return iosched_status_; \

@@ -54,7 +54,7 @@ struct SortbenchOptions {
   IoBackendKind backend = IoBackendKind::kAuto;
   uint64_t request_bytes = 1 << 20;  // rounded to the files' offset alignment
   uint32_t depth = 1, repeat = 1;
-  uint64_t seed = 1;                 // of the random order
+  uint64_t seed = 1;  // of the random order
   uint32_t max_files = 20000;
 };
 
