@@ -318,5 +318,32 @@ TEST(MqDeadline, TagsGivenBackOnMerge) {
   EXPECT_EQ(h.dispatched()[0].sectors, 24u);
 }
 
+TEST(MqDeadline, ElevatorOutlivesItsDispatcher) {
+  // The dispatcher installs the merge-absorbed notice on the elevator; once
+  // the dispatcher is gone, an absorption must not reach it (before the fix
+  // it called into the freed dispatcher: ASan reports heap-use-after-free).
+  struct NullDevice : Device, Clock {
+    void Issue(Request&) override {}
+    void ArmTimer(Time) override {}
+    Time Now() const override { return Time{0}; }
+  } dev;
+  struct CountAbsorbed : DispatchObserver {
+    void OnAbsorbed(const Request&, Time) override { ++n; }
+    int n = 0;
+  } seen;
+  Bare b("mq-deadline");
+  auto d = std::make_unique<Dispatcher>(&b.e(), &dev, &dev, Dispatcher::Options{.depth = 1, .sched_tags = true});
+  d->set_observer(&seen);
+  d.reset();
+  b.Add(Op::kRead, 108, 8, 0);
+  b.Add(Op::kRead, 100, 4, 100);
+  Request* u = b.Add(Op::kRead, 104, 4, 200);  // R100 absorbs R108
+  ASSERT_NE(u, nullptr);
+  EXPECT_EQ(u->member_count(), 3u);
+  EXPECT_EQ(seen.n, 0);
+  while (b.Next(1000000) != nullptr) {
+  }
+}
+
 }  // namespace
 }  // namespace iosched::testing

@@ -37,6 +37,8 @@ Dispatcher::Dispatcher(Elevator* elevator, Device* device, const Clock* clock, O
   });
 }
 
+Dispatcher::~Dispatcher() { elevator_->set_on_absorbed(nullptr); }
+
 void Dispatcher::BindToCurrentThread() { owner_ = CurrentThreadTag(); }
 
 bool Dispatcher::OnOwnerThread() const { return owner_ == nullptr || owner_ == CurrentThreadTag(); }

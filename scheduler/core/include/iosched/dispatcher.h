@@ -96,8 +96,14 @@ class Dispatcher {
   // reuse or free the request. Runs on the dispatcher's thread.
   using CompletionFn = std::function<void(Request&)>;
 
-  // None of the pointers is owned; all must outlive the dispatcher.
+  // None of the pointers is owned; all must outlive the dispatcher. The
+  // dispatcher installs the elevator's merge-absorbed notice and removes it
+  // again in its destructor, so an elevator may outlive its dispatcher and
+  // be driven by another one later.
   Dispatcher(Elevator* elevator, Device* device, const Clock* clock, Options options);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
 
   void set_observer(DispatchObserver* observer) { observer_ = observer; }
   void set_completion(CompletionFn fn) { on_complete_ = std::move(fn); }
