@@ -38,10 +38,8 @@
 //              ordering but vendors do not publish their policy.
 //              "sata-7200:queue_depth=1" is the drive without NCQ.
 
-#include <cmath>
-#include <vector>
-
 #include "iosched/hdd_params.h"
+#include "preset_synth.h"
 
 namespace iosched {
 
@@ -57,56 +55,21 @@ HddParams Sata7200Params() {
   p.heads = 2;
   p.rpm = 7200;
   p.sparing = HddSparing::kNone;
-  const double rev_ms = 60e3 / p.rpm;
   p.head_switch_ms = 1.0;
   p.write_settle_ms = 1.0;
   const double single_cyl_ms = 1.0;
 
-  std::vector<uint32_t> spt(kZones);
-  uint64_t per_cylinder_set = 0;  // sectors in one cylinder of every zone
-  for (int z = 0; z < kZones; ++z) {
-    spt[z] =
-        static_cast<uint32_t>(std::lround(kOuterSpt - z * (kOuterSpt - kInnerSpt) / (kZones - 1)));
-    per_cylinder_set += uint64_t{spt[z]} * p.heads;
-  }
-  const uint32_t cyls_per_zone =
-      static_cast<uint32_t>((kCapacity + per_cylinder_set - 1) / per_cylinder_set);
-  const uint64_t excess = uint64_t{cyls_per_zone} * per_cylinder_set - kCapacity;
-  for (int z = 0; z < kZones; ++z) {
-    HddZone zone;
-    zone.first_cylinder = z * cyls_per_zone;
-    zone.last_cylinder = (z + 1) * cyls_per_zone - 1;
-    zone.sectors_per_track = spt[z];
-    zone.front_gap = z == 0 ? static_cast<uint32_t>(excess) : 0;
-    const double sector_ms = rev_ms / spt[z];
-    zone.track_skew = std::ceil(p.head_switch_ms / sector_ms);
-    zone.cylinder_skew = std::ceil(single_cyl_ms / sector_ms);
-    p.zones.push_back(zone);
-  }
-  p.cylinders = kZones * cyls_per_zone;
-  p.expected_capacity_sectors = kCapacity;
+  preset_internal::SynthesiseLinearZones(p, kCapacity, kZones, kOuterSpt, kInnerSpt, single_cyl_ms);
 
   // Seek: "hpl" through (1, 1.0 ms), (third, 8.5 ms), (full, 17 ms).
-  const double third = std::floor(p.cylinders / 3.0);
-  const double full = p.cylinders - 1.0;
-  p.seek.kind = HddSeekCurve::Kind::kHpl;
-  p.seek.hpl_single_ms = single_cyl_ms;
-  p.seek.boundary = third;
-  p.seek.sqrt_b_ms = (8.5 - single_cyl_ms) / (std::sqrt(third) - 1.0);
-  p.seek.sqrt_a_ms = single_cyl_ms - p.seek.sqrt_b_ms;
-  p.seek.linear_e_ms = (17.0 - 8.5) / (full - third);
-  p.seek.linear_c_ms = 8.5 - p.seek.linear_e_ms * third;
+  preset_internal::SetHplSeekThroughAverage(p, single_cyl_ms, 8.5, 17.0);
 
   // SATA 6 Gb/s: 600 MB/s, 512 bytes in 0.000853 ms.
   p.bus_read_sector_ms = p.bus_write_sector_ms = 512.0 / 600e6 * 1e3;
   p.never_disconnect = true;
   p.hold_bus_for_read = true;
-  HddOverheads& o = p.overheads;
-  o.read_hit_after_read_ms = o.read_hit_after_write_ms = 0.05;
-  o.read_miss_after_read_ms = o.read_miss_after_write_ms = 0.1;
-  o.write_hit_after_read_ms = o.write_hit_after_write_ms = 0.1;
-  o.write_miss_after_read_ms = o.write_miss_after_write_ms = 0.1;
-  o.read_completion_ms = o.write_completion_ms = 0.01;
+  preset_internal::SetUniformOverheads(p.overheads, /*read_hit_ms=*/0.05, /*command_ms=*/0.1,
+                                       /*completion_ms=*/0.01);
 
   HddCacheParams& c = p.cache;
   c.segments = 32;
