@@ -6,11 +6,16 @@
 
 #include "json_io.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <bit>
 #include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -21,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "json_check.h"
 #include "plot_test_util.h"
+#include "result_meta.h"
 
 namespace iosched {
 namespace {
@@ -218,6 +224,29 @@ TEST(CompareCsv, NumbersReadBackBitIdentical) {
     }
   }
   EXPECT_FALSE(std::getline(csv, line)) << line;
+}
+
+// FileSha256 remembers the last file it hashed; a changed file (new size or
+// modification time, or a new inode after a rename over it) is hashed again.
+TEST(FileSha256, RemembersOnlyAnUnchangedFile) {
+  const std::string dir = testing_util::FreshDir("sha_memo");
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/t.csv";
+  auto write = [&](const std::string& text) { std::ofstream(path, std::ios::trunc) << text; };
+  write("0,0,100,8,R\n");
+  const absl::StatusOr<std::string> a = FileSha256(path);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(*a, Sha256Of("0,0,100,8,R\n"));
+  EXPECT_EQ(*FileSha256(path), *a);
+  write("0,0,100,8,W\n");  // same size: the modification time tells
+  const struct timespec later[2] = {{0, UTIME_OMIT}, {2000000000, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), later, 0), 0);
+  EXPECT_EQ(*FileSha256(path), Sha256Of("0,0,100,8,W\n"));
+  const std::string other = dir + "/u.csv";
+  std::ofstream(other) << "1,0,100,8,R\n";
+  std::filesystem::rename(other, path);  // a new inode under the same name
+  EXPECT_EQ(*FileSha256(path), Sha256Of("1,0,100,8,R\n"));
+  EXPECT_FALSE(FileSha256(dir + "/missing.csv").ok());
 }
 
 }  // namespace

@@ -35,12 +35,18 @@ TEST(FsbenchCli, CsvHasOneRowPerLevelAndOrder) {
   std::istringstream in(r.out);
   std::string line;
   std::getline(in, line);
-  EXPECT_EQ(line.rfind("fragmentation,extents_per_file,order,elevator,requests,total_s", 0), 0u);
+  // The result metadata first (as in compare's CSV), then the measurements.
+  EXPECT_EQ(line.rfind("schema_version,iosched_version,disk,seed,files,dirs,", 0), 0u) << line;
+  EXPECT_THAT(line, HasSubstr(",tunables,fragmentation,extents_per_file,order,elevator,requests,"
+                              "total_s"));
   int rows = 0;
   while (std::getline(in, line)) ++rows;
   EXPECT_EQ(rows, 2 * 4);  // default orders: random, path, inode, physical
   EXPECT_THAT(r.out, HasSubstr(",physical,physical,"));
   EXPECT_THAT(r.out, HasSubstr(",path,noop,"));
+  // Every row names the disk, the tree and the effective tunables.
+  EXPECT_THAT(r.out, HasSubstr(",hp-c2247a,1,150,15,"));
+  EXPECT_THAT(r.out, HasSubstr("max_sectors=255|nomerges=0"));
 }
 
 TEST(FsbenchCli, TableNamesTheSetup) {

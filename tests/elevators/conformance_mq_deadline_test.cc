@@ -332,7 +332,8 @@ TEST(MqDeadline, ElevatorOutlivesItsDispatcher) {
     int n = 0;
   } seen;
   Bare b("mq-deadline");
-  auto d = std::make_unique<Dispatcher>(&b.e(), &dev, &dev, Dispatcher::Options{.depth = 1, .sched_tags = true});
+  auto d = std::make_unique<Dispatcher>(&b.e(), &dev, &dev,
+                                        Dispatcher::Options{.depth = 1, .sched_tags = true});
   d->set_observer(&seen);
   d.reset();
   b.Add(Op::kRead, 108, 8, 0);

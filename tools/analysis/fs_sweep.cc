@@ -146,19 +146,25 @@ std::string FormatFsSweepTable(const FsSweepResult& r, const std::string& comman
 }
 
 std::string FormatFsSweepCsv(const FsSweepResult& r) {
-  std::string s =
-      "fragmentation,extents_per_file,order,elevator,requests,total_s,seek_s,rotation_s,"
-      "transfer_s,mb_s,seek_mean_sectors,cache_hits\n";
+  // The result metadata first (result_meta.h), as in compare's CSV; numbers
+  // are the shortest text that reads back as the same double.
+  std::string s = FsSweepCsvHeader() +
+                  ",fragmentation,extents_per_file,order,elevator,requests,total_s,seek_s,"
+                  "rotation_s,transfer_s,mb_s,seek_mean_sectors,cache_hits\n";
+  const std::vector<std::string> meta = FsSweepCsvMeta(r);  // one per run of a point
   for (const FsSweepPoint& p : r.points) {
-    for (const FsWorkloadResult& run : p.runs) {
+    for (size_t i = 0; i < p.runs.size(); ++i) {
+      const FsWorkloadResult& run = p.runs[i];
       // An elevator spec with a tunable list has commas: quote it.
       std::string elevator = run.elevator;
       if (elevator.find(',') != std::string::npos) elevator = "\"" + elevator + "\"";
-      s += absl::StrFormat("%.4g,%.4f,%s,%s,%u,%.6f,%.6f,%.6f,%.6f,%.4f,%.1f,%u\n", p.fragmentation,
-                           p.extents_per_file, FsOrderName(run.order), elevator, run.requests,
-                           Seconds(run.total), Seconds(run.seek), Seconds(run.rotation),
-                           Seconds(run.transfer), run.summary.all.mb_s,
-                           run.summary.seek_mean_sectors, run.cache_hits);
+      absl::StrAppend(&s, i < meta.size() ? meta[i] : std::string(), ",",
+                      FormatDouble(p.fragmentation), ",", FormatDouble(p.extents_per_file), ",",
+                      Sv(FsOrderName(run.order)), ",", elevator, ",", run.requests, ",",
+                      FormatDouble(Seconds(run.total)), ",", FormatDouble(Seconds(run.seek)), ",",
+                      FormatDouble(Seconds(run.rotation)), ",", FormatDouble(Seconds(run.transfer)),
+                      ",", FormatDouble(run.summary.all.mb_s), ",",
+                      FormatDouble(run.summary.seek_mean_sectors), ",", run.cache_hits, "\n");
     }
   }
   return s;

@@ -3,13 +3,16 @@
 #include "result_meta.h"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "iosched/disk_model.h"
 #include "iosched/disksim.h"
 #include "iosched/registry.h"
@@ -56,7 +59,57 @@ std::string Sha256Of(std::string_view data) {
   return Hex(md, n);
 }
 
+namespace {
+
+// What identifies a file's content for the memo below: a regular file whose
+// device, inode, size and modification time are unchanged is taken as
+// unchanged (a report writes compare.json and compare.csv of one run, and
+// both carry the trace hash; a large trace is read once, not twice).
+struct FileIdentity {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = -1;
+  int64_t mtime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+std::optional<FileIdentity> IdentityOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino, st.st_size,
+                      int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+absl::StatusOr<std::string> HashFile(const std::string& path);
+
+}  // namespace
+
 absl::StatusOr<std::string> FileSha256(const std::string& path) {
+  static absl::Mutex mu(absl::kConstInit);
+  static FileIdentity* last_id ABSL_GUARDED_BY(mu) = nullptr;
+  static std::string* last_hash ABSL_GUARDED_BY(mu) = nullptr;
+  const std::optional<FileIdentity> before = IdentityOf(path);
+  if (before) {
+    absl::MutexLock lock(&mu);
+    if (last_id != nullptr && *last_id == *before) return *last_hash;
+  }
+  IOSCHED_ASSIGN_OR_RETURN(std::string hash, HashFile(path));
+  // Remembered only if the file did not change while it was read.
+  if (before && IdentityOf(path) == before) {
+    absl::MutexLock lock(&mu);
+    if (last_id == nullptr) {
+      last_id = new FileIdentity;
+      last_hash = new std::string;
+    }
+    *last_id = *before;
+    *last_hash = hash;
+  }
+  return hash;
+}
+
+namespace {
+
+absl::StatusOr<std::string> HashFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open for hashing"));
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
@@ -72,6 +125,8 @@ absl::StatusOr<std::string> FileSha256(const std::string& path) {
   EVP_DigestFinal_ex(ctx.get(), md, &n);
   return Hex(md, n);
 }
+
+}  // namespace
 
 OrderedJson ProgramJson(const std::vector<std::string>& argv) {
   OrderedJson j;
@@ -150,8 +205,8 @@ OrderedJson TraceJson(const std::string& path, const std::string& format, uint64
   std::error_code ec;
   const uintmax_t bytes = std::filesystem::file_size(path, ec);
   trace["bytes"] = ec ? OrderedJson() : OrderedJson(static_cast<uint64_t>(bytes));
-  absl::StatusOr<std::string> hash = ec ? absl::StatusOr<std::string>(absl::NotFoundError(path))
-                                        : FileSha256(path);
+  absl::StatusOr<std::string> hash =
+      ec ? absl::StatusOr<std::string>(absl::NotFoundError(path)) : FileSha256(path);
   trace["sha256"] = hash.ok() ? OrderedJson(*hash) : OrderedJson();
   return trace;
 }
@@ -278,14 +333,15 @@ std::string CompareCsvHeader() {
 std::vector<std::string> CompareCsvMeta(const CompareResult& r) {
   const absl::StatusOr<OrderedJson> meta = CompareMetaJson(r);
   const ReplayOptions& o = r.options.replay;
-  std::string disk = r.real_target.empty() ? (r.options.parv.empty() ? r.options.disk : r.options.parv)
-                                           : r.real_target;
+  std::string disk = r.real_target.empty()
+                         ? (r.options.parv.empty() ? r.options.disk : r.options.parv)
+                         : r.real_target;
   std::string sha;
   if (meta.ok() && (*meta)["trace"]["sha256"].is_string()) sha = (*meta)["trace"]["sha256"];
-  const std::string common = absl::StrCat(
-      kResultSchemaVersion, ",", CsvField(IoschedVersion()), ",", ModeName(o.mode), ",", o.depth,
-      ",", o.closed_async_writes, ",", FormatDouble(o.time_scale), ",", FitName(o.fit), ",",
-      CsvField(disk), ",", sha);
+  const std::string common =
+      absl::StrCat(kResultSchemaVersion, ",", CsvField(IoschedVersion()), ",", ModeName(o.mode),
+                   ",", o.depth, ",", o.closed_async_writes, ",", FormatDouble(o.time_scale), ",",
+                   FitName(o.fit), ",", CsvField(disk), ",", sha);
   std::vector<std::string> rows;
   for (size_t i = 0; i < r.runs.size(); ++i) {
     std::string tunables;
@@ -351,6 +407,36 @@ void AddFsSweepMeta(OrderedJson* doc, const FsSweepResult& r) {
   (*doc)["meta"] = meta;
 }
 
+std::string FsSweepCsvHeader() {
+  return "schema_version,iosched_version,disk,seed,files,dirs,fanout,min_file_kb,max_file_kb,"
+         "request_kb,depth,jump_groups,tunables";
+}
+
+std::vector<std::string> FsSweepCsvMeta(const FsSweepResult& r) {
+  const FsSweepOptions& o = r.options;
+  const std::string common =
+      absl::StrCat(kResultSchemaVersion, ",", CsvField(IoschedVersion()), ",",
+                   CsvField(o.parv.empty() ? o.disk : o.parv), ",", o.seed, ",", o.files, ",",
+                   o.dirs, ",", o.fanout, ",", o.min_file_kb, ",", o.max_file_kb, ",", o.request_kb,
+                   ",", o.depth, ",", o.jump_groups);
+  std::vector<std::string> rows;
+  if (r.points.empty()) return rows;
+  OrderedJson doc;
+  AddFsSweepMeta(&doc, r);
+  const OrderedJson& elevators = doc["meta"].value("elevators", OrderedJson::array());
+  for (size_t i = 0; i < r.points.front().runs.size(); ++i) {
+    std::string tunables;
+    if (i < elevators.size()) {
+      for (const auto& [name, t] : elevators[i]["tunables"].items()) {
+        if (!tunables.empty()) tunables += "|";
+        absl::StrAppend(&tunables, name, "=", ScalarText(t["value"]));
+      }
+    }
+    rows.push_back(absl::StrCat(common, ",", CsvField(tunables)));
+  }
+  return rows;
+}
+
 void AddValidateMeta(OrderedJson* doc, const ValidateMetaInput& in) {
   OrderedJson meta;
   meta["program"] = ProgramJson(ProcessArguments());
@@ -378,11 +464,9 @@ absl::Status CheckResultSchema(const OrderedJson& doc, std::string_view source) 
   } else {
     return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat(Sv(source), ": results schema version ", found, " (expected ",
-                   kResultSchemaVersion,
-                   "); re-run the command that wrote it with this iosched (", IoschedVersion(),
-                   ")"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      Sv(source), ": results schema version ", found, " (expected ", kResultSchemaVersion,
+      "); re-run the command that wrote it with this iosched (", IoschedVersion(), ")"));
 }
 
 absl::Status CheckNotResultsFile(const std::string& path) {

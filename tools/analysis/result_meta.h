@@ -57,7 +57,9 @@ std::string IoschedVersion();
 std::string IoschedGitDescribe();
 
 // "sha256:<hex>" of `data` / of the file at `path` (streamed; errors name
-// the path).
+// the path). FileSha256 remembers the last file it hashed: asked again for a
+// regular file with the same device, inode, size and modification time, it
+// answers without reading it. Thread-safe.
 std::string Sha256Of(std::string_view data);
 absl::StatusOr<std::string> FileSha256(const std::string& path);
 
@@ -107,6 +109,12 @@ std::vector<std::string> CompareCsvMeta(const CompareResult& r);
 // trace: null (no trace: the workload is generated from settings.seed),
 // elevators (one per order)}.
 void AddFsSweepMeta(OrderedJson* doc, const FsSweepResult& r);
+// The same flattened for fsbench's CSV: the header's leading columns
+// (schema_version, iosched_version, disk, seed, files, dirs, fanout,
+// min_file_kb, max_file_kb, request_kb, depth, jump_groups, tunables) and,
+// for each run of a point (in the order of r.points[i].runs), its values.
+std::string FsSweepCsvHeader();
+std::vector<std::string> FsSweepCsvMeta(const FsSweepResult& r);
 
 // `validate`: schema_version and meta {program, settings (max_requests,
 // requested trace format), disk (the parv file), trace, elevators: []
