@@ -72,4 +72,21 @@ TEST(LatencyHistogram, EmptyAndMerge) {
 }
 
 }  // namespace
+TEST(LatencyHistogram, StddevIsExactAndMerges) {
+  LatencyHistogram h;
+  EXPECT_EQ(h.stddev(), 0.0);
+  // The textbook sample: mean 5, population standard deviation 2; scaled to
+  // milliseconds so that the values fall in coarse buckets.
+  LatencyHistogram a, b;
+  const uint64_t kMs = 1000000;
+  for (uint64_t v : {2, 4, 4, 4}) a.Add(v * kMs);
+  for (uint64_t v : {5, 5, 7, 9}) b.Add(v * kMs);
+  a.Merge(b);
+  EXPECT_DOUBLE_EQ(a.mean(), 5.0 * kMs);
+  EXPECT_DOUBLE_EQ(a.stddev(), 2.0 * kMs);
+  LatencyHistogram same;
+  for (int i = 0; i < 1000; ++i) same.Add(123456789);
+  EXPECT_EQ(same.stddev(), 0.0);
+}
+
 }  // namespace iosched

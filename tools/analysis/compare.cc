@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <thread>
 #include <cstdio>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -103,6 +103,9 @@ const std::vector<Column>& Columns() {
       {"write_lat_max_ms", [](const ReplayResult& r) { return r.summary.write.lat_max_ms; }, false},
       {"fairness", [](const ReplayResult& r) { return r.summary.fairness; }, false},
       {"span_s", [](const ReplayResult& r) { return r.summary.span_s; }, false},
+      // Added after the first v1 files: at the end, so earlier columns keep
+      // their positions.
+      {"lat_std_ms", [](const ReplayResult& r) { return r.summary.all.lat_std_ms; }, false},
   };
   return cols;
 }
@@ -139,9 +142,9 @@ absl::Status ValidateCompare(const CompareOptions& o) {
   }
   if (o.parv.empty()) IOSCHED_RETURN_IF_ERROR(MakeDiskModel(o.disk).status());
   if (!TimeScaleInRange(o.replay.time_scale)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--time-scale must be > 0 (a finite factor in [", kMinTimeScale, ", ",
-                     kMaxTimeScale, "]), got ", o.replay.time_scale));
+    return absl::InvalidArgumentError(absl::StrCat("--time-scale must be > 0 (a finite factor in [",
+                                                   kMinTimeScale, ", ", kMaxTimeScale, "]), got ",
+                                                   o.replay.time_scale));
   }
   if (o.replay.depth == 0 || o.replay.depth > 4096) {
     return absl::InvalidArgumentError(

@@ -233,6 +233,7 @@ OrderedJson MetricsJson(const ReplayResult& r) {
   m["lat_p95_ms"] = Num(x.all.lat_p95_ms);
   m["lat_p99_ms"] = Num(x.all.lat_p99_ms);
   m["lat_max_ms"] = Num(x.all.lat_max_ms);
+  m["lat_std_ms"] = Num(x.all.lat_std_ms);
   m["wait_mean_ms"] = Num(x.all.wait_mean_ms);
   m["service_mean_ms"] = Num(x.all.service_mean_ms);
   m["seek_mean_sectors"] = Num(x.seek_mean_sectors);

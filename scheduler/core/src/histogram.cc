@@ -36,6 +36,7 @@ void LatencyHistogram::Add(uint64_t ns) {
   ++buckets_[BucketOf(ns)];
   ++count_;
   sum_ += ns;
+  sum_sq_ += static_cast<unsigned __int128>(ns) * ns;
   min_ = std::min(min_, ns);
   max_ = std::max(max_, ns);
 }
@@ -44,8 +45,17 @@ void LatencyHistogram::Merge(const LatencyHistogram& other) {
   for (int i = 0; i < kBuckets; ++i) buckets_[i] += other.buckets_[i];
   count_ += other.count_;
   sum_ += other.sum_;
+  sum_sq_ += other.sum_sq_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
+}
+
+double LatencyHistogram::stddev() const {
+  if (count_ == 0) return 0.0;
+  const long double n = static_cast<long double>(count_);
+  const long double sum = static_cast<long double>(sum_);
+  const long double var = (static_cast<long double>(sum_sq_) - sum * sum / n) / n;
+  return var > 0 ? static_cast<double>(std::sqrt(var)) : 0.0;
 }
 
 uint64_t LatencyHistogram::Quantile(double q) const {

@@ -22,6 +22,7 @@ void FillOp(OpSummary* out, uint64_t count, uint64_t bytes, const LatencyHistogr
   out->lat_p95_ms = lat.Quantile(0.95) / kNsPerMs;
   out->lat_p99_ms = lat.Quantile(0.99) / kNsPerMs;
   out->lat_max_ms = lat.max() / kNsPerMs;
+  out->lat_std_ms = lat.stddev() / kNsPerMs;
   out->wait_mean_ms = Div(static_cast<double>(wait_sum), count) / kNsPerMs;
   out->service_mean_ms = Div(static_cast<double>(service_sum), count) / kNsPerMs;
 }

@@ -4,8 +4,9 @@
 // stat.h (FIO_IO_U_PLAT_BITS = 6). Values below 128 ns are exact; above, each
 // power of two is split into 64 buckets, so a percentile is off by at most
 // 1/64 of the value (≈1.6 %; the bucket midpoint halves that). Memory is
-// fixed (~30 KiB) whatever the number of samples. Min, max, count and sum are
-// exact.
+// fixed (~30 KiB) whatever the number of samples. Min, max, count, sum and
+// sum of squares are exact (the standard deviation is computed from them,
+// not from the buckets).
 //
 // Thread-safety: none.
 
@@ -30,6 +31,9 @@ class LatencyHistogram {
   uint64_t min() const { return count_ ? min_ : 0; }
   uint64_t max() const { return max_; }
   double mean() const { return count_ ? static_cast<double>(sum_) / count_ : 0.0; }
+  // Population standard deviation (divides by count, as DiskSim's
+  // statistics and fio's stdev of a whole run); 0 when empty.
+  double stddev() const;
   // Value at quantile q in [0, 1] (0 → min, 1 → max); 0 when empty.
   uint64_t Quantile(double q) const;
 
@@ -43,6 +47,7 @@ class LatencyHistogram {
   std::array<uint64_t, kBuckets> buckets_{};
   uint64_t count_ = 0;
   unsigned __int128 sum_ = 0;
+  unsigned __int128 sum_sq_ = 0;  // exact for values below 2^64 ns, count below 2^64
   uint64_t min_ = UINT64_MAX;
   uint64_t max_ = 0;
 };

@@ -42,6 +42,7 @@ struct OpSummary {
   uint64_t bytes = 0;
   double iops = 0, mb_s = 0;  // MB = 10^6 bytes
   double lat_mean_ms = 0, lat_p50_ms = 0, lat_p95_ms = 0, lat_p99_ms = 0, lat_max_ms = 0;
+  double lat_std_ms = 0;  // population standard deviation of the latency
   double wait_mean_ms = 0, service_mean_ms = 0;
 };
 
