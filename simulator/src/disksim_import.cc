@@ -429,10 +429,10 @@ absl::Status ReadMechanics(const Block& mb, const std::string& parv_dir_file, Hd
   // a negative one) and adds it to every write seek.
   IOSCHED_ASSIGN_OR_RETURN(p->write_settle_ms, r.Number("Add. write settling delay", 0.0));
   if (p->write_settle_ms < 0) {
-    warnings->push_back(absl::StrCat(
-        r.Loc("Add. write settling delay").Prefix(), "Add. write settling delay ",
-        p->write_settle_ms, " ms is negative: added to every write seek as DiskSim does, "
-        "a write's positioning never going below 0"));
+    warnings->push_back(absl::StrCat(r.Loc("Add. write settling delay").Prefix(),
+                                     "Add. write settling delay ", p->write_settle_ms,
+                                     " ms is negative: added to every write seek as DiskSim does, "
+                                     "a write's positioning never going below 0"));
   }
   IOSCHED_ASSIGN_OR_RETURN(p->head_switch_ms, r.Ms("Head switch time"));
   IOSCHED_ASSIGN_OR_RETURN(p->rpm, r.Number("Rotation speed (in rpms)"));
@@ -594,10 +594,10 @@ absl::Status ReadModel(BlockReader& r, const ParameterFile& file, HddParams* p,
   // DiskSim accepts a last zone that ends at the cylinder count (one past
   // the last cylinder) and maps blocks onto that cylinder: so do we.
   if (!p->zones.empty() && p->zones.back().last_cylinder == p->cylinders) {
-    warnings->push_back(absl::StrCat(
-        m.Loc("Number of cylinders").Prefix(), "the last zone ends at cylinder ", p->cylinders,
-        ", the cylinder count: the drive is taken to have ", p->cylinders + 1,
-        " cylinders, as DiskSim maps blocks onto that cylinder"));
+    warnings->push_back(
+        absl::StrCat(m.Loc("Number of cylinders").Prefix(), "the last zone ends at cylinder ",
+                     p->cylinders, ", the cylinder count: the drive is taken to have ",
+                     p->cylinders + 1, " cylinders, as DiskSim maps blocks onto that cylinder"));
     p->cylinders += 1;
   }
   IOSCHED_ASSIGN_OR_RETURN(const Block* mech,
@@ -617,13 +617,15 @@ DrivePolicyChoice DrivePolicyForCode(int code) {
   if (std::optional<DiskPolicyKind> k = DiskPolicyFromDiskSimCode(code)) {
     std::string note;
     if (code == 2 || code == 4 || code == 5 || code == 17) {
-      note = "DiskSim 4.0 crashes with this policy at the drive once every waiting command is "
-             "ineligible; iosched runs it correctly";
+      note =
+          "DiskSim 4.0 crashes with this policy at the drive once every waiting command is "
+          "ineligible; iosched runs it correctly";
     } else if (code == 10) {
       note = "DiskSim 4.0 asserts on this policy; iosched runs it correctly";
     } else if (code == 6 || code == 7 || code == 5) {
-      note = "DiskSim 4.0's swapped mapping arguments make this policy C-LOOK-like; iosched uses "
-             "true cylinders";
+      note =
+          "DiskSim 4.0's swapped mapping arguments make this policy C-LOOK-like; iosched uses "
+          "true cylinders";
     }
     return {*k, note};
   }
@@ -648,8 +650,9 @@ absl::Status ReadDiskQueue(BlockReader& r, HddParams* p, std::vector<std::string
     return absl::OkStatus();
   }
   if (qlen > 256) {
-    return At(r.Loc("Max queue length"),
-              absl::StrCat("expected 'Max queue length' <= 256 (iosched's drive queue), got ", qlen));
+    return At(
+        r.Loc("Max queue length"),
+        absl::StrCat("expected 'Max queue length' <= 256 (iosched's drive queue), got ", qlen));
   }
   p->queue.depth = static_cast<uint32_t>(qlen);
   const Param* sched = r.Get("Scheduler");
@@ -662,11 +665,27 @@ absl::Status ReadDiskQueue(BlockReader& r, HddParams* p, std::vector<std::string
     p->queue.policy = std::string(DiskPolicyName(choice.kind));
     p->queue.aging_weight = weight;
     if (!choice.note.empty()) {
-      sr.Note("Scheduling policy", absl::StrCat("policy ", code, " runs as ",
-                                                Sv(DiskPolicyName(choice.kind)), ": ", choice.note));
+      sr.Note("Scheduling policy",
+              absl::StrCat("policy ", code, " runs as ", Sv(DiskPolicyName(choice.kind)), ": ",
+                           choice.note));
     }
-    sr.Note("Cylinder mapping strategy", "not modelled (iosched's cylinder policies use the "
-                                         "true layout)");
+    IOSCHED_ASSIGN_OR_RETURN(int64_t scheme, sr.Int("Scheduling priority scheme", 0, 1, 0));
+    if (scheme == 1) {
+      IOSCHED_ASSIGN_OR_RETURN(int64_t pcode, sr.Int("Priority scheduling", 1, 28, 1));
+      const DrivePolicyChoice pchoice = DrivePolicyForCode(static_cast<int>(pcode));
+      p->queue.priority_scheme = true;
+      p->queue.priority_policy = std::string(DiskPolicyName(pchoice.kind));
+      if (!pchoice.note.empty()) {
+        sr.Note("Priority scheduling",
+                absl::StrCat("policy ", pcode, " runs as ", Sv(DiskPolicyName(pchoice.kind)), ": ",
+                             pchoice.note));
+      }
+    } else {
+      sr.Note("Priority scheduling", "no effect without 'Scheduling priority scheme = 1'");
+    }
+    sr.Note("Cylinder mapping strategy",
+            "not modelled (iosched's cylinder policies use the "
+            "true layout)");
   }
   return absl::OkStatus();
 }

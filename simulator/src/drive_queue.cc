@@ -6,28 +6,46 @@
 
 namespace iosched::sim {
 
+namespace {
+
+DiskPolicy MakePolicy(const std::string& name, int64_t weight, const PositionEstimator* e) {
+  DiskPolicy p(ParseDiskPolicy(name).value_or(DiskPolicyKind::kFcfs), weight);
+  p.set_estimator(e);
+  assert(!p.NeedsEstimator() || e != nullptr);
+  return p;
+}
+
+}  // namespace
+
 DriveQueue::DriveQueue(const HddQueueParams& params, const PositionEstimator* estimator)
     : depth_(params.depth),
-      policy_(ParseDiskPolicy(params.policy).value_or(DiskPolicyKind::kFcfs),
-              params.aging_weight) {
-  policy_.set_estimator(estimator);
-  assert(!policy_.NeedsEstimator() || estimator != nullptr);
-  waiting_.reserve(depth_);
-  candidates_.reserve(depth_);
+      priority_scheme_(params.priority_scheme),
+      base_(MakePolicy(params.policy, params.aging_weight, estimator)),
+      priority_(MakePolicy(params.priority_scheme ? params.priority_policy : "fcfs",
+                           params.aging_weight, estimator)) {
+  for (SubQueue* q : {&base_, &priority_}) {
+    q->waiting.reserve(depth_);
+    q->candidates.reserve(depth_);
+  }
 }
 
 void DriveQueue::Add(Request& unit, Time now) {
-  waiting_.push_back(&unit);
-  candidates_.push_back(DiskCandidate{unit.op, unit.start(), unit.nr_sectors(), now});
+  SubQueue& q = priority_scheme_ && unit.sync ? priority_ : base_;
+  q.waiting.push_back(&unit);
+  q.candidates.push_back(DiskCandidate{unit.op, unit.start(), unit.nr_sectors(), now});
+}
+
+Request& DriveQueue::TakeFrom(SubQueue& q, Time now) {
+  const size_t i = q.policy.Choose(q.candidates, now);  // also moves its position
+  Request& unit = *q.waiting[i];
+  q.waiting.erase(q.waiting.begin() + static_cast<ptrdiff_t>(i));
+  q.candidates.erase(q.candidates.begin() + static_cast<ptrdiff_t>(i));
+  return unit;
 }
 
 Request& DriveQueue::Take(Time now) {
-  assert(!waiting_.empty());
-  const size_t i = policy_.Choose(candidates_, now);  // also moves its position
-  Request& unit = *waiting_[i];
-  waiting_.erase(waiting_.begin() + static_cast<ptrdiff_t>(i));
-  candidates_.erase(candidates_.begin() + static_cast<ptrdiff_t>(i));
-  return unit;
+  assert(!empty());
+  return TakeFrom(priority_.waiting.empty() ? base_ : priority_, now);
 }
 
 }  // namespace iosched::sim

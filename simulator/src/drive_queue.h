@@ -29,6 +29,7 @@
 #define IOSCHED_SIMULATOR_DRIVE_QUEUE_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "iosched/disk_policy.h"
@@ -46,22 +47,34 @@ class DriveQueue {
   DriveQueue(const HddQueueParams& params, const PositionEstimator* estimator);
 
   uint32_t depth() const { return depth_; }
-  const DiskPolicy& policy() const { return policy_; }
-  DiskPolicy& policy() { return policy_; }
+  // The base queue's policy (the only one without the priority scheme).
+  const DiskPolicy& policy() const { return base_.policy; }
+  DiskPolicy& policy() { return base_.policy; }
 
   // `unit` arrives at the drive at `now` and waits.
   void Add(Request& unit, Time now);
-  bool empty() const { return waiting_.empty(); }
-  size_t size() const { return waiting_.size(); }
-  // Removes and returns the command the policy chooses at `now`.
-  // REQUIRES: !empty().
+  bool empty() const { return base_.waiting.empty() && priority_.waiting.empty(); }
+  size_t size() const { return base_.waiting.size() + priority_.waiting.size(); }
+  // Removes and returns the command the policy chooses at `now`: from the
+  // priority sub-queue while it holds any (priority scheme), else from the
+  // base queue. REQUIRES: !empty().
   Request& Take(Time now);
 
  private:
+  // One sub-queue: the waiting commands in arrival order, the same as the
+  // policy sees them, and the policy with its own position state.
+  struct SubQueue {
+    explicit SubQueue(DiskPolicy p) : policy(std::move(p)) {}
+    DiskPolicy policy;
+    std::vector<Request*> waiting;
+    std::vector<DiskCandidate> candidates;
+  };
+  static Request& TakeFrom(SubQueue& q, Time now);
+
   uint32_t depth_;
-  DiskPolicy policy_;
-  std::vector<Request*> waiting_;         // arrival order
-  std::vector<DiskCandidate> candidates_;  // the same, as the policy sees them
+  bool priority_scheme_;
+  SubQueue base_;
+  SubQueue priority_;  // used only with priority_scheme_
 };
 
 }  // namespace iosched::sim

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "hdd_model.h"
@@ -40,13 +40,15 @@ namespace {
 
 // Applies "key=value,…" to an HDD preset's drive queue.
 absl::Status ApplyDiskOptions(std::string_view spec, std::string_view options, HddParams* p) {
-  constexpr std::string_view kKnown = "queue_depth, queue_policy, aging_weight, disksim_exact";
+  constexpr std::string_view kKnown =
+      "queue_depth, queue_policy, aging_weight, disksim_exact, priority_policy";
   for (absl::string_view piece : absl::StrSplit(Sv(options), ',')) {
     const std::string_view kv = StdSv(piece);
     const size_t eq = kv.find('=');
     if (eq == std::string_view::npos || eq == 0 || eq + 1 == kv.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("disk '", Sv(spec), "': expected option=value, got '",
-                                                     Sv(kv), "' (options: ", Sv(kKnown), ")"));
+      return absl::InvalidArgumentError(absl::StrCat("disk '", Sv(spec),
+                                                     "': expected option=value, got '", Sv(kv),
+                                                     "' (options: ", Sv(kKnown), ")"));
     }
     const std::string_view key = kv.substr(0, eq), value = kv.substr(eq + 1);
     int64_t n = 0;
@@ -64,6 +66,15 @@ absl::Status ApplyDiskOptions(std::string_view spec, std::string_view options, H
             absl::StrCat("disk '", Sv(spec), "': ", k.status().message()));
       }
       p->queue.policy = std::string(value);
+    } else if (key == "priority_policy") {
+      // DiskSim's "Scheduling priority scheme = 1" with this "Priority
+      // scheduling" policy: synchronous commands first.
+      if (absl::StatusOr<DiskPolicyKind> k = ParseDiskPolicy(value); !k.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("disk '", Sv(spec), "': ", k.status().message()));
+      }
+      p->queue.priority_scheme = true;
+      p->queue.priority_policy = std::string(value);
     } else if (key == "aging_weight") {
       if (!is_int || n < 0) return bad_value("an integer >= 0 (ms of credit per second waited)");
       p->queue.aging_weight = n;

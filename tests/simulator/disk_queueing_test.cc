@@ -236,7 +236,8 @@ TEST(DiskQueueingTest, DQ7AgingPreventsStarvation) {
 // DQ8: each policy's reference point after a 100-block request at 1000.
 TEST(DiskQueueingTest, DQ8ReferencePoints) {
   const std::vector<DiskCandidate> last = {{Op::kRead, 1000, 100, Time{0}}};
-  const std::vector<DiskCandidate> ab = {{Op::kRead, 950, 1, Time{0}}, {Op::kRead, 1150, 1, Time{1}}};
+  const std::vector<DiskCandidate> ab = {{Op::kRead, 950, 1, Time{0}},
+                                         {Op::kRead, 1150, 1, Time{1}}};
   for (DiskPolicyKind k : {DiskPolicyKind::kSstf, DiskPolicyKind::kLook, DiskPolicyKind::kClook}) {
     DiskPolicy p(k);
     p.Choose(last, Time{0});
@@ -286,6 +287,47 @@ TEST(DiskQueueingTest, DQ11CacheAwareSptf) {
   EXPECT_EQ(sptf.PositionKeyNs(hm[1], now), 12 * kTickNs);
   EXPECT_EQ(sptf.Choose(hm, now), 1u);
   EXPECT_EQ(spctf.Choose(hm, now), 0u);
+}
+
+// DQ12: with "Scheduling priority scheme = 1" a time-critical (synchronous)
+// command waits in the priority sub-queue, served before the base queue
+// whatever the keys; with scheme 0 the key alone decides.
+TEST(DiskQueueingTest, DQ12PrioritySubQueue) {
+  // Head at cylinder 50, angle 0. T: 5 cylinders away (1.5 ms seek), then
+  // 75 ticks of rotation, key 9.0 ms; U: same cylinder, 10 ticks, key 1.0 ms.
+  for (bool scheme : {true, false}) {
+    std::unique_ptr<HddModel> model = MakeTiny(50);
+    HddQueueParams q;
+    q.depth = 4;
+    q.policy = "sptf";
+    q.priority_scheme = scheme;
+    q.priority_policy = "sptf";
+    sim::DriveQueue dq(q, model->position_estimator());
+    Request t, u;
+    t.id = 1;
+    t.sector = 5590;
+    t.sectors = 1;
+    t.sync = true;  // time-critical (DiskSim's flag 0x80)
+    u.id = 2;
+    u.sector = 5010;
+    u.sectors = 1;
+    u.sync = false;
+    t.ResetUnit();
+    u.ResetUnit();
+    EXPECT_EQ(dq.policy().PositionKeyNs({Op::kRead, 5590, 1, Time{0}}, Time{0}), 90 * kTickNs);
+    EXPECT_EQ(dq.policy().PositionKeyNs({Op::kRead, 5010, 1, Time{0}}, Time{0}), 10 * kTickNs);
+    dq.Add(u, Time{0});
+    dq.Add(t, Time{0});
+    EXPECT_EQ(dq.size(), 2u);
+    EXPECT_EQ(dq.Take(Time{0}).id, scheme ? 1u : 2u) << "scheme " << scheme;
+    EXPECT_EQ(dq.Take(Time{0}).id, scheme ? 2u : 1u);
+    EXPECT_TRUE(dq.empty());
+  }
+  // The preset option and the DiskSim import turn it on.
+  absl::StatusOr<HddParams> p = HddPresetParams("sata-7200:priority_policy=clook");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_TRUE(p->queue.priority_scheme);
+  EXPECT_EQ(p->queue.priority_policy, "clook");
 }
 
 // DQ13 (engine side): a drive queue of depth N with FCFS serves exactly as
@@ -361,8 +403,8 @@ TEST(DiskQueueingTest, DriveSptfBehindHostFcfs) {
 }
 
 TEST(DiskQueueingTest, PolicyNamesAndDiskSimCodes) {
-  for (std::string_view n : {"fcfs", "clook", "look", "sstf", "sdf", "sptf", "spctf", "aged-sptf",
-                             "satf"}) {
+  for (std::string_view n :
+       {"fcfs", "clook", "look", "sstf", "sdf", "sptf", "spctf", "aged-sptf", "satf"}) {
     auto k = ParseDiskPolicy(n);
     ASSERT_TRUE(k.ok()) << n;
     EXPECT_EQ(DiskPolicyName(*k), n);
@@ -384,9 +426,9 @@ TEST(DiskQueueingTest, PresetOptionsSetTheDriveQueue) {
   EXPECT_EQ(Sata7200Params().queue.depth, 32u);
   EXPECT_EQ(Sas15kParams().queue.depth, 64u);
   EXPECT_TRUE(MakeDiskModel("sas-15k:queue_depth=1").ok());
-  for (const char* bad : {"sata-7200:queue_depth=0", "sata-7200:queue_depth=x",
-                          "sata-7200:queue_policy=elevator", "sata-7200:speed=3", "sata-7200:",
-                          "ssd:queue_depth=4"}) {
+  for (const char* bad :
+       {"sata-7200:queue_depth=0", "sata-7200:queue_depth=x", "sata-7200:queue_policy=elevator",
+        "sata-7200:speed=3", "sata-7200:", "ssd:queue_depth=4"}) {
     absl::StatusOr<std::unique_ptr<DiskModel>> m = MakeDiskModel(bad);
     ASSERT_FALSE(m.ok()) << bad;
     EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument) << bad;

@@ -203,6 +203,13 @@ struct HddQueueParams {
   // DiskSim 4.0's estimate: the platter angle recorded at the last media
   // event, not advanced to the decision time ("stale angle").
   bool disksim_exact = false;
+  // "Scheduling priority scheme" 1: time-critical commands (synchronous
+  // ones, Request::sync, as DiskSim's trace flag 0x80 makes them) wait in a
+  // priority sub-queue that is always served before the base queue (no
+  // pre-emption of the command in service), with its own policy
+  // ("Priority scheduling") and its own position state.
+  bool priority_scheme = false;
+  std::string priority_policy = "fcfs";
 
   friend bool operator==(const HddQueueParams&, const HddQueueParams&) = default;
 };
