@@ -119,7 +119,7 @@ TEST(Bfq, BFQ3_SeekyQueueIdlesTwoMs) {
   for (int i = 1; i <= 25; ++i) {
     h.RunUntil(t);
     h.Read(static_cast<uint64_t>(i) * 10000);  // > 800 sectors from the last end
-    h.RunUntil(t + 1);                        // completes
+    h.RunUntil(t + 1);                         // completes
     const int64_t window = (h.elevator().TimerDeadline() - Tick(t + 1)).count() / 1000000;
     EXPECT_EQ(window, i <= 19 ? 8 : 2) << "request " << i;
     t += 2;  // think time 1 ms
@@ -275,10 +275,9 @@ std::map<uint32_t, uint64_t> GreedyShares(Harness& h, const std::vector<uint32_t
 
 TEST(Bfq, BFQ8_WeightsTwoToOne) {
   Harness h("bfq:low_latency=0", 1);
-  auto served = GreedyShares(h, {1, 2},
-                             {{1, IoPrio{IoClass::kBestEffort, 0}},
-                              {2, IoPrio{IoClass::kBestEffort, 4}}},
-                             4, 8, 10000);
+  auto served = GreedyShares(
+      h, {1, 2}, {{1, IoPrio{IoClass::kBestEffort, 0}}, {2, IoPrio{IoClass::kBestEffort, 4}}}, 4, 8,
+      10000);
   ASSERT_GT(served[2], 0u);
   const double ratio = static_cast<double>(served[1]) / static_cast<double>(served[2]);
   EXPECT_NEAR(ratio, 2.0, 0.1) << served[1] << " vs " << served[2];

@@ -168,8 +168,8 @@ struct ReadersResult {
   int64_t burst_ns = -1;
 };
 
-ReadersResult RunReaders(const std::string& elevator, const std::vector<IoPrio>& prio,
-                         Time from, Time until, Time burst_at = kTimeNever) {
+ReadersResult RunReaders(const std::string& elevator, const std::vector<IoPrio>& prio, Time from,
+                         Time until, Time burst_at = kTimeNever) {
   auto model = MakeDiskModel("hp-c2247a");
   EXPECT_TRUE(model.ok()) << model.status();
   auto e = MakeElevator(elevator);
@@ -206,7 +206,8 @@ ReadersResult RunReaders(const std::string& elevator, const std::vector<IoPrio>&
     r.stream = burst_stream;
     r.prio = IoPrio{};
     // Spread over the disk, away from the streams' current positions.
-    r.sector = static_cast<uint64_t>((burst_done * 7919) % 97) * ((*model)->capacity_sectors() / 100);
+    r.sector =
+        static_cast<uint64_t>((burst_done * 7919) % 97) * ((*model)->capacity_sectors() / 100);
     r.sectors = 32;
     sim.ScheduleArrival(at, &r);
   };
@@ -251,8 +252,10 @@ TEST(MqScenarios, BfqSharesTheDiskOneToTwoByWeight) {
   const ReadersResult dl = RunReaders("mq-deadline", prio, Time{60000 * kMs}, Time{120000 * kMs});
   const double r_bfq = static_cast<double>(bfq.sectors[2]) / static_cast<double>(bfq.sectors[1]);
   const double r_dl = static_cast<double>(dl.sectors[2]) / static_cast<double>(dl.sectors[1]);
-  std::printf("BE0:BE4 share (hp-c2247a, two greedy sequential readers): bfq %.3f (%.2f vs %.2f MB), mq-deadline %.3f\n",
-              r_bfq, bfq.sectors[2] / 2048.0, bfq.sectors[1] / 2048.0, r_dl);
+  std::printf(
+      "BE0:BE4 share (hp-c2247a, two greedy sequential readers): bfq %.3f (%.2f vs %.2f MB), "
+      "mq-deadline %.3f\n",
+      r_bfq, bfq.sectors[2] / 2048.0, bfq.sectors[1] / 2048.0, r_dl);
   EXPECT_NEAR(r_bfq, 2.0, 0.1);
   EXPECT_NEAR(r_dl, 1.0, 0.2);
 }
@@ -262,8 +265,10 @@ TEST(MqScenarios, BfqWeightRaisingStartsAnInteractiveReaderFast) {
   const Time at{20000 * kMs};
   const ReadersResult bfq = RunReaders("bfq", prio, Time{0}, Time{60000 * kMs}, at);
   const ReadersResult dl = RunReaders("mq-deadline", prio, Time{0}, Time{60000 * kMs}, at);
-  std::printf("interactive burst of 32 reads beside two sequential readers: bfq %.0f ms, mq-deadline %.0f ms\n",
-              bfq.burst_ns / 1e6, dl.burst_ns / 1e6);
+  std::printf(
+      "interactive burst of 32 reads beside two sequential readers: bfq %.0f ms, mq-deadline %.0f "
+      "ms\n",
+      bfq.burst_ns / 1e6, dl.burst_ns / 1e6);
   ASSERT_GT(bfq.burst_ns, 0);
   ASSERT_GT(dl.burst_ns, 0);
   EXPECT_LT(bfq.burst_ns * 2, dl.burst_ns);

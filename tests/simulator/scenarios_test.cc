@@ -111,16 +111,16 @@ TEST(InteractiveVsReaders, BfqServesTheNewcomerSoonerAndTheReadersFaster) {
   // it alternates with the readers' slots. BFQ also idles for each reader,
   // which mq-deadline cannot.
   const Summary bfq = RunScenario("interactive-vs-readers", "bfq", "hp-c2247a", 0, 0, 16000);
-  const Summary dl =
-      RunScenario("interactive-vs-readers", "mq-deadline", "hp-c2247a", 0, 0, 16000);
+  const Summary dl = RunScenario("interactive-vs-readers", "mq-deadline", "hp-c2247a", 0, 0, 16000);
   const StreamSummary* b = StreamOf(bfq, 3);
   const StreamSummary* d = StreamOf(dl, 3);
   ASSERT_NE(b, nullptr);
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(b->count, 64u);
-  std::printf("interactive-vs-readers (hp-c2247a, closed loop, 16000 requests): interactive "
-              "stream mean latency bfq %.1f ms, mq-deadline %.1f ms; readers %.2f vs %.2f MB/s\n",
-              b->lat_mean_ms, d->lat_mean_ms, bfq.read.mb_s, dl.read.mb_s);
+  std::printf(
+      "interactive-vs-readers (hp-c2247a, closed loop, 16000 requests): interactive "
+      "stream mean latency bfq %.1f ms, mq-deadline %.1f ms; readers %.2f vs %.2f MB/s\n",
+      b->lat_mean_ms, d->lat_mean_ms, bfq.read.mb_s, dl.read.mb_s);
   // Measured: 79.5 ms against 126.9 ms; readers 1.20 against 0.81 MB/s each.
   EXPECT_LT(b->lat_mean_ms, 0.8 * d->lat_mean_ms);
   EXPECT_GT(StreamOf(bfq, 1)->mb_s, 1.25 * StreamOf(dl, 1)->mb_s);

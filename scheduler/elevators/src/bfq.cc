@@ -175,7 +175,8 @@ void BfqScheduler::Activate(BfqEntity& e, bool non_blocking_wait, uint64_t weigh
   Tree& nt = st_[e.cls];
   CalcFinish(e, e.budget);
   if (backshifted && Gt(nt.vtime, e.finish)) {
-    const uint64_t delta = (nt.vtime - e.finish) / static_cast<uint64_t>(std::max<int64_t>(1, e.wr_coeff));
+    const uint64_t delta =
+        (nt.vtime - e.finish) / static_cast<uint64_t>(std::max<int64_t>(1, e.wr_coeff));
     e.start += delta;
     e.finish += delta;
   }
@@ -627,7 +628,7 @@ class BfqElevator final : public ElvCore {
   int64_t now_ns_ = 0;
   Time idle_timer_ = kTimeNever;
   int64_t last_budget_start_ = 0, last_idling_start_ = 0;  // ns
-  int64_t last_completion_ = 0;                             // ns
+  int64_t last_completion_ = 0;                            // ns
   BfqQueue* last_completed_rq_bfqq_ = nullptr;
 
   // Peak rate.
@@ -820,8 +821,8 @@ void BfqElevator::OnForget(void* ctx, BfqEntity& e) {
 
 void BfqElevator::MaybeFree(BfqQueue& q) {
   // bfq_put_queue reaching zero: no process, no request, off every tree.
-  if (q.in_pool || q.attached || q.allocated > 0 || q.busy || q.dispatched > 0 || &q == in_service_ ||
-      q.entity.where != BfqEntity::Where::kNone) {
+  if (q.in_pool || q.attached || q.allocated > 0 || q.busy || q.dispatched > 0 ||
+      &q == in_service_ || q.entity.where != BfqEntity::Where::kNone) {
     return;
   }
   if (q.counted_weight != 0) WeightsRemove(q);
@@ -1001,8 +1002,7 @@ bool BfqElevator::IdlingBoostsThr(const BfqQueue& q) const {
 
 bool BfqElevator::IdlingNeededForGuarantees(const BfqQueue& q) const {
   if (!q.attached) return false;
-  return (q.wr_coeff > 1 &&
-          (wr_busy_queues_ < TotBusy() || in_driver_ >= q.dispatched + 4)) ||
+  return (q.wr_coeff > 1 && (wr_busy_queues_ < TotBusy() || in_driver_ >= q.dispatched + 4)) ||
          Asymmetric(&q) || TotBusy() == 1;
 }
 
@@ -1205,7 +1205,8 @@ void BfqElevator::UpdateThinkTime(BfqQueue& q) {
   if (q.dispatched > 0 || q.busy) return;
   const int64_t elapsed = std::min<int64_t>(now_ns_ - q.last_end_request, 2 * slice_idle_ns_);
   q.ttime_samples = (7 * q.ttime_samples + 256) / 8;
-  q.ttime_total = (7 * q.ttime_total + 256 * static_cast<uint64_t>(std::max<int64_t>(elapsed, 0))) / 8;
+  q.ttime_total =
+      (7 * q.ttime_total + 256 * static_cast<uint64_t>(std::max<int64_t>(elapsed, 0))) / 8;
   q.ttime_mean = (q.ttime_total + 128) / q.ttime_samples;
 }
 
@@ -1263,8 +1264,7 @@ void BfqElevator::CheckWaker(BfqQueue& q) {
   if (w == nullptr || w == &q || q.has_short_ttime || now_ns_ - last_completion_ >= 4 * kNsPerMs) {
     return;
   }
-  if (w != q.tentative_waker ||
-      now_ns_ > q.waker_detection_started + 128 * slice_idle_ns_) {
+  if (w != q.tentative_waker || now_ns_ > q.waker_detection_started + 128 * slice_idle_ns_) {
     q.tentative_waker = w;
     q.num_waker_detections = 1;
     q.waker_detection_started = now_ns_;
@@ -1378,8 +1378,7 @@ void BfqElevator::HandleIdleBusySwitch(BfqQueue& q, int64_t old_wr_coeff, const 
   const bool wants_preempt = UpdateBudgetForActivation(q, arrived_in_time);
   if (!q.just_created && idle_long && q.budget_timeout + MsToJ(10000) < j) {
     if (q.in_burst_list) {
-      burst_list_.erase(std::remove(burst_list_.begin(), burst_list_.end(), &q),
-                        burst_list_.end());
+      burst_list_.erase(std::remove(burst_list_.begin(), burst_list_.end(), &q), burst_list_.end());
       q.in_burst_list = false;
     }
     q.in_large_burst = false;
@@ -1563,8 +1562,7 @@ void BfqElevator::Expire(BfqQueue& q, bool compensate, BfqExpire reason) {
   if (log_ != nullptr) {
     log_->push_back({now_ns_, q.stream, reason, charged, q.max_budget});
   }
-  const bool keep_service = reason == BfqExpire::kTooIdle ||
-                            reason == BfqExpire::kNoMoreRequests ||
+  const bool keep_service = reason == BfqExpire::kTooIdle || reason == BfqExpire::kNoMoreRequests ||
                             reason == BfqExpire::kPreempted;
   const bool freed_maybe = ExpireInner(q, reason);
   if (freed_maybe && keep_service && !q.in_pool && !q.busy) {
@@ -1614,9 +1612,10 @@ BfqQueue* BfqElevator::SetInServiceQueue() {
     }
   }
   // bfq_set_budget_timeout.
-  const int64_t coeff = q.wr_cur_max_time == rt_max
-                            ? 1
-                            : static_cast<int64_t>(q.entity.weight / std::max<uint64_t>(q.orig_weight, 1));
+  const int64_t coeff =
+      q.wr_cur_max_time == rt_max
+          ? 1
+          : static_cast<int64_t>(q.entity.weight / std::max<uint64_t>(q.orig_weight, 1));
   last_budget_start_ = now_ns_;
   q.budget_timeout = j + timeout_ms_ * coeff;
   in_service_ = &q;
@@ -1802,10 +1801,10 @@ void BfqElevator::UpdatePeakRate(const Request& rq) {
     UpdateRateReset(&rq);
   } else {
     ++peak_rate_samples_;
-    const uint64_t dist =
-        last_position_ == 0
-            ? 0
-            : (rq.start() > last_position_ ? rq.start() - last_position_ : last_position_ - rq.start());
+    const uint64_t dist = last_position_ == 0
+                              ? 0
+                              : (rq.start() > last_position_ ? rq.start() - last_position_
+                                                             : last_position_ - rq.start());
     const bool seeky = dist > kSeekThr && (!Nonrot() || rq.nr_sectors() < kSectThrNonrot);
     if ((in_driver_ > 0 || now_ns_ - last_completion_ < kMinTtNs) && !seeky) {
       ++sequential_samples_;

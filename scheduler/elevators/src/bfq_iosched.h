@@ -36,9 +36,9 @@ struct BfqEntity {
   uint64_t start = 0, finish = 0;
   int cls = kBfqBe;
   Where where = Where::kNone;
-  uint64_t seq = 0;         // insertion order on the active tree (ties)
-  int64_t wr_coeff = 1;     // divides the back-shift correction
-  void* owner = nullptr;    // the bfq_queue, opaque to the engine
+  uint64_t seq = 0;                           // insertion order on the active tree (ties)
+  int64_t wr_coeff = 1;                       // divides the back-shift correction
+  void* owner = nullptr;                      // the bfq_queue, opaque to the engine
   boost::intrusive::list_member_hook<> hook;  // active or idle tree
 };
 
@@ -89,9 +89,8 @@ class BfqScheduler {
 
  private:
   using List = boost::intrusive::list<
-      BfqEntity,
-      boost::intrusive::member_hook<BfqEntity, boost::intrusive::list_member_hook<>,
-                                    &BfqEntity::hook>>;
+      BfqEntity, boost::intrusive::member_hook<BfqEntity, boost::intrusive::list_member_hook<>,
+                                               &BfqEntity::hook>>;
   struct Tree {
     List active, idle;
     uint64_t vtime = 0;
