@@ -38,10 +38,12 @@ class Harness : public Clock, public Device {
   // `service_ticks`: how long the device takes per unit (0 = instant at the
   // next Run). `depth`: units in flight at once. `nr_requests` > 0 runs a
   // blk-mq scheduler-tag pool of that many tags (Dispatcher::Options).
+  // `rotational` = false builds the elevator for an SSD (ElevatorEnv).
   explicit Harness(const std::string& spec, int64_t service_ticks = 1, uint32_t depth = 1,
-                   uint32_t nr_requests = 0)
+                   uint32_t nr_requests = 0, bool rotational = true)
       : service_ticks_(service_ticks) {
     ElevatorEnv env;
+    env.rotational = rotational;
     env.device_depth = depth;
     env.nr_requests = nr_requests;
     auto e = MakeElevator(spec, env);

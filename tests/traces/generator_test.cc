@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -40,7 +41,9 @@ TEST_P(GeneratorScenarioTest, NativeReaderAcceptsItAndSeedsAreDeterministic) {
   EXPECT_EQ(a, b);
   o.seed = 43;
   const std::string c = Generate(GetParam(), o);
-  if (GetParam() != "fair-streams") {  // purely sequential except think jitter
+  // fair-streams: purely sequential except think jitter; the first 2000
+  // records of interactive-vs-readers are its two readers' (no think time).
+  if (GetParam() != "fair-streams" && GetParam() != "interactive-vs-readers") {
     EXPECT_NE(a, c);
   }
   ReadResult r = ReadMemory(a, "auto");
@@ -60,12 +63,39 @@ TEST_P(GeneratorScenarioTest, NativeReaderAcceptsItAndSeedsAreDeterministic) {
 
 INSTANTIATE_TEST_SUITE_P(All, GeneratorScenarioTest,
                          ::testing::Values("dependent-readers-vs-writer", "random-readers",
-                                           "fair-streams", "mixed"),
+                                           "fair-streams", "mixed", "interactive-vs-readers"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n) c = c == '-' ? '_' : c;
                            return n;
                          });
+
+TEST(Generator, InteractiveVsReadersStartsTheNewcomerAfterFifteenSeconds) {
+  GeneratorOptions o;
+  o.requests = 16000;
+  ReadResult r = ReadMemory(Generate("interactive-vs-readers", o), "auto");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  std::map<uint32_t, std::vector<TraceRecord>> by_stream;
+  for (const TraceRecord& rec : r.records) by_stream[*rec.stream].push_back(rec);
+  ASSERT_EQ(by_stream.size(), 3u);
+  const auto& inter = by_stream[3];
+  ASSERT_EQ(inter.size(), 64u);
+  EXPECT_EQ(inter.front().time_ns, 15'000'000'000);
+  for (const TraceRecord& rec : inter) {
+    EXPECT_EQ(rec.op, TraceOp::kRead);
+    EXPECT_EQ(rec.length, 16384u);
+    EXPECT_EQ(rec.offset % 4096, 0u);
+    EXPECT_EQ(*rec.think_ns, 0);
+  }
+  // The readers: sequential 64 KiB reads in their own regions, no think.
+  for (uint32_t s : {1u, 2u}) {
+    const auto& v = by_stream[s];
+    ASSERT_GT(v.size(), 7500u);
+    for (size_t i = 1; i < 100; ++i) EXPECT_EQ(v[i].offset, v[i - 1].offset + 65536);
+    EXPECT_EQ(*v[0].think_ns, 0);
+  }
+  EXPECT_NE(by_stream[1][0].offset, by_stream[2][0].offset);
+}
 
 TEST(GeneratorTest, DependentReadersVsWriterShape) {
   GeneratorOptions o;
@@ -115,7 +145,7 @@ TEST(GeneratorTest, BadInputNamesTheValue) {
   GeneratorOptions o;
   EXPECT_EQ(Message(ValidateGenerator("dependent-readers", o)),
             "unknown scenario 'dependent-readers'; known: dependent-readers-vs-writer, "
-            "random-readers, fair-streams, mixed");
+            "random-readers, fair-streams, mixed, interactive-vs-readers");
   o.requests = 0;
   EXPECT_THAT(Message(ValidateGenerator("mixed", o)), HasSubstr("--requests must be in"));
   o = {};

@@ -64,7 +64,13 @@ class Rng {
   uint64_t s_[4];
 };
 
-enum class Kind { kSeqRead, kSeqWrite, kRandRead, kMixedSeq, kMixedRand };
+enum class Kind { kSeqRead, kSeqWrite, kRandRead, kMixedSeq, kMixedRand, kInteractive };
+
+// interactive-vs-readers: the interactive stream starts this far into the
+// nominal schedule and issues this many reads of this size.
+constexpr int64_t kInteractiveStartNs = 15'000'000'000;
+constexpr uint64_t kInteractiveReads = 64;
+constexpr uint64_t kInteractiveSize = 16 * 1024;
 
 struct Scenario {
   std::string_view name;
@@ -82,6 +88,9 @@ const Scenario kScenarios[] = {
     {"fair-streams", "N identical sequential readers, each in its own region", 4, 64 * 1024,
      64 * 1024, 100'000},
     {"mixed", "sequential and random streams, reads and writes", 4, 16 * 1024, 16 * 1024, 100'000},
+    {"interactive-vs-readers",
+     "an interactive reader starting while sequential readers stream (BFQ's weight raising)", 2,
+     64 * 1024, 64 * 1024, 0},
 };
 
 const Scenario* FindScenario(std::string_view name) {
@@ -94,6 +103,7 @@ const Scenario* FindScenario(std::string_view name) {
 struct Resolved {
   const Scenario* scenario;
   uint32_t streams, writers;
+  uint32_t interactive;  // interactive-vs-readers: 1
   uint64_t read_size, write_size;
   int64_t think_ns;
   int32_t read_percent;
@@ -104,6 +114,7 @@ Resolved Resolve(const Scenario& sc, const GeneratorOptions& o) {
   r.scenario = &sc;
   r.streams = o.streams != 0 ? o.streams : sc.streams;
   r.writers = sc.name == "dependent-readers-vs-writer" ? (o.writers != 0 ? o.writers : 1) : 0;
+  r.interactive = sc.name == "interactive-vs-readers" ? 1 : 0;
   r.read_size = o.read_size != 0 ? o.read_size : sc.read_size;
   r.write_size = o.write_size != 0 ? o.write_size : sc.write_size;
   r.think_ns = o.think_ns >= 0 ? o.think_ns : sc.think_ns;
@@ -130,6 +141,7 @@ struct StreamState {
   uint32_t id;
   uint64_t region_start = 0, region_size = 0, position = 0;
   int64_t next_time = 0;
+  uint64_t remaining = UINT64_MAX;  // records left (interactive stream)
   Rng rng;
   StreamState(Kind k, uint32_t i, uint64_t seed) : kind(k), id(i), rng(seed) {}
 };
@@ -137,7 +149,7 @@ struct StreamState {
 class Generator final : public TraceReader {
  public:
   Generator(const Resolved& r, const GeneratorOptions& o) : r_(r), o_(o) {
-    const uint32_t n = r.streams + r.writers;
+    const uint32_t n = r.streams + r.writers + r.interactive;
     std::vector<Kind> kinds;
     const std::string_view name = r.scenario->name;
     for (uint32_t i = 0; i < n; ++i) {
@@ -147,23 +159,32 @@ class Generator final : public TraceReader {
         kinds.push_back(Kind::kRandRead);
       } else if (name == "fair-streams") {
         kinds.push_back(Kind::kSeqRead);
+      } else if (name == "interactive-vs-readers") {
+        kinds.push_back(i < r.streams ? Kind::kSeqRead : Kind::kInteractive);
       } else {
         kinds.push_back(i % 2 == 0 ? Kind::kMixedSeq : Kind::kMixedRand);
       }
     }
     uint32_t sequential = 0;
-    for (Kind k : kinds) sequential += k != Kind::kRandRead && k != Kind::kMixedRand;
+    auto is_random = [](Kind k) {
+      return k == Kind::kRandRead || k == Kind::kMixedRand || k == Kind::kInteractive;
+    };
+    for (Kind k : kinds) sequential += !is_random(k);
     const uint64_t region = sequential == 0 ? 0 : o.capacity / sequential / kMiB * kMiB;
     uint32_t seq_index = 0;
     for (uint32_t i = 0; i < n; ++i) {
       StreamState s(kinds[i], i + 1, o.seed * 0x100000001b3ULL + i + 1);
-      if (kinds[i] != Kind::kRandRead && kinds[i] != Kind::kMixedRand) {
+      if (!is_random(kinds[i])) {
         s.region_start = region * seq_index++;
         s.region_size = region;
         s.position = s.region_start;
       }
+      if (kinds[i] == Kind::kInteractive) {
+        s.next_time = kInteractiveStartNs;
+        s.remaining = kInteractiveReads;
+      }
+      queue_.push({s.next_time, i});
       streams_.push_back(std::move(s));
-      queue_.push({0, i});
     }
   }
 
@@ -185,6 +206,7 @@ class Generator final : public TraceReader {
         read = false;
         break;
       case Kind::kRandRead:
+      case Kind::kInteractive:
         random = true;
         break;
       case Kind::kMixedSeq:
@@ -193,7 +215,8 @@ class Generator final : public TraceReader {
         read = static_cast<int32_t>(s.rng.Below(100)) < r_.read_percent;
         break;
     }
-    const uint64_t size = read ? r_.read_size : r_.write_size;
+    const uint64_t size =
+        s.kind == Kind::kInteractive ? kInteractiveSize : (read ? r_.read_size : r_.write_size);
     out->op = read ? TraceOp::kRead : TraceOp::kWrite;
     out->length = size;
     if (random) {
@@ -210,7 +233,7 @@ class Generator final : public TraceReader {
                   static_cast<int64_t>(s.rng.Below(static_cast<uint64_t>(r_.think_ns)));
     out->think_ns = think;
     s.next_time += o_.service_ns + think;
-    queue_.push({s.next_time, slot.index});
+    if (--s.remaining > 0) queue_.push({s.next_time, slot.index});
     return true;
   }
 

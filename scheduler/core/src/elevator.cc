@@ -136,6 +136,7 @@ absl::Status Elevator::SetTunable(std::string_view name, std::string_view value)
   std::string warning;
   IOSCHED_RETURN_IF_ERROR(tunables_.Set(name, value, ticks_, &warning));
   if (!warning.empty()) tunable_warnings_.push_back(absl::StrCat(Sv(Name()), ": ", warning));
+  TunableChanged(name);
   return absl::OkStatus();
 }
 

@@ -11,6 +11,7 @@ std::vector<BuiltinElevator> BuiltinElevators() {
       {"cfq", {}, NewCfqElevator},           {"inode", {}, NewInodeElevator},
       {"physical", {}, NewPhysicalElevator}, {"fibmap", {}, NewFibmapElevator},
       {"mq-deadline", {}, NewMqDeadlineElevator}, {"kyber", {}, NewKyberElevator},
+      {"bfq", {}, NewBfqElevator},
       // The classic disk policies (disk_policy.h), one line each.
       {"fcfs", {}, NewFcfsElevator},
       {"sstf", {}, NewSstfElevator},

@@ -25,6 +25,7 @@ std::unique_ptr<Elevator> NewPhysicalElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewFibmapElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewMqDeadlineElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewKyberElevator(const ElevatorEnv& env);
+std::unique_ptr<Elevator> NewBfqElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewFcfsElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewSstfElevator(const ElevatorEnv& env);
 std::unique_ptr<Elevator> NewLookElevator(const ElevatorEnv& env);

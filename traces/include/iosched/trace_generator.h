@@ -30,6 +30,16 @@
 //   mixed  `streams` (4): odd streams sequential, even streams random; each
 //       request is a read with probability read_percent (70 %), of
 //       read_size (16 KiB) or write_size (16 KiB), think (100 µs).
+//   interactive-vs-readers  `streams` (2) sequential readers of read_size
+//       (64 KiB), each in its own region, think (0): greedy dependent
+//       reads. One more stream (id streams+1) starts 15 s into the nominal
+//       schedule (after 7,500 records of each reader at the default
+//       service_ns: generate at least 16k requests) and issues 64
+//       dependent 16 KiB reads at random offsets, then stops: an
+//       application starting while the readers stream, after BFQ's weight
+//       raising of the readers as new queues has ended. BFQ raises the
+//       newcomer (interactive weight raising); compare its per-stream
+//       latency against mq-deadline's.
 // Regions: the capacity is split into one equal region per sequential
 // stream (a multiple of 1 MiB); a sequential stream advances by its request
 // size and wraps to its region's start at the region's end. Random offsets

@@ -190,6 +190,11 @@ class Elevator {
 
  protected:
   TunableSet& tunables() { return tunables_; }
+  // Runs after SetTunable() stored a new value of `name` (already
+  // clamped), for tunables whose store has side effects in the kernel
+  // (BFQ: slice_idle and slice_idle_us share one value, max_budget 0
+  // re-derives the automatic budget, ...). Default: nothing.
+  virtual void TunableChanged(std::string_view /*name*/) {}
   int64_t Jiffies(Time now) const { return ticks_.ToTicks(now); }
   Time TimeOfTick(int64_t tick) const { return ticks_.FromTicks(tick); }
 
