@@ -120,8 +120,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const Location* fr
   std::error_code ec;
   const std::filesystem::file_status st = std::filesystem::status(path, ec);
   if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
-    return absl::InvalidArgumentError(absl::StrCat(from ? from->Prefix() : std::string(), "'",
-                                                   path, "' is not a regular file"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(from ? from->Prefix() : std::string(), "'", path, "' is not a regular file"));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

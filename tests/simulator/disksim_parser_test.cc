@@ -6,7 +6,6 @@
 #include "disksim_parser.h"
 
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <filesystem>

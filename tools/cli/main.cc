@@ -125,8 +125,8 @@ struct FolderOption {
   std::string_view command, subcommand, option;
 };
 constexpr FolderOption kFolderOptions[] = {
-    {"compare", "", "--plot"},  {"validate", "", "--plot"}, {"fsbench", "", "--plot"},
-    {"plot", "", "--output"},   {"report", "", "--output"}, {"study", "run", "--out"},
+    {"compare", "", "--plot"},   {"validate", "", "--plot"}, {"fsbench", "", "--plot"},
+    {"plot", "", "--output"},    {"report", "", "--output"}, {"study", "run", "--out"},
     {"study", "merge", "--out"},
 };
 
@@ -194,7 +194,8 @@ int Main(int argc, char** argv) {
     sub->add_option("-o,--output", outputs[i],
                     "Write the result to FILE instead of standard output");
     if (sub->get_option_no_throw("--force") == nullptr) {
-      sub->add_flag("--force")->description("Let -o replace an existing file that iosched did not write");
+      sub->add_flag("--force")->description(
+          "Let -o replace an existing file that iosched did not write");
     }
   }
   if (const std::string e = CommandError(app, argc, argv); !e.empty()) {

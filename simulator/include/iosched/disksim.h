@@ -119,8 +119,8 @@ struct ValidationResult {
   double sim_mean_ms = 0, real_mean_ms = 0;
   double sim_read_mean_ms = 0, real_read_mean_ms = 0;
   double sim_write_mean_ms = 0, real_write_mean_ms = 0;
-  double rms_ms = 0;           // rms (quantile, iosched)
-  double rms_disksim_ms = 0;   // rms (DiskSim buckets)
+  double rms_ms = 0;          // rms (quantile, iosched)
+  double rms_disksim_ms = 0;  // rms (DiskSim buckets)
 };
 
 // Fails with the reader's error, "TRACE:LINE: request … ends beyond the

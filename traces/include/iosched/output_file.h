@@ -63,11 +63,10 @@ bool IsOurOutputFile(const std::string& path);
 inline constexpr std::string_view kOutputFolderMarker = ".iosched-output";
 
 // Checks that iosched may write files into folder `dir` (absent, empty —
-// empty subfolders do not count —, or ours; any folder with `force`), creates it if needed and leaves the
-// marker file in it. Errors: FailedPrecondition "WHAT DIR holds files iosched
-// did not write (…); refusing to write into it (use --force, or an empty or
-// new folder)", or when DIR is not a folder; PermissionDenied when it cannot
-// be created.
+// empty subfolders do not count —, or ours; any folder with `force`), creates it if needed and
+// leaves the marker file in it. Errors: FailedPrecondition "WHAT DIR holds files iosched did not
+// write (…); refusing to write into it (use --force, or an empty or new folder)", or when DIR is
+// not a folder; PermissionDenied when it cannot be created.
 absl::Status PrepareOutputFolder(std::string_view what, const std::string& dir, bool force);
 
 // OK when `path` may be written under `rule`; "-" (standard output) is
