@@ -64,7 +64,7 @@ FUZZ_SECONDS ?= 10
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    -DIOSCHED_BUILD_FUZZ=ON -DIOSCHED_BUILD_TESTS=OFF -DIOSCHED_BUILD_BENCH=OFF \
-	    -DIOSCHED_BUILD_TOOLS=OFF
+	    -DIOSCHED_BUILD_TOOLS=ON
 	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_all
 	@for f in $(FUZZ)/bin/fuzz_*; do \
 	    name=$$(basename $$f | sed 's/^fuzz_//; s/_/-/g'); \

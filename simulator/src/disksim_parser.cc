@@ -115,16 +115,27 @@ class Lexer {
 };
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, const Location* from) {
+  // Only regular files: `source /dev/zero` would read forever and a FIFO
+  // without a writer would block; and never more than kMaxFileBytes + 1.
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(from ? from->Prefix() : std::string(), "'", path, "' is not a regular file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
         absl::StrCat(from ? from->Prefix() : std::string(), "cannot open '", path, "'"));
   }
-  std::ostringstream out;
-  out << in.rdbuf();
-  std::string text = out.str();
-  if (text.size() > kMaxFileBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": file too large for a parameter file"));
+  std::string text;
+  char chunk[64 * 1024];
+  while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": file too large for a parameter file"));
+    }
   }
   return text;
 }

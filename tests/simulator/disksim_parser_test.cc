@@ -6,6 +6,7 @@
 #include "disksim_parser.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <string>
@@ -165,6 +166,27 @@ TEST(DiskSimParserTest, SourceCyclesAreErrors) {
   ASSERT_FALSE(f.ok());
   EXPECT_NE(Message(f.status()).find("b.parv:2: source files include each other"),
             std::string::npos)
+      << f.status();
+}
+
+// A parameter file that is a device or a FIFO (`iosched validate --parv
+// /dev/zero`) used to be read until memory ran out, or to block forever;
+// `source` already took regular files only.
+TEST(DiskSimParserTest, DevicesAndFifosAreRefusedWithoutReading) {
+  absl::StatusOr<ParameterFile> f = ParseParameterFile("/dev/zero");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Message(f.status()), "'/dev/zero' is not a regular file");
+  TempDir dir;
+  const std::string fifo = dir.path() + "/pipe.parv";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  f = ParseParameterFile(fifo);  // no writer: would block in open()
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(Message(f.status()), "'" + fifo + "' is not a regular file");
+  const std::string parv = dir.Write("zero.parv", "source /dev/zero\n");
+  f = ParseParameterFile(parv);
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(Message(f.status()).find("cannot open source file '/dev/zero'"), std::string::npos)
       << f.status();
 }
 

@@ -49,6 +49,56 @@ TEST(QuantileRmsTest, QuantileIsTheCeilIndex) {
   EXPECT_EQ(QuantileRmsMs({}, Ms({1})), 0.0);
 }
 
+// DiskSim 4.0 valid/statdefs "Physical access time": Start 0 step 1 grow 1
+// over µs, 1750 buckets: 1 µs wide to 100, then +1 + floor(s / 100).
+TEST(DiskSimBucketRmsTest, BucketBoundsFollowStatdefs) {
+  EXPECT_EQ(DiskSimAccessTimeBucketStartUs(0), 0);
+  EXPECT_EQ(DiskSimAccessTimeBucketStartUs(1), 1);
+  EXPECT_EQ(DiskSimAccessTimeBucketStartUs(100), 100);
+  EXPECT_EQ(DiskSimAccessTimeBucketStartUs(101), 102);
+  EXPECT_EQ(DiskSimAccessTimeBucketStartUs(150), 200);
+  EXPECT_EQ(DiskSimAccessTimeBucketStartUs(151), 203);
+  EXPECT_EQ(DiskSimAccessTimeBucketStartUs(1749), 2049165458);
+}
+
+TEST(DiskSimBucketRmsTest, PrintedRowsAreTheCdfBelowTheBound) {
+  // 50 µs counts in the bucket [50, 51): DiskSim's row 51 (x = 0.051 ms).
+  const std::vector<DiskSimCdfRow> rows = DiskSimAccessTimeCdf(Ms({0.050, 0.050, 0.0505, 0.150}));
+  ASSERT_EQ(rows.size(), 1750u);
+  EXPECT_EQ(rows[0].cdf, 0.0);
+  EXPECT_EQ(rows[50].cdf, 0.0);
+  EXPECT_DOUBLE_EQ(rows[51].x_ms, 0.051);
+  EXPECT_DOUBLE_EQ(rows[51].cdf, 0.75);
+  // 150 µs: in [150, 152), the row with x = 0.152.
+  EXPECT_DOUBLE_EQ(rows[125].x_ms, 0.150);
+  EXPECT_DOUBLE_EQ(rows[125].cdf, 0.75);
+  EXPECT_DOUBLE_EQ(rows[126].x_ms, 0.152);
+  EXPECT_DOUBLE_EQ(rows[126].cdf, 1.0);
+  // Printed with "%f": 1/3 is read back as 0.333333.
+  EXPECT_EQ(DiskSimAccessTimeCdf(Ms({0.001, 0.002, 0.003}))[2].cdf, 0.333333);
+  EXPECT_TRUE(DiskSimAccessTimeCdf({}).empty());
+}
+
+TEST(DiskSimBucketRmsTest, InterpolatesInsideTheBuckets) {
+  // Both in 1 µs buckets: x(p) = 0.050 + 0.001 p against 0.060 + 0.001 p.
+  EXPECT_NEAR(DiskSimBucketRmsMs(Ms({0.050}), Ms({0.060})), 0.010, 1e-12);
+  EXPECT_EQ(DiskSimBucketRmsMs({}, Ms({0.060})), 0.0);
+  // 150 µs sits in a 2 µs bucket: x(p) = 0.150 + 0.002 p against
+  // 0.050 + 0.001 p; DiskSim samples p = 0.0001, 0.0002, … (10,000 points).
+  double squares = 0;
+  int n = 0;
+  for (double p = 0.0001; p <= 1.0; p += 0.0001) {
+    const double d = 0.100 + 0.001 * p;
+    squares += d * d;
+    ++n;
+  }
+  EXPECT_EQ(n, 10000);
+  EXPECT_NEAR(DiskSimBucketRmsMs(Ms({0.150}), Ms({0.050})), std::sqrt(squares / n), 1e-12);
+  // Unlike the quantile RMS, values inside one bucket are not told apart.
+  EXPECT_EQ(DiskSimBucketRmsMs(Ms({0.1500, 0.1510}), Ms({0.1515, 0.1500})), 0.0);
+  EXPECT_GT(QuantileRmsMs(Ms({0.1500, 0.1510}), Ms({0.1515, 0.1500})), 0.0);
+}
+
 TraceRecord Validate(TraceOp op, uint64_t sector, uint64_t sectors, int64_t service_ns,
                      int64_t gap_ns, uint64_t line) {
   TraceRecord r = testing::Rec(0, op, sector, sectors);
@@ -105,10 +155,14 @@ TEST(RunValidationTest, TraceWithoutServiceTimesIsAnError) {
 // drive replays the 9,999 measured requests of hp_c2247a.trace.
 //
 // Issue target: simulated mean within 1% of the measured 15.298 ms and RMS
-// <= 0.10 ms (DiskSim 4.0 reports 0.090 ms on its bucketed distributions).
-// Reached (iosched, per-request quantiles): mean 15.312 ms (+0.09%), RMS
-// 0.0931 ms. The band below is around those numbers, so that a change to
-// the model that moves them shows up here.
+// <= 0.10 ms. DiskSim 4.0's valid/runvalid says "rms should be about 0.090"
+// for this drive: that figure is DiskSim's `rms` utility on its bucketed
+// access time distributions, so it is compared with rms_disksim_ms, the same
+// computation (issue 22 item 3), not with the per-request quantile RMS.
+// Reached: mean 15.312 ms (+0.09%); rms (DiskSim buckets) 0.0893 ms against
+// DiskSim's 0.090; rms (quantile, iosched) 0.0931 ms. The bands below are
+// around those numbers, so that a change to the model that moves them shows
+// up here.
 TEST(HpC2247AValidationTest, ReachesDiskSimAccuracy) {
   const std::string trace = BundledDiskSim(".trace");
   if (!std::filesystem::exists(trace) || !std::filesystem::exists(BundledDiskSim(".parv"))) {
@@ -128,16 +182,23 @@ TEST(HpC2247AValidationTest, ReachesDiskSimAccuracy) {
   // Achieved values, with a tolerance.
   EXPECT_NEAR(r->sim_mean_ms, 15.312, 0.01);
   EXPECT_NEAR(r->rms_ms, 0.0931, 0.003);
+  EXPECT_NEAR(r->rms_disksim_ms, 0.0893, 0.003);
   EXPECT_NEAR(r->sim_read_mean_ms, 14.701, 0.02);
   EXPECT_NEAR(r->sim_write_mean_ms, 15.953, 0.02);
   EXPECT_NEAR(static_cast<double>(r->cache_hits), 1556, 10);
   // The issue's target itself.
   EXPECT_LT(std::abs(r->sim_mean_ms - 15.298) / 15.298, 0.01);
-  EXPECT_LE(r->rms_ms, 0.10);
+  EXPECT_LE(r->rms_disksim_ms, 0.10);
+  // Like with like: DiskSim's own figure for its model of this drive, the
+  // same metric; iosched's model is as close to the measurements.
+  constexpr double kDiskSimPublishedRms = 0.090;
+  EXPECT_LE(r->rms_disksim_ms, kDiskSimPublishedRms + 0.005);
   std::printf(
       "[ info     ] HP C2247A validation: %llu requests, simulated mean %.4f ms, "
-      "measured %.4f ms, RMS %.4f ms\n",
-      static_cast<unsigned long long>(r->requests), r->sim_mean_ms, r->real_mean_ms, r->rms_ms);
+      "measured %.4f ms, rms (DiskSim buckets) %.4f ms (DiskSim 4.0: %.3f), "
+      "rms (quantile, iosched) %.4f ms\n",
+      static_cast<unsigned long long>(r->requests), r->sim_mean_ms, r->real_mean_ms,
+      r->rms_disksim_ms, kDiskSimPublishedRms, r->rms_ms);
 }
 
 // The preset equals the import, so it validates identically.

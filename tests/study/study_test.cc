@@ -124,6 +124,15 @@ TEST(StudyPlan, BadFilesGiveFileLineErrors) {
       {"depths = [0]\n[[workload]]\nscenario = \"mixed\"\n", "bad.toml:1:", "outside [1, 4096]"},
       {"metric = \"speed\"\n[[workload]]\nscenario = \"mixed\"\n", "bad.toml:1:", "unknown metric"},
       {"name = \"x\"\n", "bad.toml:1:", "names no trace"},
+      // fuzz_study: a range without '..' (threw std::out_of_range), one
+      // spanning all of int64, and a quoted name with a newline, which
+      // stays on one line.
+      {"elevators = [\"cfq:slice_idle=/0..16./2\"]\n[[workload]]\nscenario = \"mixed\"\n", "bad.toml:1:",
+       "no '..'"},
+      {"elevators = [\"cfq:slice_idle=-9223372036854775808..9223372036854775807/9223372036854775807\"]\n"
+       "[[workload]]\nscenario = \"mixed\"\n",
+       "bad.toml:1:", "slice_idle"},
+      {"[[workload]]\nscenario = \"dep\\ndent\"\n", "bad.toml:1:", "unknown scenario 'dep\\ndent'"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<Study> s = ParseStudy(c.text, "bad.toml", ".");
@@ -131,6 +140,7 @@ TEST(StudyPlan, BadFilesGiveFileLineErrors) {
     EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(std::string(s.status().message()), StartsWith(c.prefix)) << c.text;
     EXPECT_THAT(std::string(s.status().message()), HasSubstr(c.what)) << c.text;
+    EXPECT_EQ(std::string(s.status().message()).find('\n'), std::string::npos) << c.text;
   }
 }
 

@@ -50,7 +50,8 @@ TEST(OutputFileTest, SameFileThroughLinks) {
   EXPECT_TRUE(SameFile(soft, a));
   EXPECT_FALSE(SameFile(a, other));
   EXPECT_FALSE(SameFile(a, Tmp("missing")));
-  OutputPathRule rule{.inputs = {"-", a}};
+  // --force lets a foreign file be replaced, never an input.
+  OutputPathRule rule{.inputs = {"-", a}, .force = true};
   for (const std::string& out : {a, hard, soft}) {
     absl::Status st = CheckOutputPath("OUT", out, rule);
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << out;
@@ -83,6 +84,77 @@ TEST(OutputFileTest, DevicesAndFoldersAreRefused) {
     }
     ::closedir(d);
   }
+}
+
+// Issue 18: an existing file that iosched did not write is replaced only
+// with force; ours are recognised by their marker in the first 4 KiB.
+TEST(OutputFileTest, ForeignFilesNeedForce) {
+  const std::string notes = Tmp("notes.txt");
+  std::ofstream(notes) << "my notes, not a result\n";
+  absl::Status st = CheckOutputPath("-o", notes, {});
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(st.message(), "-o " + notes +
+                              " exists and was not written by iosched (no iosched trace header "
+                              "or results schema_version in its first 4 KiB); refusing to "
+                              "overwrite it (use --force)");
+  EXPECT_TRUE(CheckOutputPath("-o", notes, {.force = true}).ok());
+  EXPECT_FALSE(IsOurOutputFile(notes));
+  const std::string json = Tmp("result.json");
+  std::ofstream(json) << "{\n  \"schema_version\": 1,\n  \"requests\": 3\n}\n";
+  EXPECT_TRUE(IsOurOutputFile(json));
+  EXPECT_TRUE(CheckOutputPath("-o", json, {}).ok());
+  const std::string csv = Tmp("trace.csv");
+  std::ofstream(csv) << "# iosched trace v1 time_unit=ns\ntime_ns,op,offset,length\n";
+  EXPECT_TRUE(IsOurOutputFile(csv));
+  const std::string bin = Tmp("trace.bin");
+  std::ofstream(bin) << "IOSCHEDB" << std::string(56, '\0');
+  EXPECT_TRUE(IsOurOutputFile(bin));
+  const std::string empty = Tmp("empty");
+  std::ofstream{empty};
+  EXPECT_TRUE(IsOurOutputFile(empty));
+  EXPECT_TRUE(CheckOutputPath("-o", Tmp("new-file"), {}).ok());  // absent
+  // The marker must be near the start: a foreign file that mentions it
+  // later is still foreign.
+  const std::string late = Tmp("late.txt");
+  std::ofstream(late) << std::string(5000, 'x') << "schema_version";
+  EXPECT_FALSE(IsOurOutputFile(late));
+  for (const std::string& p : {notes, json, csv, bin, empty, late}) std::remove(p.c_str());
+}
+
+TEST(OutputFileTest, FoldersNeedToBeOursOrEmpty) {
+  const std::string dir = Tmp("plots");
+  ASSERT_TRUE(PrepareOutputFolder("--plot", dir + "/sub", false).ok());  // created, parents too
+  EXPECT_EQ(::access((dir + "/sub/.iosched-output").c_str(), F_OK), 0);
+  // Ours (marked): written into again without force.
+  std::ofstream(dir + "/sub/latency.png") << "png";
+  EXPECT_TRUE(PrepareOutputFolder("--plot", dir + "/sub", false).ok());
+  // A folder with someone else's files.
+  const std::string other = Tmp("photos");
+  ASSERT_EQ(::mkdir(other.c_str(), 0777), 0);
+  std::ofstream(other + "/holiday.jpg") << "jpg";
+  absl::Status st = PrepareOutputFolder("--plot", other, false);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(st.message(), HasSubstr("--plot " + other + " holds files iosched did not write (holiday.jpg"));
+  EXPECT_THAT(st.message(), HasSubstr("use --force"));
+  EXPECT_EQ(::access((other + "/.iosched-output").c_str(), F_OK), -1);  // untouched
+  EXPECT_TRUE(PrepareOutputFolder("--plot", other, true).ok());
+  // Empty subfolders hold nothing to lose.
+  const std::string watched = Tmp("watched");
+  ASSERT_EQ(::mkdir(watched.c_str(), 0777), 0);
+  ASSERT_EQ(::mkdir((watched + "/cells").c_str(), 0777), 0);
+  EXPECT_TRUE(PrepareOutputFolder("--out", watched, false).ok());
+  // An empty folder is fine; a file is not a folder.
+  const std::string empty = Tmp("empty-dir");
+  ASSERT_EQ(::mkdir(empty.c_str(), 0777), 0);
+  EXPECT_TRUE(PrepareOutputFolder("-o", empty, false).ok());
+  const std::string file = Tmp("a-file");
+  std::ofstream(file) << "x";
+  EXPECT_THAT(PrepareOutputFolder("-o", file, true).message(), HasSubstr("is not a folder"));
+  // A study folder is recognised by its manifest.
+  const std::string study = Tmp("study");
+  ASSERT_EQ(::mkdir(study.c_str(), 0777), 0);
+  std::ofstream(study + "/manifest.json") << "{\"schema_version\": 1}";
+  EXPECT_TRUE(PrepareOutputFolder("--out", study, false).ok());
 }
 
 TEST(OutputFileTest, CommitRenamesAbandonKeepsTheOldFile) {

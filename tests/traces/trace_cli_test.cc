@@ -369,7 +369,12 @@ TEST_F(TraceCliTest, FailedConvertKeepsTheOldOutput) {
   const std::string out = Tmp("keep.blkparse");
   { std::ofstream(out) << "precious\n"; }
   TempFile odd("0,hm,0,Read,0,512,10\n0,hm,0,Read,100,512,10\n");
+  // Not iosched's file: refused outright without --force (issue 18) …
   CliRun c = Iosched("convert " + odd.path() + " " + out + " --trace-format msr");
+  EXPECT_EQ(c.code, 2);
+  EXPECT_EQ(Slurp(out), "precious\n");
+  // … and with --force a convert that fails half-way still leaves it whole.
+  c = Iosched("convert " + odd.path() + " " + out + " --trace-format msr --force");
   EXPECT_EQ(c.code, 1);
   EXPECT_EQ(Slurp(out), "precious\n");
   CliRun left = testing_util::RunShell("ls " + out + ".tmp.* 2>/dev/null | wc -l");

@@ -49,9 +49,11 @@ absl::Status WriteValidatePlot(const ValidationResult& r, const ValidatePlotInfo
   const auto real = Cdf(r.measured);
   const std::string title = absl::StrFormat(
       "Access-time CDF: simulated vs measured\n%s on %s (%llu requests)\nmean %.3f ms "
-      "simulated, %.3f ms measured; RMS of the quantile difference %.3f ms",
+      "simulated, %.3f ms measured; rms (quantile, iosched) %.4f ms, rms (DiskSim buckets) "
+      "%.4f ms",
       std::filesystem::path(info.trace).filename().string(), info.disk,
-      static_cast<unsigned long long>(r.requests), r.sim_mean_ms, r.real_mean_ms, r.rms_ms);
+      static_cast<unsigned long long>(r.requests), r.sim_mean_ms, r.real_mean_ms, r.rms_ms,
+      r.rms_disksim_ms);
   double hi = 0;
   if (!sim.empty()) hi = std::max(hi, sim.back().first);
   if (!real.empty()) hi = std::max(hi, real.back().first);

@@ -33,6 +33,7 @@ struct ConvertFlags {
   std::string in, out, to;
   std::string output;  // -o/--output: the same as `out`
   bool keep_device = false;
+  bool force = false;
   std::string fio_file = "/dev/iosched0";
   TraceFlags trace_flags;
 };
@@ -76,7 +77,7 @@ int RunConvert(ConvertFlags& f) {
     }
   }
   const std::vector<std::string> inputs = TraceInputs(f.in, f.trace_flags);
-  if (absl::Status s = CheckOutputPath("OUT", f.out, {.inputs = inputs}); !s.ok()) {
+  if (absl::Status s = CheckOutputPath("OUT", f.out, {.inputs = inputs, .force = f.force}); !s.ok()) {
     return Fail(kExitUsage, std::string(s.message()));
   }
   absl::StatusOr<std::unique_ptr<TracePipeline>> p = OpenTracePipeline(inputs, read, transform);
@@ -118,6 +119,7 @@ Command SetupConvert(CLI::App& app) {
                   "Output format: iosched-csv, iosched-bin, spc, blkparse, fio-v2, fio-v3, "
                   "disksim (default: from OUT's name)");
   cmd->add_flag("--keep-device", f->keep_device, "iosched-csv: write the device column");
+  cmd->add_flag("--force", f->force, "Replace an existing OUT that iosched did not write");
   cmd->add_option("--fio-file", f->fio_file, "fio: file name of device 0 (device d: NAME.d)")
       ->capture_default_str();
   AddTraceOptions(cmd, &f->trace_flags);

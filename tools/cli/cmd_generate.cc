@@ -24,6 +24,7 @@ namespace iosched {
 namespace {
 
 struct GenerateFlags {
+  bool force = false;
   std::string scenario;
   std::string seed = "1", requests = "10000", streams, writers, capacity = "1000M", read_size,
               write_size, think_us, service_us = "2000", read_percent;
@@ -104,7 +105,7 @@ int RunGenerate(GenerateFlags& f) {
   }
   absl::StatusOr<std::unique_ptr<TraceReader>> gen = MakeGenerator(f.scenario, o);
   if (!gen.ok()) return Fail(kExitUsage, std::string(gen.status().message()));
-  if (absl::Status s = CheckOutputPath("-o", f.output, {}); !s.ok()) {
+  if (absl::Status s = CheckOutputPath("-o", f.output, {.force = f.force}); !s.ok()) {
     return Fail(kExitUsage, std::string(s.message()));
   }
   absl::StatusOr<std::unique_ptr<TraceWriter>> w = OpenTraceWriter(f.output, wo);
@@ -150,6 +151,7 @@ Command SetupGenerate(CLI::App& app) {
                   "Nominal service time used for the open-loop timestamps (µs)")
       ->capture_default_str();
   cmd->add_option("--read-percent", f->read_percent, "mixed: percentage of reads (default 70)");
+  cmd->add_flag("--force", f->force, "Replace an existing -o file that iosched did not write");
   cmd->add_option("-o,--output", f->output, "Output file (- for standard output)")
       ->capture_default_str();
   cmd->add_option("--format", f->format, "Output trace format (writable formats)")

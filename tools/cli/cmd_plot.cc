@@ -70,6 +70,7 @@ Command SetupPlot(CLI::App& app) {
   cmd->add_option("-o,--output", f->out,
                   "Directory for the plots (created if missing; old spelling: --out)")
       ->required();
+  cmd->add_flag("--force")->description("Write into an -o folder that holds files iosched did not write");
   cmd->add_option("--window", f->window,
                   "Head-position time window START:END in simulated seconds (e.g. 2:5, 10:)");
   return {cmd, [f] { return RunPlotCommand(*f); }};

@@ -40,6 +40,7 @@ struct ReplayFlags {
   double time_scale = 1.0;
   uint64_t max_requests = 0;
   bool allow_writes = false;
+  bool force = false;
   // Shared trace options (--trace-format, --csv, --skip-bad-lines, --merge,
   // filters, offset remaps; tools/cli/trace_options.h), built by BuildTraceOptions.
   TraceFlags trace_flags;
@@ -155,6 +156,7 @@ int RunReal(ReplayFlags& f) {
   o.allow_writes = f.allow_writes;
   o.record_path = f.record;
   o.record_fio_path = f.record_fio;
+  o.force_overwrite = f.force;
   o.log = [](std::string_view line) {
     std::fprintf(stderr, "iosched: %.*s\n", static_cast<int>(line.size()), line.data());
   };
@@ -184,7 +186,8 @@ int RunReal(ReplayFlags& f) {
     std::fprintf(stderr, "%s\n", note.c_str());
   }
   if (!r->first_io_error.ok()) {
-    std::fprintf(stderr, "iosched: first I/O error: %s\n",
+    std::fprintf(stderr, "iosched: %llu I/O error(s), the first: %s\n",
+                 static_cast<unsigned long long>(r->summary.errors),
                  std::string(r->first_io_error.message()).c_str());
   }
   if (r->realigned > 0) {
@@ -196,6 +199,11 @@ int RunReal(ReplayFlags& f) {
                 : f.format == "csv" ? FormatCompareCsv(out)
                                     : FormatCompareTable(out));
   std::cout.flush();
+  if (!r->aborted.ok()) {
+    return Fail(kExitRuntime, absl::StrCat("the replay stopped early (the table covers the ",
+                                           r->records, " records replayed): ",
+                                           r->aborted.message()));
+  }
   return r->summary.errors > 0 ? kExitRuntime : kExitOk;
 }
 
@@ -243,6 +251,9 @@ Command SetupReplay(CLI::App& app) {
                   "Record the real run as an iosched native trace (with the dispatch_ns, key, "
                   "error and bytes columns)");
   cmd->add_option("--record-fio", f->record_fio, "Record the real run as a fio iolog v3");
+  cmd->add_flag("--force", f->force,
+                "Let --record, --record-fio and -o replace existing files that iosched did not "
+                "write");
   cmd->add_option("--disk", f->disk, "Disk preset when simulating (no --target)")
       ->capture_default_str();
   AddTraceOptions(cmd, &f->trace_flags, {.time_scale = false, .max_records = false});

@@ -93,6 +93,8 @@ Command SetupReport(CLI::App& app) {
   cmd->add_option("-o,--output", f->out,
                   "Directory for the report (created if missing; old spelling: --out)")
       ->required();
+  cmd->add_flag("--force")->description(
+      "Write into an -o folder that holds files iosched did not write");
   cmd->add_option("--head-trace-limit", f->common.options.replay.head_trace_limit,
                   "Issued units kept per elevator for the head-position plot (16 bytes each)")
       ->transform(CountSuffix())

@@ -80,6 +80,7 @@ Command SetupStudy(CLI::App& app) {
   CLI::App* run = cmd->add_subcommand("run", "Run the cells that have no result yet");
   run->add_option("file", f->file, "Study file (TOML)")->required();
   run->add_option("--out", f->out, "Output folder (cells/KEY.json, manifest.json)")->required();
+  run->add_flag("--force")->description("Write into an --out folder that holds files iosched did not write");
   run->add_option("--jobs", f->jobs, "Cells run at once (threads)")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
@@ -89,6 +90,7 @@ Command SetupStudy(CLI::App& app) {
   CLI::App* merge = cmd->add_subcommand("merge", "Combine shard folders into one");
   merge->add_option("dirs", f->dirs, "Study folders")->required();
   merge->add_option("--out", f->out, "Merged folder")->required();
+  merge->add_flag("--force")->description("Write into an --out folder that holds files iosched did not write");
   return {cmd, [f, plan, run, merge] {
             if (plan->parsed()) return Plan(*f);
             if (run->parsed()) return Run(*f);

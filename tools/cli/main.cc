@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "commands.h"
+#include "iosched/output_file.h"
+#include "iosched/status_macros.h"
 
 namespace iosched {
 
@@ -116,6 +118,60 @@ std::vector<std::string> RewriteOldSpellings(int argc, char** argv) {
   return args;
 }
 
+// Options that name a folder the command writes files into; each follows
+// the folder rule of iosched/output_file.h (absent, empty or ours, else
+// --force) and is checked and created before the command runs.
+struct FolderOption {
+  std::string_view command, subcommand, option;
+};
+constexpr FolderOption kFolderOptions[] = {
+    {"compare", "", "--plot"},   {"validate", "", "--plot"}, {"fsbench", "", "--plot"},
+    {"plot", "", "--output"},    {"report", "", "--output"}, {"study", "run", "--out"},
+    {"study", "merge", "--out"},
+};
+
+// Every value given to an option of `app` or of its parsed subcommands
+// except `skip`: the files a command reads (its trace, --merge, --parv, …)
+// are among them, so -o can be checked against all of them.
+std::vector<std::string> OptionValues(const CLI::App& app, std::string_view skip) {
+  std::vector<std::string> values;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_name() == skip || opt->count() == 0) continue;
+    for (const std::string& v : opt->results()) values.push_back(v);
+  }
+  for (const CLI::App* sub : app.get_subcommands()) {
+    const std::vector<std::string> more = OptionValues(*sub, skip);
+    values.insert(values.end(), more.begin(), more.end());
+  }
+  return values;
+}
+
+bool ForceGiven(const CLI::App& app) {
+  const CLI::Option* force = app.get_option_no_throw("--force");
+  return force != nullptr && force->count() > 0;
+}
+
+absl::Status PrepareOutputFolders(CLI::App& cmd) {
+  for (const FolderOption& f : kFolderOptions) {
+    if (cmd.get_name() != f.command) continue;
+    CLI::App* app = &cmd;
+    if (!f.subcommand.empty()) {
+      app = nullptr;
+      for (CLI::App* sub : cmd.get_subcommands()) {  // the parsed ones
+        if (sub->get_name() == f.subcommand) app = sub;
+      }
+      if (app == nullptr) continue;
+    }
+    const CLI::Option* opt = app->get_option_no_throw(std::string(f.option));
+    if (opt == nullptr || opt->count() == 0) continue;
+    const std::string dir = opt->as<std::string>();
+    if (dir.empty()) continue;
+    IOSCHED_RETURN_IF_ERROR(
+        PrepareOutputFolder(f.option, dir, ForceGiven(*app) || ForceGiven(cmd)));
+  }
+  return absl::OkStatus();
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"iosched: compare I/O elevators on recorded traces and simulated disks"};
   app.require_subcommand(1);
@@ -129,12 +185,18 @@ int Main(int argc, char** argv) {
   // -o/--output FILE on every command that prints its result: standard
   // output goes to FILE instead (commands that write files name them
   // themselves with -o/--output).
+  // FILE follows the output rule (iosched/output_file.h): an existing file
+  // that iosched did not write is replaced only with --force.
   std::vector<std::string> outputs(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) {
     CLI::App* sub = commands[i].app;
     if (sub->get_option_no_throw("--output") != nullptr) continue;
     sub->add_option("-o,--output", outputs[i],
                     "Write the result to FILE instead of standard output");
+    if (sub->get_option_no_throw("--force") == nullptr) {
+      sub->add_flag("--force")->description(
+          "Let -o replace an existing file that iosched did not write");
+    }
   }
   if (const std::string e = CommandError(app, argc, argv); !e.empty()) {
     return Fail(kExitUsage, e);
@@ -154,9 +216,19 @@ int Main(int argc, char** argv) {
   for (size_t i = 0; i < commands.size(); ++i) {
     if (!commands[i].app->parsed()) continue;
     if (!outputs[i].empty() && outputs[i] != "-") {
+      const CLI::Option* force = commands[i].app->get_option_no_throw("--force");
+      OutputPathRule rule;
+      rule.force = force != nullptr && force->count() > 0;
+      rule.inputs = OptionValues(*commands[i].app, "--output");
+      if (absl::Status st = CheckOutputPath("-o", outputs[i], rule); !st.ok()) {
+        return Fail(kExitUsage, std::string(st.message()));
+      }
       if (std::freopen(outputs[i].c_str(), "w", stdout) == nullptr) {
         return Fail(kExitRuntime, outputs[i] + ": cannot create: " + std::strerror(errno));
       }
+    }
+    if (absl::Status st = PrepareOutputFolders(*commands[i].app); !st.ok()) {
+      return Fail(kExitUsage, std::string(st.message()));
     }
     return commands[i].action();
   }

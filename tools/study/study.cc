@@ -71,15 +71,18 @@ absl::StatusOr<std::vector<std::string>> ExpandRange(std::string_view text) {
     return absl::InvalidArgumentError(absl::StrCat("range '", std::string(text), "': ", why,
                                                    " (expected LO..HI or LO..HI/STEP, integers)"));
   };
+  if (dots == std::string_view::npos) return bad("no '..'");  // (fuzz_study)
   absl::StatusOr<int64_t> lo = ParseInt(body.substr(0, dots));
   absl::StatusOr<int64_t> hi = ParseInt(body.substr(dots + 2));
   absl::StatusOr<int64_t> step = ParseInt(step_text);
   if (!lo.ok() || !hi.ok() || !step.ok()) return bad("not integers");
   if (*step <= 0) return bad("step must be > 0");
   if (*hi < *lo) return bad("HI is below LO");
-  if ((*hi - *lo) / *step >= 1000) return bad("more than 1000 values");
+  // In 128 bits: HI − LO and the last LO + k·STEP may not fit in 64.
+  const __int128 span = static_cast<__int128>(*hi) - *lo;
+  if (span / *step >= 1000) return bad("more than 1000 values");
   std::vector<std::string> out;
-  for (int64_t v = *lo; v <= *hi; v += *step) out.push_back(std::to_string(v));
+  for (__int128 v = *lo; v <= *hi; v += *step) out.push_back(std::to_string(static_cast<int64_t>(v)));
   return out;
 }
 
@@ -688,8 +691,51 @@ absl::StatusOr<std::vector<StudySpec>> ExpandSpecPattern(const std::string& patt
   return out;
 }
 
+namespace {
+
+// Error messages quote what the file says (a scenario, a spec, a path):
+// control characters in it are escaped so that a message stays one line
+// (found by fuzz_study: a scenario name with a newline in it).
+absl::Status OneLine(const absl::Status& st) {
+  const absl::string_view msg = st.message();
+  if (std::none_of(msg.begin(), msg.end(), [](char ch) {
+        const auto u = static_cast<unsigned char>(ch);
+        return u < 0x20 || u == 0x7f;
+      })) {
+    return st;
+  }
+  std::string out;
+  for (char ch : msg) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      absl::StrAppend(&out, "\\x", absl::Hex(u, absl::kZeroPad2));
+    } else {
+      out += ch;
+    }
+  }
+  return absl::Status(st.code(), out);
+}
+
+absl::StatusOr<Study> ParseStudyUnescaped(const std::string& text, const std::string& file_name,
+                                          const std::string& base_dir);
+
+}  // namespace
+
 absl::StatusOr<Study> ParseStudy(const std::string& text, const std::string& file_name,
                                  const std::string& base_dir) {
+  absl::StatusOr<Study> s = ParseStudyUnescaped(text, file_name, base_dir);
+  if (!s.ok()) return OneLine(s.status());
+  return s;
+}
+
+namespace {
+
+absl::StatusOr<Study> ParseStudyUnescaped(const std::string& text, const std::string& file_name,
+                                          const std::string& base_dir) {
   Ctx c{file_name, base_dir};
   Study s;
   s.file = file_name;
@@ -835,6 +881,8 @@ absl::StatusOr<Study> ParseStudy(const std::string& text, const std::string& fil
   }
   return s;
 }
+
+}  // namespace
 
 absl::StatusOr<Study> LoadStudy(const std::string& path) {
   IOSCHED_ASSIGN_OR_RETURN(std::string text, ReadFile(path));

@@ -70,6 +70,39 @@ absl::Status MatchFormat(const LineFormat& format, std::string_view path,
   return absl::OkStatus();
 }
 
+// How many sample lines `format` accepts, and its first rejection.
+struct FormatFit {
+  size_t good = 0;
+  bool evidence = false;
+  absl::Status first_error;
+};
+
+FormatFit FitFormat(const LineFormat& format, std::string_view path,
+                    const std::vector<SampleLine>& sample) {
+  FormatFit fit;
+  absl::StatusOr<std::unique_ptr<LineParser>> parser = MakeLineParser(format, {});
+  if (!parser.ok()) {
+    fit.first_error = parser.status();
+    return fit;
+  }
+  for (size_t i = 0; i < sample.size(); ++i) {
+    LineContext ctx{path, sample[i].line, i == 0};
+    TraceRecord rec;
+    LineKind kind = LineKind::kForeign;
+    absl::Status s = (*parser)->Parse(sample[i].text, ctx, &rec, &kind);
+    if (s.ok() && kind == LineKind::kForeign) {
+      s = LineError(ctx, absl::StrCat("a ", AbslView(format.name), " line"), sample[i].text);
+    }
+    if (!s.ok()) {
+      if (fit.first_error.ok()) fit.first_error = s;
+      continue;
+    }
+    ++fit.good;
+    if (kind == LineKind::kRecord || kind == LineKind::kEvent) fit.evidence = true;
+  }
+  return fit;
+}
+
 }  // namespace
 
 absl::Status ReadPrefix(ByteSource& source, size_t max, std::string* out, bool* eof) {
@@ -194,6 +227,30 @@ absl::StatusOr<std::string> DetectFromPrefix(std::string_view path, std::string_
     const bool has_line = absl::StartsWith(reason, prefix_text);
     if (has_line) reason.remove_prefix(prefix_text.size());
     tried.push_back(absl::StrCat(AbslView(f->name), " (", has_line ? "line " : "", reason, ")"));
+  }
+  // A few bad lines among lines that one format reads (at most a quarter of
+  // the sample, at least 3 good lines with records): report the first bad
+  // line as that format's reader would, "path:line: expected …".
+  {
+    const LineFormat* best = nullptr;
+    FormatFit best_fit;
+    for (const LineFormat* f : kDetectionOrder) {
+      FormatFit fit = FitFormat(*f, path, sample);
+      if (fit.evidence && fit.good > best_fit.good) {
+        best = f;
+        best_fit = std::move(fit);
+      }
+    }
+    const size_t bad = sample.size() - best_fit.good;
+    if (best != nullptr && bad > 0 && best_fit.good >= 3 &&
+        bad <= std::max<size_t>(1, sample.size() / 4) &&
+        best_fit.first_error.code() == absl::StatusCode::kInvalidArgument &&
+        absl::StartsWith(best_fit.first_error.message(), absl::StrCat(AbslView(path), ":"))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          best_fit.first_error.message(), " (the other ", best_fit.good, " of the first ",
+          sample.size(), " data lines read as ", AbslView(best->name),
+          "; --skip-bad-lines skips bad lines, --trace-format names the format)"));
+    }
   }
   return absl::InvalidArgumentError(
       absl::StrCat(AbslView(path), ": cannot detect the trace format from its first ",

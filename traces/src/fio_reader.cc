@@ -8,6 +8,9 @@
 // records; trim, sync and datasync lines are valid events that are not
 // replayed; add, open and close manage files.
 //
+// Every line fio (and iosched's writer) writes ends with a newline: a last
+// line without one is reported as a cut file, not taken as a record.
+//
 // Times: v3 lines start with µs since the log started (fio's
 // utime_since_now at submission). v2 lines have no timestamp; fio's code
 // treats "FILE wait MARK 0" as "do not issue the next I/O before MARK ms
@@ -64,6 +67,14 @@ absl::Status FioParser::Parse(std::string_view line, const LineContext& ctx, Tra
     }
     *kind = LineKind::kHeader;
     return absl::OkStatus();
+  }
+  if (ctx.unterminated) {
+    // fio and iosched end every line; a last line without its newline is
+    // what a killed writer leaves ("… write 577536 4" cut from "… 4096").
+    return LineError(ctx,
+                     "a complete line ending in a newline (the file was cut short, e.g. its "
+                     "writer was killed; --skip-bad-lines reads the complete records)",
+                     line);
   }
   std::string_view f[7];
   const size_t n = SplitBlanks(line, f, 7);

@@ -91,6 +91,7 @@ absl::StatusOr<bool> LineReader::Next(std::string_view* line) {
       continue;
     }
     size_t line_begin = begin_;
+    last_terminated_ = nl != nullptr;
     begin_ = next_begin;
     ++line_number_;
     if (line_end > line_begin && base[line_end - 1] == '\r') --line_end;

@@ -65,6 +65,9 @@ class LineReader {
 
   // 1-based number of the line last returned by Next(); 0 before the first.
   uint64_t line_number() const { return line_number_; }
+  // False when the line last returned by Next() is the last of the file and
+  // has no newline after it (a file cut short, or written by hand).
+  bool last_line_terminated() const { return last_terminated_; }
   // Total bytes read from the file so far (decompressed bytes for a
   // compressed file).
   uint64_t bytes_read() const { return bytes_read_; }
@@ -86,6 +89,7 @@ class LineReader {
   bool eof_ = false;
   uint64_t line_number_ = 0;
   uint64_t bytes_read_ = 0;
+  bool last_terminated_ = true;
   absl::Status error_;
 };
 

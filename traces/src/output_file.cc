@@ -7,10 +7,16 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "binary_formats.h"
+#include "iosched/trace.h"
 
 namespace iosched {
 namespace {
@@ -34,7 +40,119 @@ int OpenRetry(const char* path, int flags, mode_t mode = 0) {
   return fd;
 }
 
+// The first 4 KiB of a regular file into *head; false when it cannot be read.
+bool ReadHead(const std::string& path, std::string* head) {
+  const int fd = OpenRetry(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  head->assign(4096, '\0');
+  size_t got = 0;
+  while (got < head->size()) {
+    const ssize_t n = ::read(fd, head->data() + got, head->size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  head->resize(got);
+  return true;
+}
+
+// True for a folder with no entries but "." and "..".
+bool FolderIsEmpty(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return false;
+  bool empty = true;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view name = e->d_name;
+    if (name != "." && name != "..") {
+      empty = false;
+      break;
+    }
+  }
+  ::closedir(d);
+  return empty;
+}
+
+bool HasMarker(std::string_view head) {
+  return head.starts_with(traces_internal::kNativeBinaryMagic) || head.starts_with("# iosched trace v") ||
+         head.find("schema_version") != std::string_view::npos;
+}
+
 }  // namespace
+
+bool IsOurOutputFile(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (st.st_size == 0) return true;
+  std::string head;
+  return ReadHead(path, &head) && HasMarker(head);
+}
+
+absl::Status PrepareOutputFolder(std::string_view what_view, const std::string& dir, bool force) {
+  const std::string what(what_view);
+  if (dir.empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": expected a folder"));
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(what, " ", dir, " exists and is not a folder"));
+    }
+    if (!force) {
+      DIR* d = ::opendir(dir.c_str());
+      if (d == nullptr) {
+        return absl::PermissionDeniedError(
+            absl::StrCat(what, " ", dir, ": cannot list: ", std::strerror(errno)));
+      }
+      bool marked = false;
+      std::string foreign;
+      while (const dirent* e = ::readdir(d)) {
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        if (name == kOutputFolderMarker) {
+          marked = true;
+          break;
+        }
+        if (name == "manifest.json" && IsOurOutputFile(dir + "/manifest.json")) {
+          marked = true;
+          break;
+        }
+        // An empty folder holds nothing to lose (a caller may have made
+        // one to watch, as a study's cells/).
+        if (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) {
+          if (FolderIsEmpty(dir + "/" + std::string(name))) continue;
+        }
+        if (foreign.empty()) foreign = std::string(name);
+      }
+      ::closedir(d);
+      if (!marked && !foreign.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            what, " ", dir, " holds files iosched did not write (", foreign,
+            ", no ", std::string(kOutputFolderMarker),
+            " marker); refusing to write into it (use --force, or an empty or new folder)"));
+      }
+    }
+  } else if (errno != ENOENT) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(what, " ", dir, ": ", std::strerror(errno)));
+  }
+  // Create the folder and its parents.
+  for (size_t pos = 1; pos <= dir.size(); ++pos) {
+    if (pos != dir.size() && dir[pos] != '/') continue;
+    const std::string part = dir.substr(0, pos);
+    if (::mkdir(part.c_str(), 0777) != 0 && errno != EEXIST) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(what, " ", dir, ": cannot create ", part, ": ", std::strerror(errno)));
+    }
+  }
+  const std::string marker = dir + "/" + std::string(kOutputFolderMarker);
+  const int fd = OpenRetry(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(what, " ", dir, ": cannot create ", marker, ": ", std::strerror(errno)));
+  }
+  ::close(fd);
+  return absl::OkStatus();
+}
 
 bool SameFile(const std::string& a, const std::string& b) {
   struct stat sa, sb;
@@ -67,6 +185,12 @@ absl::Status CheckOutputPath(std::string_view what_view, const std::string& path
     return absl::FailedPreconditionError(
         absl::StrCat(what, " ", path, " is a ", S_ISBLK(st.st_mode) ? "block" : "character",
                      " device; refusing to write a file onto it"));
+  }
+  if (S_ISREG(st.st_mode) && !rule.force && !IsOurOutputFile(path)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        what, " ", path,
+        " exists and was not written by iosched (no iosched trace header or results "
+        "schema_version in its first 4 KiB); refusing to overwrite it (use --force)"));
   }
   return absl::OkStatus();
 }

@@ -31,6 +31,9 @@ struct LineContext {
   // command, FIU's process) store the name of a record's stream here, as a
   // view into the line.
   std::string_view* stream_name = nullptr;
+  // True for the last line of a file that does not end with a newline:
+  // formats whose writers always end lines (fio) take it as a cut file.
+  bool unterminated = false;
 };
 
 // Longest text quoted after "got" in error messages; longer text is cut and

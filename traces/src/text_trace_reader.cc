@@ -99,7 +99,8 @@ absl::StatusOr<bool> TextTraceReader::NextRecord(TraceRecord* out) {
       continue;
     }
     std::string_view name;
-    LineContext ctx{lines_->path(), lines_->line_number(), !seen_data_line_, &name};
+    LineContext ctx{lines_->path(), lines_->line_number(), !seen_data_line_, &name,
+                    !lines_->last_line_terminated()};
     seen_data_line_ = true;
     ResetRecord(out);
     LineKind kind = LineKind::kForeign;

@@ -131,7 +131,12 @@ class Fitter {
 class Driver {
  public:
   // With `track`, completions are kept for Wait() (closed loop).
-  Driver(Scheduler* s, void* buffer, bool track) : s_(s), buffer_(buffer), track_(track) {}
+  // `on_first_error` (may be empty) is called once, on the completing
+  // thread, with the first failed transfer (its trace line and status), so
+  // that the error is reported as soon as it happens.
+  Driver(Scheduler* s, void* buffer, bool track,
+         std::function<void(uint64_t line, const absl::Status&)> on_first_error = {})
+      : s_(s), buffer_(buffer), track_(track), on_first_error_(std::move(on_first_error)) {}
 
   absl::Status Submit(const Prepared& p) {
     IoRequest* rq = Take();
@@ -186,16 +191,25 @@ class Driver {
   }
   void Done(IoRequest& r, const absl::Status& status) {
     const auto now = std::chrono::steady_clock::now();
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!status.ok() && first_error_.ok()) first_error_ = status;
-    if (track_) done_.emplace_back(r.stream, now);
-    free_.push_back(&r);
-    cv_.notify_one();
+    bool first = false;
+    const uint64_t line = r.id;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!status.ok() && first_error_.ok()) {
+        first_error_ = status;
+        first = true;
+      }
+      if (track_) done_.emplace_back(r.stream, now);
+      free_.push_back(&r);
+      cv_.notify_one();
+    }
+    if (first && on_first_error_) on_first_error_(line, status);
   }
 
   Scheduler* s_;
   void* buffer_;
   bool track_;
+  std::function<void(uint64_t, const absl::Status&)> on_first_error_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<IoRequest> pool_ ABSL_GUARDED_BY(mu_);  // stable addresses
@@ -370,6 +384,7 @@ absl::Status CheckRecordPaths(const RealReplayOptions& o) {
   OutputPathRule rule;
   rule.inputs = o.trace_paths;
   rule.inputs.push_back(o.target);
+  rule.force = o.force_overwrite;
   if (!o.record_path.empty()) {
     IOSCHED_RETURN_IF_ERROR(CheckOutputPath("--record", o.record_path, rule));
     rule.inputs.push_back(o.record_path);
@@ -419,6 +434,7 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
   so.depth = o.depth;
   so.backend = o.backend;
   so.submit_batch = o.submit_batch;
+  so.fault_injector = o.fault_injector;
   so.target.writable = scan.writes > 0;  // read-only unless the trace writes
   RunMetrics metrics;
   so.observers.push_back(&metrics);
@@ -458,15 +474,29 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
   }
 
   Fitter fit(trace_name, o, file);
-  Driver driver(sched.get(), buffer.data(), o.mode == ReplayMode::kClosed);
+  std::function<void(uint64_t, const absl::Status&)> on_first_error;
+  if (o.log) {
+    on_first_error = [log = o.log, trace_name](uint64_t line, const absl::Status& st) {
+      log(absl::StrCat("I/O error (", trace_name, ":", line, "): ", st.message(),
+                       "; the replay goes on, errors are counted"));
+    };
+  }
+  Driver driver(sched.get(), buffer.data(), o.mode == ReplayMode::kClosed,
+                std::move(on_first_error));
   RealReplayResult out;
   absl::Status run = Drive(o, *reader, fit, *sched, driver, &out.records);
+  if (!run.ok() && o.log) {
+    o.log(absl::StrCat("the replay stops after ", out.records, " records: ", run.message()));
+  }
   const absl::Status drained = sched->Drain();
   if (!run.ok()) {
+    // Whatever was submitted completes (cancelled if not yet issued); the
+    // results cover the requests that completed.
     sched->Shutdown(ShutdownMode::kCancel);
-    return run;
+    out.aborted = run;
+  } else if (!drained.ok()) {
+    out.aborted = drained;
   }
-  IOSCHED_RETURN_IF_ERROR(drained);
   out.elevator = std::string(sched->elevator().Name());
   out.summary = metrics.Summarize(&sched->elevator());
   out.latency[0] = metrics.latency(Op::kRead);
@@ -480,8 +510,10 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
   out.fallback_reason = sched->fallback_reason();
   out.first_io_error = driver.first_error();
   out.trace = std::move(reader);
-  sched->Shutdown();
-  if (recorder) IOSCHED_RETURN_IF_ERROR(recorder->Finish());
+  if (out.aborted.ok()) sched->Shutdown();
+  if (recorder) {
+    if (absl::Status st = recorder->Finish(); !st.ok() && out.aborted.ok()) out.aborted = st;
+  }
   return out;
 }
 }  // namespace iosched

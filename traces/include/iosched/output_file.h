@@ -8,6 +8,16 @@
 //     symlink or a hard link to an input is recognised;
 //   - never a block or character device, unless the caller allows it; the
 //     null device is always allowed (it keeps nothing);
+//   - never over an existing regular file that is not ours, unless the
+//     caller says to (`--force`). A file is ours when it is empty or when
+//     its first 4 KiB carry an iosched marker: the native trace header
+//     ("# iosched trace v1" or the "IOSCHEDB" magic), or the results schema
+//     key `schema_version` (every JSON result and compare's CSV carry it,
+//     docs/results-schema.md). Anything else (a text table, an fio iolog, a
+//     foreign trace, a document) needs --force. A folder is ours when it is
+//     absent, empty, or holds the marker file ".iosched-output" that
+//     PrepareOutputFolder leaves in every folder it writes into, or a study
+//     folder (its manifest.json carries `schema_version`);
 //   - a regular file is written to a temporary file in the same folder and
 //     renamed over the final name only when complete (after fsync), so a
 //     failed or killed writer never leaves a cut file under the final name
@@ -40,12 +50,31 @@ struct OutputPathRule {
   std::vector<std::string> inputs;
   // Lets the output be a block or character device (written in place).
   bool allow_device = false;
+  // Lets the output replace an existing file that is not ours (--force).
+  bool force = false;
 };
+
+// True when `path` is a regular file iosched may overwrite without --force
+// (see above: empty, or an iosched marker in its first 4 KiB). False for a
+// missing or unreadable file.
+bool IsOurOutputFile(const std::string& path);
+
+// The marker file PrepareOutputFolder leaves in a folder.
+inline constexpr std::string_view kOutputFolderMarker = ".iosched-output";
+
+// Checks that iosched may write files into folder `dir` (absent, empty —
+// empty subfolders do not count —, or ours; any folder with `force`), creates it if needed and
+// leaves the marker file in it. Errors: FailedPrecondition "WHAT DIR holds files iosched did not
+// write (…); refusing to write into it (use --force, or an empty or new folder)", or when DIR is
+// not a folder; PermissionDenied when it cannot be created.
+absl::Status PrepareOutputFolder(std::string_view what, const std::string& dir, bool force);
 
 // OK when `path` may be written under `rule`; "-" (standard output) is
 // always OK. `what` names the option in messages ("--record", "OUT").
 // Errors: InvalidArgument naming both paths when the output is an input or
-// the target; FailedPrecondition for a device (or a directory).
+// the target; FailedPrecondition for a device (or a directory), and for an
+// existing file that is not ours without rule.force ("WHAT PATH exists and
+// was not written by iosched (…); refusing to overwrite it (use --force)").
 absl::Status CheckOutputPath(std::string_view what, const std::string& path,
                              const OutputPathRule& rule);
 

@@ -88,9 +88,16 @@ struct RealReplayOptions {
   // Record the run: an iosched native trace (with dispatch_ns, key, error and
   // bytes columns) and/or a fio iolog v3. Empty: not recorded.
   std::string record_path, record_fio_path;
+  // Lets the recordings replace existing files that iosched did not write
+  // (output_file.h; `--force`).
+  bool force_overwrite = false;
   // Progress and notes for a human ("created X with N bytes", the backend
-  // and alignment in use). Null: silent.
+  // and alignment in use, the first I/O error as it happens). Null: silent.
+  // Called from the replay's thread and, for the I/O error, from the
+  // thread that completes the transfer: it must be thread-safe.
   std::function<void(std::string_view)> log;
+  // Tests only: SchedulerOptions::fault_injector.
+  FaultInjector fault_injector;
 };
 
 struct RealReplayResult {
@@ -109,8 +116,14 @@ struct RealReplayResult {
   IoBackendKind backend = IoBackendKind::kPsync;
   std::string fallback_reason;  // why io_uring was not used, if it was not
   // The first failed transfer's status (the run goes on after it; the
-  // summary counts errors).
+  // summary counts errors). Also reported through options.log as soon as
+  // it happens.
   absl::Status first_io_error;
+  // Not OK when the run stopped early after I/O had started (a trace,
+  // submission or drain error) or its recording could not be completed:
+  // the result then covers the requests that completed, and the caller
+  // still reports them before the error.
+  absl::Status aborted;
   // The trace as read (format, time unit, bad lines, pipeline stats).
   std::unique_ptr<TracePipeline> trace;
 };
@@ -135,8 +148,9 @@ absl::Status ValidateRealReplay(const RealReplayOptions& options);
 //   InvalidArgument    a record does not fit (TRACE:LINE), the target is
 //                      empty or smaller than its alignment;
 //   others             from the trace, the file system or the Scheduler.
-// On error after I/O started, the Scheduler is shut down with kCancel:
-// every submitted request completes exactly once.
+// An error after I/O started does not fail the call: the Scheduler is shut
+// down with kCancel (every submitted request completes exactly once) and
+// the partial result comes back with `aborted` set.
 absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
                                                const RealReplayOptions& options);
 
