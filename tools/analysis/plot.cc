@@ -73,6 +73,20 @@ void SendXy(Gnuplot& gp, const std::vector<std::pair<double, double>>& pts) { gp
 
 constexpr const char* kOpNames[] = {"all", "read", "write"};
 
+// Category tics for bar charts, one per run: "a = b = c" (identical runs)
+// breaks after each "=" so a merged label stays short.
+template <typename Runs, typename Spec>
+void SpecXtics(Gnuplot& gp, const Runs& runs, Spec spec, int rotate = -30) {
+  gp << "set xtics (";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    std::string label = spec(runs[i]);
+    for (size_t p; (p = label.find(" = ")) != std::string::npos;) label.replace(p, 3, " =\n");
+    gp << (i ? ", " : "") << GnuplotDQuote(label) << " " << i;
+  }
+  if (runs.empty()) gp << "'' 0";
+  gp << ") rotate by " << rotate << " scale 0\n";
+}
+
 // Whether any run has both reads and writes recorded per op.
 bool HasReadsAndWrites(const PlotData& d) {
   bool reads = false, writes = false;
@@ -171,13 +185,14 @@ absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
            << GnuplotDQuote(absl::StrCat("Throughput and p99 latency\n", Where(d)))
            << " font ',18'\n";
         gp << "set style fill solid 0.9 border lc rgb '#333333'\nset boxwidth 0.7\nunset key\n";
-        gp << "set xtics rotate by -30 scale 0\nset grid noxtics ytics\n";
+        SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; });
+        gp << "set grid noxtics ytics\n";
         gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        gp << "set yrange [0:*]\nset offsets 0,0,graph 0.1,0\nset bmargin 6\n";
+        gp << "set yrange [0:*]\nset offsets 0,0,graph 0.1,0\nset bmargin 8\n";
         auto bars = [&](const char* title, const char* ylabel, auto value) {
           gp << "set title " << GnuplotQuote(title) << "\nset ylabel " << GnuplotQuote(ylabel)
              << "\n";
-          gp << "plot '-' using 1:2:4:xtic(3) with boxes lc rgb variable, "
+          gp << "plot '-' using 1:2:4 with boxes lc rgb variable, "
                 "'-' using 1:2:3 with labels offset 0,0.8 font "
              << (n > 5 ? "',13'" : "',15'") << "\n";
           std::ostringstream boxes, labels;
@@ -194,9 +209,10 @@ absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
              [](const PlotRun& r) { return r.mb_s; });
         if (split) {
           // The combined p99 hides which op pays: reads and writes apart.
-          bars("Read p99 latency (lower is better)", "read p99 latency (ms)",
+          gp << "set title font ',15'\n";
+          bars("Read p99 (lower is better)", "read p99 latency (ms)",
                [](const PlotRun& r) { return r.read_p99_ms; });
-          bars("Write p99 latency (lower is better)", "write p99 latency (ms)",
+          bars("Write p99 (lower is better)", "write p99 latency (ms)",
                [](const PlotRun& r) { return r.write_p99_ms; });
         } else {
           bars("p99 latency (lower is better)", "p99 latency (ms)",
@@ -236,14 +252,9 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
         const size_t n = d.runs.size();
         std::string title = absl::StrCat("Per-stream throughput share and fairness\n", Where(d));
         gp << "set multiplot title " << GnuplotDQuote(title) << " font ',18'\n";
-        gp << "set xtics rotate by -30 scale 0\nset grid noxtics ytics\nset bmargin 6\n";
+        gp << "set grid noxtics ytics\nset bmargin 8\n";
         gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        gp << "set xtics (";
-        for (size_t i = 0; i < n; ++i) {
-          gp << (i ? ", " : "") << GnuplotQuote(d.runs[i].spec) << " " << i;
-        }
-        if (n == 0) gp << "'' 0";
-        gp << ")\n";
+        SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; });
         // Left: stacked shares.
         gp << "set origin 0,0\nset size 0.6,0.9\n";
         gp << "set title "
@@ -300,7 +311,7 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
         if (series == 0) gp << "0 0\ne\n";
         // Right: fairness.
         gp << "set origin 0.6,0\nset size 0.4,0.9\n";
-        if (n > 4) gp << "set xtics rotate by -45\n";
+        if (n > 4) SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; }, -45);
         gp << "set title 'Fairness (Jain, 1 = equal)'\nunset key\n";
         gp << "set ylabel \"Jain's fairness index (0-1)\"\nset yrange [0:1.12]\n";
         gp << "set ytics 0,0.2,1\n";
@@ -458,8 +469,10 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
 }
 
 // The key of a plot with one series per elevator: outside at the right.
+// (Below the plot: long "a = b = c" labels do not squeeze the graph.)
 void ElevatorKey(Gnuplot& gp) {
-  gp << "set key outside right top vertical Left reverse spacing 1.15 box lc rgb '#cccccc'\n";
+  gp << "set key outside below center horizontal Left reverse spacing 1.1 width 2 box lc rgb "
+        "'#cccccc'\n";
 }
 
 // (x, y) of a run's timeline bins: x the bin's middle (s), y = f(bin, width s).
@@ -513,11 +526,13 @@ absl::Status DrawThroughputTime(const PlotData& d, const std::string& dir,
            << GnuplotDQuote(absl::StrCat("Throughput over time (bins of ", Num(bin_s * 1e3),
                                          " ms)\n", Where(d)))
            << " font ',17'\n";
-        ElevatorKey(gp);
+        // Both panels start and end at the same x; the key is under the second.
+        gp << "set lmargin at screen 0.09\nset rmargin at screen 0.97\nunset key\n";
         gp << "set yrange [0:*]\nset format x '%g'\n";
         gp << "unset xlabel\nset ylabel 'throughput (MB/s)'\n";
         TimeLines(gp, runs, [](const PlotRun::Bin& b, double w) { return b.bytes / 1e6 / w; });
-        gp << "set xlabel 'simulated time (s)'\nset ylabel 'IOPS (requests/s)'\nunset key\n";
+        gp << "set xlabel 'simulated time (s)'\nset ylabel 'IOPS (requests/s)'\n";
+        ElevatorKey(gp);
         TimeLines(gp, runs, [](const PlotRun::Bin& b, double w) { return b.completed / w; });
         gp << "unset multiplot\n";
       },
@@ -571,11 +586,10 @@ absl::Status DrawSeekDistance(const PlotData& d, const std::string& dir,
         gp << "set title "
            << GnuplotDQuote(absl::StrCat("Seek distance histogram\n", Where(d))) << "\n";
         ElevatorKey(gp);
-        gp << "set xlabel 'seek distance (512-byte sectors, from the end of one unit to the "
-              "start of the next; log2 buckets)'\n";
+        gp << "set xlabel 'seek distance (512-byte sectors, log2 buckets)'\n";
         gp << "set ylabel 'share of issued units (%)'\nset yrange [0:*]\n";
         gp << "set xrange [-0.5:" << buckets - 0.5 << "]\nset xtics (";
-        const size_t step = buckets > 24 ? 2 : 1;
+        const size_t step = buckets > 32 ? 2 : 1;
         for (size_t k = 0; k < buckets; k += step) {
           gp << (k ? ", " : "") << GnuplotQuote(PowerLabel(SeekHistogram::BucketLow(
                                        static_cast<int>(k))))
@@ -633,13 +647,9 @@ absl::Status DrawTimeBreakdown(const PlotData& d, const std::string& dir,
            << GnuplotDQuote(absl::StrCat("Where the time went, per request\n", Where(d))) << "\n";
         gp << "set key outside right top vertical Left reverse box lc rgb '#cccccc'\n";
         gp << "set ylabel 'mean time per request (ms)'\nset yrange [0:*]\n";
-        gp << "set offsets 0,0,graph 0.08,0\nset bmargin 7\nset grid noxtics ytics\n";
-        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\nset xtics (";
-        for (size_t i = 0; i < n; ++i) {
-          gp << (i ? ", " : "") << GnuplotQuote(runs[i]->spec) << " " << i;
-        }
-        if (n == 0) gp << "'' 0";
-        gp << ") rotate by -30 scale 0\n";
+        gp << "set offsets 0,0,graph 0.08,0\nset bmargin 9\nset grid noxtics ytics\n";
+        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
+        SpecXtics(gp, runs, [](const PlotRun* r) { return r->spec; });
         gp << "set style fill solid 0.9 border lc rgb '#ffffff'\n";
         gp << "plot ";
         for (size_t k = 0; k < std::size(kParts); ++k) {
@@ -712,12 +722,8 @@ absl::Status DrawReadWrite(const PlotData& d, const std::string& dir,
            << GnuplotDQuote(absl::StrCat("Reads vs writes\n", Where(d))) << " font ',18'\n";
         gp << "set style fill solid 0.9 border lc rgb '#333333'\n";
         gp << "set grid noxtics ytics\nset yrange [0:*]\nset offsets 0,0,graph 0.12,0\n";
-        gp << "set bmargin 6\nset xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\nset xtics (";
-        for (size_t i = 0; i < n; ++i) {
-          gp << (i ? ", " : "") << GnuplotQuote(runs[i]->spec) << " " << i;
-        }
-        if (n == 0) gp << "'' 0";
-        gp << ") rotate by -30 scale 0\n";
+        gp << "set bmargin 9\nset xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
+        SpecXtics(gp, runs, [](const PlotRun* r) { return r->spec; });
         ReadWriteBars(gp, runs, "Throughput (higher is better)", "throughput (MB/s)",
                       &PlotRun::read_mb_s, &PlotRun::write_mb_s, true);
         ReadWriteBars(gp, runs, "p99 latency (lower is better)", "p99 latency (ms)",
