@@ -692,9 +692,11 @@ void ReadWriteBars(Gnuplot& gp, const std::vector<const PlotRun*>& runs, const c
   } else {
     gp << "unset key\n";
   }
-  gp << "plot '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#4e79a7' title "
-        "'read', '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#f28e2b' "
-        "title 'write'\n";
+  // Titles only where the key is: gnuplot's SVG would repeat the key ids.
+  gp << "plot '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#4e79a7' "
+     << (key ? "title 'read'" : "notitle")
+     << ", '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#f28e2b' "
+     << (key ? "title 'write'" : "notitle") << "\n";
   for (int op = 0; op < 2; ++op) {
     for (size_t i = 0; i < n; ++i) {
       const double v = runs[i]->*(op == 0 ? read : write);

@@ -593,6 +593,7 @@ std::string InlineSvg(std::string_view svg, std::string_view id_prefix, std::str
   }
   std::string out;
   out.reserve(s.size() + ids.size() * 16);
+  std::map<std::string, int> defined;  // id attributes seen so far
   for (size_t i = 0; i < s.size(); ++i) {
     out += s[i];
     const bool id_attr =
@@ -602,7 +603,15 @@ std::string InlineSvg(std::string_view svg, std::string_view id_prefix, std::str
     if (!id_attr && !ref) continue;
     const size_t name_end = s.find_first_of("'\")", i + 1);
     if (name_end == std::string::npos) continue;
-    if (ids.count(s.substr(i + 1, name_end - i - 1))) out += id_prefix;
+    const std::string name = s.substr(i + 1, name_end - i - 1);
+    if (!ids.count(name)) continue;
+    out += id_prefix;
+    // gnuplot repeats some group ids across multiplot panels (unreferenced
+    // key groups); later copies get a suffix so every id stays unique.
+    if (id_attr && defined[name]++ > 0) {
+      absl::StrAppend(&out, name, "-", defined[name] - 1);
+      i = name_end - 1;
+    }
   }
   return out;
 }
