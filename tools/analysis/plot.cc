@@ -120,7 +120,8 @@ absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
         gp << "set ylabel 'fraction of requests completed within latency'\n";
         gp << "set logscale x\nset format x '%g'\nset mxtics 10\n";
         gp << "set yrange [0:1.02]\nset ytics 0,0.1,1\n";
-        gp << "set key outside right top vertical Left reverse spacing 1.15 title "
+        // Below the graph: merged labels ("a = b = c") would squeeze it.
+        gp << "set key outside below center horizontal Left reverse spacing 1.1 width 2 title "
               "'p50 / p99 (ms)' box lc rgb '#cccccc'\n";
         double lo = 0, hi = 0;
         for (const PlotRun* r : runs) {

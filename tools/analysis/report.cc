@@ -502,10 +502,10 @@ h3 { font-size: 16px; margin: 20px 0 6px; }
 p.sub { color: #555; margin: 0 0 16px; }
 p.note { color: #666; font-size: 13px; }
 pre { background: #f5f5f5; border: 1px solid #ddd; padding: 10px 12px; white-space: pre-wrap;
-      word-break: break-all; font: 13px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+      overflow-wrap: anywhere; font: 13px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; max-width: 100%; }
 th, td { border: 1px solid #d8d8d8; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { overflow-wrap: anywhere; }
+th { overflow-wrap: break-word; }
 th { background: #f0f0f0; font-weight: 600; }
 tbody tr:nth-child(even) td { background: #fafafa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
