@@ -354,6 +354,7 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
   // Screen resolution: per panel, kHeadColumns columns × kHeadRows rows;
   // each run of occupied rows in a column becomes one vertical segment.
   constexpr size_t kHeadRows = 160;
+  constexpr size_t kMaxRuns = 6;
   uint64_t y_top = d.capacity_sectors;
   if (y_top == 0) {
     for (const PlotRun& r : d.runs) {
@@ -367,7 +368,7 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
   for (size_t i = 0; i < n; ++i) {
     const PlotRun& r = d.runs[i];
     if (!r.head_complete) incomplete = true;
-    std::vector<bool> cell(kHeadColumns * kHeadRows, false);
+    std::vector<char> cell(kHeadColumns * kHeadRows, 0);
     for (const auto& [t, s] : r.head) {
       if (t < x0 || t > x1 || (o.window_end_s.has_value() && t >= x1)) continue;
       const size_t c = std::min(kHeadColumns - 1, static_cast<size_t>((t - x0) / col_w));
@@ -378,21 +379,25 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
     }
     for (size_t c = 0; c < kHeadColumns; ++c) {
       const double x = x0 + (static_cast<double>(c) + 0.5) * col_w;
-      for (size_t row = 0; row < kHeadRows;) {
-        if (!cell[c * kHeadRows + row]) {
-          ++row;
-          continue;
+      const char* col = &cell[c * kHeadRows];
+      // Runs of occupied rows, joined across gaps of at most `gap` empty
+      // rows; a column scattered over more than kMaxRuns runs (random
+      // access) joins wider gaps until it has at most kMaxRuns, so the file
+      // stays bounded: kHeadColumns × kMaxRuns segments per panel.
+      std::vector<std::pair<size_t, size_t>> runs;
+      for (size_t gap = 1;; gap *= 2) {
+        runs.clear();
+        for (size_t row = 0; row < kHeadRows; ++row) {
+          if (!col[row]) continue;
+          if (!runs.empty() && row - runs.back().second <= gap + 1) {
+            runs.back().second = row;
+          } else {
+            runs.emplace_back(row, row);
+          }
         }
-        size_t hi = row;
-        // A gap of one empty row still joins: it is below what a line shows.
-        while (hi + 1 < kHeadRows &&
-               (cell[c * kHeadRows + hi + 1] ||
-                (hi + 2 < kHeadRows && cell[c * kHeadRows + hi + 2]))) {
-          hi += cell[c * kHeadRows + hi + 1] ? 1 : 2;
-        }
-        segs[i].push_back({x, {row * row_h, (hi + 1) * row_h}});
-        row = hi + 1;
+        if (runs.size() <= kMaxRuns) break;
       }
+      for (const auto& [lo, hi] : runs) segs[i].push_back({x, {lo * row_h, (hi + 1) * row_h}});
     }
   }
   const bool window = o.window_start_s.has_value() || o.window_end_s.has_value();
@@ -419,6 +424,8 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
            << 80.0 / h << "," << top << " spacing 0," << 24.0 / h << " title "
            << GnuplotDQuote(sub.empty() ? title : title + "\n" + sub) << " font ',17'\n";
         gp << "unset key\nunset title\n";
+        // Panel labels on white: a dense panel would hide text of its own colour.
+        gp << "set style textbox opaque fillcolor rgb '#ffffff' border lc rgb '#333333'\n";
         gp << "set xrange [" << x0 << ":" << x1 << "]\n";
         if (d.capacity_sectors > 0) {
           gp << "set yrange [0:" << d.capacity_sectors << "]\n";

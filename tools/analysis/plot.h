@@ -19,8 +19,9 @@
 //                       PlotOptions::window selects a time window. Drawn
 //                       at screen resolution: per panel, each of
 //                       kHeadColumns pixel columns becomes one vertical
-//                       segment per run of occupied pixel rows, so the
-//                       files stay small however many units were kept
+//                       segment per run of occupied pixel rows (at most 6
+//                       per column: scattered rows join into a band), so
+//                       the files stay small however many units were kept
 //   throughput_time     MB/s and IOPS over simulated time (two panels)
 //   queue_depth         mean pending requests (arrived, not completed) per
 //                       time bin
@@ -156,7 +157,7 @@ std::vector<std::vector<size_t>> IdenticalGroups(const std::vector<PlotRun>& run
 PlotData CollapseIdentical(const PlotData& data, std::vector<std::string>* notes = nullptr);
 
 // Head-position resolution: pixel columns per panel.
-inline constexpr size_t kHeadColumns = 600;
+inline constexpr size_t kHeadColumns = 500;
 
 struct PlotOptions {
   // Head-position window in simulated seconds, [start, end). Unset ends are
