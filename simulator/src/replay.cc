@@ -396,6 +396,9 @@ absl::StatusOr<ReplayResult> Replayer::Run() {
   r.latency[0] = metrics_.latency(Op::kRead);
   r.latency[1] = metrics_.latency(Op::kWrite);
   r.head_trace = metrics_.head_trace();
+  metrics_.FinishTimeline(sim_.now());
+  r.timeline = metrics_.timeline();
+  r.seek_histogram = metrics_.seek_histogram();
   if (options_.on_progress) options_.on_progress(records_);
   return r;
 }

@@ -20,6 +20,7 @@
 #include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "iosched/timeline.h"
 #include "json_check.h"
 #include "json_io.h"
 #include "plot_test_util.h"
@@ -29,6 +30,7 @@ namespace iosched {
 namespace {
 
 using ::testing::AllOf;
+using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing_util::CheckXml;
@@ -253,7 +255,51 @@ TEST(PlotData, JsonRoundTripKeepsWhatPlotsNeed) {
     EXPECT_EQ(a.head.back().second, b.head.back().second);
     EXPECT_TRUE(b.head_complete);
     EXPECT_EQ(a.streams.size(), b.streams.size());
+    // The new plots' data: timeline, seek histogram, time breakdown, per op.
+    ASSERT_FALSE(a.timeline.empty());
+    ASSERT_EQ(a.timeline.size(), b.timeline.size());
+    EXPECT_LE(a.timeline.size(), Timeline::kMaxBins);
+    EXPECT_DOUBLE_EQ(a.timeline_bin_s, b.timeline_bin_s);
+    double completed = 0;
+    for (size_t k = 0; k < a.timeline.size(); ++k) {
+      EXPECT_EQ(a.timeline[k].bytes, b.timeline[k].bytes);
+      EXPECT_EQ(a.timeline[k].max_pending, b.timeline[k].max_pending);
+      EXPECT_NEAR(a.timeline[k].pending_ns, b.timeline[k].pending_ns, 1.0);
+      completed += b.timeline[k].completed;
+    }
+    EXPECT_EQ(completed, static_cast<double>(r.runs[i].result.summary.completed));
+    EXPECT_EQ(a.seek_histogram, b.seek_histogram);
+    uint64_t units = 0;
+    for (uint64_t c : b.seek_histogram) units += c;
+    EXPECT_EQ(units + 1, r.runs[i].result.summary.issued);  // the first unit has no seek
+    EXPECT_TRUE(b.has_breakdown);
+    EXPECT_NEAR(a.seek_ms, b.seek_ms, 1e-9 + 1e-6 * a.seek_ms);
+    EXPECT_GT(b.seek_ms + b.rotation_ms + b.transfer_ms, 0);
+    EXPECT_TRUE(b.has_ops);
+    EXPECT_NEAR(a.read_p99_ms, b.read_p99_ms, 1e-5 * a.read_p99_ms);
+    EXPECT_NEAR(a.write_mb_s, b.write_mb_s, 1e-5 * a.write_mb_s);
   }
+}
+
+TEST(PlotData, IdenticalRunsCollapseIntoOneLabel) {
+  PlotData d;
+  for (const char* e : {"inode", "noop", "physical", "fibmap"}) {
+    PlotRun r;
+    r.elevator = r.spec = e;
+    r.mb_s = std::string(e) == "noop" ? 2.0 : 1.0;
+    r.timeline.push_back({1, 4096, 10, 1});
+    d.runs.push_back(r);
+  }
+  std::vector<std::string> notes;
+  const PlotData c = CollapseIdentical(d, &notes);
+  ASSERT_EQ(c.runs.size(), 2u);
+  EXPECT_EQ(c.runs[0].spec, "inode = physical = fibmap");
+  EXPECT_EQ(c.runs[0].elevator, "inode");  // keeps the first run's colour
+  EXPECT_EQ(c.runs[1].spec, "noop");
+  EXPECT_THAT(notes, ::testing::ElementsAre(HasSubstr("inode = physical = fibmap")));
+  // One differing bin is enough to keep them apart.
+  d.runs[3].timeline[0].max_pending = 2;
+  EXPECT_EQ(CollapseIdentical(d).runs.size(), 3u);
 }
 
 TEST(PlotData, OlderJsonWithoutPlotKeysStillReads) {
@@ -351,7 +397,9 @@ TEST_F(PlotFiles, EveryPlotIsWrittenAsPngAndSvgWithSeriesTitles) {
   const std::string dir = FreshDir("all");
   std::vector<std::string> written;
   ASSERT_TRUE(WriteComparePlots(r, dir, &written).ok());
-  EXPECT_EQ(written.size(), 12u);  // 6 plots × (png, svg)
+  // 3 CDFs, throughput_p99, read_write, throughput_time, queue_depth,
+  // seek_distance, time_breakdown, head_position; one stream: no stream_share.
+  EXPECT_EQ(written.size(), 20u);  // 10 plots × (png, svg)
   for (const std::string& f : written) {
     struct stat st;
     ASSERT_EQ(::stat(f.c_str(), &st), 0) << f;
@@ -371,11 +419,30 @@ TEST_F(PlotFiles, EveryPlotIsWrittenAsPngAndSvgWithSeriesTitles) {
   }
   const std::string bars = CheckPlotFiles(dir, "throughput_p99");
   EXPECT_THAT(bars, AllOf(HasSubstr("Throughput (higher is better)"),
-                          HasSubstr("p99 latency (lower is better)"), HasSubstr("cfq:slice_idle=0"),
-                          HasSubstr("MB/s")));
-  const std::string share = CheckPlotFiles(dir, "stream_share");
-  EXPECT_THAT(share, AllOf(HasSubstr("Fairness (Jain, 1 = equal)"),
-                           HasSubstr(">0 (all requests)</text>"), HasSubstr(SvgColor("cfq"))));
+                          HasSubstr("cfq:slice_idle=0"), HasSubstr("MB/s")));
+  // The trace has reads and writes: their p99 apart, not only combined.
+  EXPECT_THAT(bars, AllOf(HasSubstr("Read p99 (lower is better)"),
+                          HasSubstr("Write p99 (lower is better)")));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/stream_share.png")) << "one stream";
+  // Every new plot with its axis labels and one series per elevator.
+  const struct {
+    const char* stem;
+    std::vector<std::string> labels;
+  } kNew[] = {
+      {"throughput_time", {"throughput (MB/s)", "IOPS (requests/s)", "simulated time (s)"}},
+      {"queue_depth", {"pending requests (mean per time bin)", "simulated time (s)"}},
+      {"seek_distance", {"share of issued units (%)", "seek distance (512-byte sectors"}},
+      {"time_breakdown",
+       {"mean time per request (ms)", "queueing (before issue)", "seek", "rotation", "transfer"}},
+      {"read_write", {"throughput (MB/s)", "p99 latency (ms)", ">read<", ">write<"}},
+  };
+  for (const auto& [stem, labels] : kNew) {
+    const std::string svg = CheckPlotFiles(dir, stem);
+    for (const std::string& l : labels) EXPECT_THAT(svg, HasSubstr(l)) << stem;
+    for (const char* spec : {"noop", "deadline", "cfq:slice_idle=0"}) {
+      EXPECT_THAT(svg, HasSubstr(std::string(">") + spec + "<")) << stem << " " << spec;
+    }
+  }
   const std::string head = CheckPlotFiles(dir, "head_position");
   EXPECT_THAT(head,
               AllOf(HasSubstr("simulated time (s)"), HasSubstr("start sector"), HasSubstr(">noop<"),
@@ -383,6 +450,26 @@ TEST_F(PlotFiles, EveryPlotIsWrittenAsPngAndSvgWithSeriesTitles) {
   // No leftovers of gnuplot's error capture.
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
+  }
+}
+
+TEST_F(PlotFiles, IdenticalElevatorsShareOneLegendEntry) {
+  // On a block trace the file-aware elevators see no files: same schedule.
+  const CompareResult r =
+      RunOn(kMsr, {"inode", "physical", "fibmap", "cfq"}, 200, FitPolicy::kScale);
+  const std::string dir = FreshDir("identical");
+  std::vector<PlotFile> files;
+  std::vector<std::string> notes;
+  ASSERT_TRUE(WritePlots(PlotDataFromCompare(r), {}, dir, &files, &notes).ok());
+  EXPECT_THAT(notes, ::testing::Contains(HasSubstr("inode = physical = fibmap")));
+  for (const PlotFile& f : files) {
+    const std::string svg = CheckPlotFiles(dir, f.stem);
+    // Legends and category labels name the group (bar labels break after
+    // each "="), never one of the three alone.
+    EXPECT_THAT(svg, AnyOf(HasSubstr("inode = physical = fibmap"), HasSubstr(">inode =<")))
+        << f.stem;
+    EXPECT_THAT(svg, Not(HasSubstr(">physical<"))) << f.stem;
+    EXPECT_THAT(svg, Not(HasSubstr(SvgColor("physical")))) << f.stem;
   }
 }
 
@@ -428,10 +515,13 @@ TEST_F(PlotFiles, OlderJsonSkipsWhatItLacks) {
   std::vector<PlotFile> files;
   std::vector<std::string> notes;
   ASSERT_TRUE(WritePlots(*d, {}, dir, &files, &notes).ok());
-  ASSERT_EQ(files.size(), 2u);
+  ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].stem, "throughput_p99");
-  EXPECT_EQ(files[1].stem, "stream_share");
-  EXPECT_THAT(notes, ::testing::ElementsAre(HasSubstr("latency_cdf"), HasSubstr("head_position")));
+  EXPECT_THAT(notes, ::testing::ElementsAre(
+                         HasSubstr("latency_cdf"), HasSubstr("read_write"),
+                         HasSubstr("stream_share: one stream"), HasSubstr("throughput_time"),
+                         HasSubstr("seek_distance"), HasSubstr("time_breakdown"),
+                         HasSubstr("head_position")));
 }
 
 TEST_F(PlotFiles, PlotCommandDrawsFromCompareJson) {
@@ -445,8 +535,9 @@ TEST_F(PlotFiles, PlotCommandDrawsFromCompareJson) {
   CliRun p = Iosched("plot " + json + " --out " + dir + "/plots --window 0:2");
   ASSERT_EQ(p.code, 0) << p.err;
   EXPECT_THAT(p.err, HasSubstr("head_position.svg"));
-  for (const char* stem : {"latency_cdf", "latency_cdf_read", "latency_cdf_write", "throughput_p99",
-                           "stream_share", "head_position"}) {
+  for (const char* stem :
+       {"latency_cdf", "latency_cdf_read", "latency_cdf_write", "throughput_p99", "read_write",
+        "throughput_time", "queue_depth", "seek_distance", "time_breakdown", "head_position"}) {
     const std::string svg = CheckPlotFiles(dir + "/plots", stem);
     EXPECT_THAT(svg, HasSubstr("anticipatory")) << stem;
   }

@@ -27,6 +27,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "json_io.h"
 #include "test_files.h"
 
 namespace iosched {
@@ -257,6 +258,36 @@ TEST_F(BlocksCli, TableOutputNamesMethodAndExtents) {
   EXPECT_THAT(r.out, HasSubstr("method fiemap"));
   EXPECT_THAT(r.out, HasSubstr("1 extent found"));
   EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST_F(BlocksCli, JsonHasTheCsvExtentsAndNamesFailures) {
+  const int fd = Open("j");
+  Write(fd, 0, 8192, 'x');
+  Write(fd, 64 * 1024, 4096, 'y');  // a second extent after a hole
+  ASSERT_EQ(::fsync(fd), 0);
+  ::close(fd);
+  const std::string file = dir_ + "/j";
+  ShellRun r = Shell(kIosched + " blocks --format json --method fiemap '" + file + "' '" + dir_ +
+                     "/missing'");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("missing"));
+  absl::StatusOr<JsonDocument> doc = ParseJson(r.out, "blocks.json");
+  ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << r.out;
+  const Json& files = doc->root()["files"];
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0]["file"], file);
+  EXPECT_EQ(files[0]["method"], "fiemap");
+  EXPECT_EQ(files[0]["size"], 64 * 1024 + 4096);
+  EXPECT_EQ(files[1]["file"], dir_ + "/missing");
+  EXPECT_THAT(files[1]["error"].get<std::string>(), HasSubstr("missing"));
+  const std::vector<Ext> csv = Blocks(file, "fiemap");
+  const Json& extents = files[0]["extents"];
+  ASSERT_EQ(extents.size(), csv.size());
+  for (size_t i = 0; i < csv.size(); ++i) {
+    EXPECT_EQ(extents[i]["logical_block"].get<uint64_t>(), csv[i].logical) << i;
+    EXPECT_EQ(extents[i]["physical_block"].get<uint64_t>(), csv[i].physical) << i;
+    EXPECT_EQ(extents[i]["length_blocks"].get<uint64_t>(), csv[i].length) << i;
+  }
 }
 
 TEST_F(BlocksCli, BadInputsGiveOneClearLineEach) {

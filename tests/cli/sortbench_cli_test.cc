@@ -22,6 +22,7 @@
 #include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "json_io.h"
 
 namespace iosched {
 namespace {
@@ -89,6 +90,31 @@ TEST(SortbenchCli, EveryOrderReadsEveryByte) {
   EXPECT_THAT(rows["inode"][8], HasSubstr("keyed_inode="));
   // Physical keys come from FIBMAP (root) or FIEMAP: ext4 answers either way.
   EXPECT_THAT(rows["physical"][8], HasSubstr("keyed_position="));
+  std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+TEST(SortbenchCli, JsonHasEveryRun) {
+  const std::string dir = ::testing::TempDir() + "/sortbench_tree_json";
+  std::system(("rm -rf '" + dir + "'").c_str());
+  const uint64_t total = MakeTree(dir, 6);
+  SortbenchRun r = Sortbench(dir + " --order random,physical --format json --request-kb 64");
+  ASSERT_EQ(r.code, 0) << r.err;
+  absl::StatusOr<JsonDocument> doc = ParseJson(r.out, "sortbench.json");
+  ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << r.out;
+  const Json& root = doc->root();
+  EXPECT_EQ(root["files"], 6);
+  EXPECT_EQ(root["total_bytes"].get<uint64_t>(), total);
+  ASSERT_EQ(root["runs"].size(), 2u);
+  for (const Json& run : root["runs"]) {
+    EXPECT_EQ(run["bytes"].get<uint64_t>(), total) << run["order"];
+    EXPECT_EQ(run["errors"], 0);
+    EXPECT_GT(run["mb_s"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(root["runs"][0]["order"], "random");
+  EXPECT_TRUE(root["runs"][0]["keys_s"].is_null()) << "random order computes no keys";
+  EXPECT_EQ(root["runs"][1]["order"], "physical");
+  EXPECT_GT(root["runs"][1]["keys_s"].get<double>(), 0.0);
+  EXPECT_TRUE(root["runs"][1]["counters"].contains("keyed_position"));
   std::system(("rm -rf '" + dir + "'").c_str());
 }
 

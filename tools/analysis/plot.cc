@@ -13,13 +13,16 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "gnuplot_draw.h"
 #include "iosched/status_macros.h"
+#include "iosched/timeline.h"
 #include "result_meta.h"
 
 namespace iosched {
@@ -70,6 +73,32 @@ void SendXy(Gnuplot& gp, const std::vector<std::pair<double, double>>& pts) { gp
 
 constexpr const char* kOpNames[] = {"all", "read", "write"};
 
+// Category tics for bar charts, one per run: "a = b = c" (identical runs)
+// breaks after each "=" so a merged label stays short.
+template <typename Runs, typename Spec>
+void SpecXtics(Gnuplot& gp, const Runs& runs, Spec spec, int rotate = -30) {
+  gp << "set xtics (";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    std::string label = spec(runs[i]);
+    for (size_t p; (p = label.find(" = ")) != std::string::npos;) label.replace(p, 3, " =\n");
+    gp << (i ? ", " : "") << GnuplotDQuote(label) << " " << i;
+  }
+  if (runs.empty()) gp << "'' 0";
+  gp << ") rotate by " << rotate << " scale 0\n";
+}
+
+// Whether any run has both reads and writes recorded per op.
+bool HasReadsAndWrites(const PlotData& d) {
+  bool reads = false, writes = false;
+  for (const PlotRun& r : d.runs) {
+    if (!r.has_ops) continue;
+    reads |= r.read_count > 0;
+    writes |= r.write_count > 0;
+  }
+  return reads && writes;
+}
+
+
 absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
                      std::vector<PlotFile>* files) {
   const std::string stem =
@@ -91,7 +120,8 @@ absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
         gp << "set ylabel 'fraction of requests completed within latency'\n";
         gp << "set logscale x\nset format x '%g'\nset mxtics 10\n";
         gp << "set yrange [0:1.02]\nset ytics 0,0.1,1\n";
-        gp << "set key outside right top vertical Left reverse spacing 1.15 title "
+        // Below the graph: merged labels ("a = b = c") would squeeze it.
+        gp << "set key outside below center horizontal Left reverse spacing 1.1 width 2 title "
               "'p50 / p99 (ms)' box lc rgb '#cccccc'\n";
         double lo = 0, hi = 0;
         for (const PlotRun* r : runs) {
@@ -142,22 +172,28 @@ absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
 absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
                                std::vector<PlotFile>* files) {
   const std::string caption =
-      "Throughput (MB/s, higher is better) and p99 latency (ms, lower is better) per elevator.";
+      HasReadsAndWrites(d)
+          ? "Throughput (MB/s, higher is better) and p99 latency of reads and of writes (ms, "
+            "lower is better) per elevator."
+          : "Throughput (MB/s, higher is better) and p99 latency (ms, lower is better) per "
+            "elevator.";
   return Draw(
       dir, "throughput_p99", caption, kPlotHeight,
       [&](Gnuplot& gp) {
         const size_t n = d.runs.size();
-        gp << "set multiplot layout 1,2 title "
+        const bool split = HasReadsAndWrites(d);
+        gp << "set multiplot layout 1," << (split ? 3 : 2) << " title "
            << GnuplotDQuote(absl::StrCat("Throughput and p99 latency\n", Where(d)))
            << " font ',18'\n";
         gp << "set style fill solid 0.9 border lc rgb '#333333'\nset boxwidth 0.7\nunset key\n";
-        gp << "set xtics rotate by -30 scale 0\nset grid noxtics ytics\n";
+        SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; });
+        gp << "set grid noxtics ytics\n";
         gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        gp << "set yrange [0:*]\nset offsets 0,0,graph 0.1,0\nset bmargin 6\n";
+        gp << "set yrange [0:*]\nset offsets 0,0,graph 0.1,0\nset bmargin 8\n";
         auto bars = [&](const char* title, const char* ylabel, auto value) {
           gp << "set title " << GnuplotQuote(title) << "\nset ylabel " << GnuplotQuote(ylabel)
              << "\n";
-          gp << "plot '-' using 1:2:4:xtic(3) with boxes lc rgb variable, "
+          gp << "plot '-' using 1:2:4 with boxes lc rgb variable, "
                 "'-' using 1:2:3 with labels offset 0,0.8 font "
              << (n > 5 ? "',13'" : "',15'") << "\n";
           std::ostringstream boxes, labels;
@@ -172,8 +208,17 @@ absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
         };
         bars("Throughput (higher is better)", "throughput (MB/s, 10^6 bytes/s)",
              [](const PlotRun& r) { return r.mb_s; });
-        bars("p99 latency (lower is better)", "p99 latency (ms)",
-             [](const PlotRun& r) { return r.lat_p99_ms; });
+        if (split) {
+          // The combined p99 hides which op pays: reads and writes apart.
+          gp << "set title font ',15'\n";
+          bars("Read p99 (lower is better)", "read p99 latency (ms)",
+               [](const PlotRun& r) { return r.read_p99_ms; });
+          bars("Write p99 (lower is better)", "write p99 latency (ms)",
+               [](const PlotRun& r) { return r.write_p99_ms; });
+        } else {
+          bars("p99 latency (lower is better)", "p99 latency (ms)",
+               [](const PlotRun& r) { return r.lat_p99_ms; });
+        }
         gp << "unset multiplot\n";
       },
       files);
@@ -208,14 +253,9 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
         const size_t n = d.runs.size();
         std::string title = absl::StrCat("Per-stream throughput share and fairness\n", Where(d));
         gp << "set multiplot title " << GnuplotDQuote(title) << " font ',18'\n";
-        gp << "set xtics rotate by -30 scale 0\nset grid noxtics ytics\nset bmargin 6\n";
+        gp << "set grid noxtics ytics\nset bmargin 8\n";
         gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        gp << "set xtics (";
-        for (size_t i = 0; i < n; ++i) {
-          gp << (i ? ", " : "") << GnuplotQuote(d.runs[i].spec) << " " << i;
-        }
-        if (n == 0) gp << "'' 0";
-        gp << ")\n";
+        SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; });
         // Left: stacked shares.
         gp << "set origin 0,0\nset size 0.6,0.9\n";
         gp << "set title "
@@ -272,7 +312,7 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
         if (series == 0) gp << "0 0\ne\n";
         // Right: fairness.
         gp << "set origin 0.6,0\nset size 0.4,0.9\n";
-        if (n > 4) gp << "set xtics rotate by -45\n";
+        if (n > 4) SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; }, -45);
         gp << "set title 'Fairness (Jain, 1 = equal)'\nunset key\n";
         gp << "set ylabel \"Jain's fairness index (0-1)\"\nset yrange [0:1.12]\n";
         gp << "set ytics 0,0.2,1\n";
@@ -310,23 +350,54 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
   double x0 = o.window_start_s.value_or(any ? std::min(0.0, t_min) : 0.0);
   double x1 = o.window_end_s.value_or(any ? t_max : 1.0);
   if (!(x1 > x0)) x1 = x0 + 1e-3;
-  bool incomplete = false, thinned = false;
-  std::vector<std::vector<std::pair<double, double>>> pts(n);
+  bool incomplete = false;
+  // Screen resolution: per panel, kHeadColumns columns × kHeadRows rows;
+  // each run of occupied rows in a column becomes one vertical segment.
+  constexpr size_t kHeadRows = 160;
+  constexpr size_t kMaxRuns = 6;
+  uint64_t y_top = d.capacity_sectors;
+  if (y_top == 0) {
+    for (const PlotRun& r : d.runs) {
+      for (const auto& [t, s] : r.head) y_top = std::max(y_top, s + 1);
+    }
+  }
+  y_top = std::max<uint64_t>(y_top, 1);
+  const double col_w = (x1 - x0) / kHeadColumns, row_h = static_cast<double>(y_top) / kHeadRows;
+  std::vector<std::vector<std::pair<double, std::pair<double, double>>>> segs(n);
+  size_t kept_units = 0;
   for (size_t i = 0; i < n; ++i) {
     const PlotRun& r = d.runs[i];
     if (!r.head_complete) incomplete = true;
-    std::vector<std::pair<double, double>> in;
+    std::vector<char> cell(kHeadColumns * kHeadRows, 0);
     for (const auto& [t, s] : r.head) {
-      if (t < x0 || (o.window_end_s.has_value() && t >= x1)) continue;
-      in.emplace_back(t, static_cast<double>(s));
+      if (t < x0 || t > x1 || (o.window_end_s.has_value() && t >= x1)) continue;
+      const size_t c = std::min(kHeadColumns - 1, static_cast<size_t>((t - x0) / col_w));
+      const size_t row =
+          std::min(kHeadRows - 1, static_cast<size_t>(static_cast<double>(s) / row_h));
+      cell[c * kHeadRows + row] = true;
+      ++kept_units;
     }
-    const size_t cap = std::max<size_t>(o.max_head_points, 2);
-    if (in.size() > cap) {
-      thinned = true;
-      const double step = static_cast<double>(in.size()) / cap;
-      for (size_t k = 0; k < cap; ++k) pts[i].push_back(in[static_cast<size_t>(k * step)]);
-    } else {
-      pts[i] = std::move(in);
+    for (size_t c = 0; c < kHeadColumns; ++c) {
+      const double x = x0 + (static_cast<double>(c) + 0.5) * col_w;
+      const char* col = &cell[c * kHeadRows];
+      // Runs of occupied rows, joined across gaps of at most `gap` empty
+      // rows; a column scattered over more than kMaxRuns runs (random
+      // access) joins wider gaps until it has at most kMaxRuns, so the file
+      // stays bounded: kHeadColumns × kMaxRuns segments per panel.
+      std::vector<std::pair<size_t, size_t>> runs;
+      for (size_t gap = 1;; gap *= 2) {
+        runs.clear();
+        for (size_t row = 0; row < kHeadRows; ++row) {
+          if (!col[row]) continue;
+          if (!runs.empty() && row - runs.back().second <= gap + 1) {
+            runs.back().second = row;
+          } else {
+            runs.emplace_back(row, row);
+          }
+        }
+        if (runs.size() <= kMaxRuns) break;
+      }
+      for (const auto& [lo, hi] : runs) segs[i].push_back({x, {lo * row_h, (hi + 1) * row_h}});
     }
   }
   const bool window = o.window_start_s.has_value() || o.window_end_s.has_value();
@@ -335,9 +406,9 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
   absl::StrAppend(&title, "\n", Where(d));
   std::string sub;
   if (incomplete) sub = "only the first issued units are kept (--head-trace-limit)";
-  if (thinned) {
-    absl::StrAppend(&sub, sub.empty() ? "" : "; ", "thinned to ", o.max_head_points,
-                    " units per elevator (use --window to zoom)");
+  if (kept_units > kHeadColumns) {
+    absl::StrAppend(&sub, sub.empty() ? "" : "; ", "drawn at screen resolution (",
+                    kHeadColumns, " columns; --window zooms)");
   }
   const int height = std::max(kPlotHeight, 130 + 190 * static_cast<int>(std::max<size_t>(n, 1)));
   const std::string caption = absl::StrCat(
@@ -353,6 +424,8 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
            << 80.0 / h << "," << top << " spacing 0," << 24.0 / h << " title "
            << GnuplotDQuote(sub.empty() ? title : title + "\n" + sub) << " font ',17'\n";
         gp << "unset key\nunset title\n";
+        // Panel labels on white: a dense panel would hide text of its own colour.
+        gp << "set style textbox opaque fillcolor rgb '#ffffff' border lc rgb '#333333'\n";
         gp << "set xrange [" << x0 << ":" << x1 << "]\n";
         if (d.capacity_sectors > 0) {
           gp << "set yrange [0:" << d.capacity_sectors << "]\n";
@@ -371,7 +444,7 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
           const std::string color = ElevatorColor(r.elevator);
           gp << "set label 1 " << GnuplotQuote(r.spec)
              << " at graph 0.01, graph 0.86 left front tc rgb '" << color << "' font ',16' boxed\n";
-          if (pts[i].empty()) {
+          if (segs[i].empty()) {
             gp << "set label 2 "
                << GnuplotQuote(r.has_head ? "no issued units kept in this window"
                                           : "no head trace in the results")
@@ -384,17 +457,287 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
           } else {
             gp << "set format x '%g'\nset xlabel 'simulated time (s)'\n";
           }
-          const bool dense = pts[i].size() > 1500;
-          gp << "plot '-' using 1:2 with "
-             << (dense ? "points pt 7 ps (0.25*PS)" : "linespoints pt 7 ps (0.45*PS) lw 0.6")
-             << " lc rgb '" << color << "'\n";
-          if (pts[i].empty()) {
-            SendXy(gp, {{x0, -1.0}});
+          gp << "plot '-' using 1:2 with lines lw 2.2 lc rgb '" << color << "'\n";
+          if (segs[i].empty()) {
+            gp << x0 << " -1\n";
           } else {
-            SendXy(gp, pts[i]);
+            std::string rows;
+            for (const auto& [x, y] : segs[i]) {
+              absl::StrAppend(&rows, absl::StrFormat("%.9g %.6g\n%.9g %.6g\n\n", x, y.first, x,
+                                                     y.second));
+            }
+            gp << rows;
           }
+          gp << "e\n";
           gp << "unset label 10\n";
         }
+        gp << "unset multiplot\n";
+      },
+      files);
+}
+
+// The key of a plot with one series per elevator: outside at the right.
+// (Below the plot: long "a = b = c" labels do not squeeze the graph.)
+void ElevatorKey(Gnuplot& gp) {
+  gp << "set key outside below center horizontal Left reverse spacing 1.1 width 2 box lc rgb "
+        "'#cccccc'\n";
+}
+
+// (x, y) of a run's timeline bins: x the bin's middle (s), y = f(bin, width s).
+template <typename F>
+std::vector<std::pair<double, double>> TimelinePoints(const PlotRun& r, F f) {
+  std::vector<std::pair<double, double>> pts;
+  for (size_t i = 0; i < r.timeline.size(); ++i) {
+    const double start = r.timeline_origin_s + static_cast<double>(i) * r.timeline_bin_s;
+    const double w = std::min(r.timeline_bin_s, r.timeline_end_s - start);
+    if (!(w > 0)) continue;
+    pts.emplace_back(start + w / 2, f(r.timeline[i], w));
+  }
+  return pts;
+}
+
+// Lines over simulated time, one per run, in the current panel.
+template <typename F>
+void TimeLines(Gnuplot& gp, const std::vector<const PlotRun*>& runs, F f) {
+  gp << "plot ";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    gp << (i ? ", " : "") << "'-' with lines lw 2 lc rgb '" << ElevatorColor(runs[i]->elevator)
+       << "' title " << GnuplotQuote(runs[i]->spec);
+  }
+  gp << "\n";
+  for (const PlotRun* r : runs) {
+    std::vector<std::pair<double, double>> pts = TimelinePoints(*r, f);
+    if (pts.empty()) pts.emplace_back(0, 0);
+    SendXy(gp, pts);
+  }
+}
+
+std::vector<const PlotRun*> WithTimeline(const PlotData& d) {
+  std::vector<const PlotRun*> runs;
+  for (const PlotRun& r : d.runs) {
+    if (!r.timeline.empty()) runs.push_back(&r);
+  }
+  return runs;
+}
+
+absl::Status DrawThroughputTime(const PlotData& d, const std::string& dir,
+                                std::vector<PlotFile>* files) {
+  const std::vector<const PlotRun*> runs = WithTimeline(d);
+  const std::string caption =
+      "Throughput over simulated time per elevator: MB/s (top) and IOPS (bottom) of the requests "
+      "completed in each time bin.";
+  const double bin_s = runs.empty() ? 0 : runs.front()->timeline_bin_s;
+  return Draw(
+      dir, "throughput_time", caption, kPlotHeight,
+      [&](Gnuplot& gp) {
+        gp << "set multiplot layout 2,1 title "
+           << GnuplotDQuote(absl::StrCat("Throughput over time (bins of ", Num(bin_s * 1e3),
+                                         " ms)\n", Where(d)))
+           << " font ',17'\n";
+        // Both panels start and end at the same x; the key is under the second.
+        gp << "set lmargin at screen 0.09\nset rmargin at screen 0.97\nunset key\n";
+        gp << "set yrange [0:*]\nset format x '%g'\n";
+        gp << "unset xlabel\nset ylabel 'throughput (MB/s)'\n";
+        TimeLines(gp, runs, [](const PlotRun::Bin& b, double w) { return b.bytes / 1e6 / w; });
+        gp << "set xlabel 'simulated time (s)'\nset ylabel 'IOPS (requests/s)'\n";
+        ElevatorKey(gp);
+        TimeLines(gp, runs, [](const PlotRun::Bin& b, double w) { return b.completed / w; });
+        gp << "unset multiplot\n";
+      },
+      files);
+}
+
+absl::Status DrawQueueDepth(const PlotData& d, const std::string& dir,
+                            std::vector<PlotFile>* files) {
+  const std::vector<const PlotRun*> runs = WithTimeline(d);
+  const std::string caption =
+      "Queue depth over simulated time per elevator: mean number of pending requests (arrived, "
+      "not completed: in the elevator or at the device) in each time bin.";
+  return Draw(
+      dir, "queue_depth", caption, kPlotHeight,
+      [&](Gnuplot& gp) {
+        gp << "set title " << GnuplotDQuote(absl::StrCat("Queue depth over time\n", Where(d)))
+           << "\n";
+        ElevatorKey(gp);
+        gp << "set yrange [0:*]\nset format x '%g'\n";
+        gp << "set xlabel 'simulated time (s)'\n";
+        gp << "set ylabel 'pending requests (mean per time bin)'\n";
+        TimeLines(gp, runs,
+                  [](const PlotRun::Bin& b, double w) { return b.pending_ns / (w * 1e9); });
+      },
+      files);
+}
+
+// "0", "1", "2", "4", … "512", "1K", … "1M", "1G" (sectors).
+std::string PowerLabel(uint64_t v) {
+  if (v >= (uint64_t{1} << 30)) return absl::StrCat(v >> 30, "G");
+  if (v >= (uint64_t{1} << 20)) return absl::StrCat(v >> 20, "M");
+  if (v >= 1024) return absl::StrCat(v >> 10, "K");
+  return absl::StrCat(v);
+}
+
+absl::Status DrawSeekDistance(const PlotData& d, const std::string& dir,
+                              std::vector<PlotFile>* files) {
+  std::vector<const PlotRun*> runs;
+  size_t buckets = 1;
+  for (const PlotRun& r : d.runs) {
+    if (r.seek_histogram.empty()) continue;
+    runs.push_back(&r);
+    buckets = std::max(buckets, r.seek_histogram.size());
+  }
+  const std::string caption =
+      "Seek distance between consecutive issued units (sectors, power-of-two buckets: a bucket "
+      "holds distances from its label up to twice it), as a share of the units.";
+  return Draw(
+      dir, "seek_distance", caption, kPlotHeight,
+      [&](Gnuplot& gp) {
+        gp << "set title "
+           << GnuplotDQuote(absl::StrCat("Seek distance histogram\n", Where(d))) << "\n";
+        ElevatorKey(gp);
+        gp << "set xlabel 'seek distance (512-byte sectors, log2 buckets)'\n";
+        gp << "set ylabel 'share of issued units (%)'\nset yrange [0:*]\n";
+        gp << "set xrange [-0.5:" << buckets - 0.5 << "]\nset xtics (";
+        const size_t step = buckets > 32 ? 2 : 1;
+        for (size_t k = 0; k < buckets; k += step) {
+          gp << (k ? ", " : "") << GnuplotQuote(PowerLabel(SeekHistogram::BucketLow(
+                                       static_cast<int>(k))))
+             << " " << k;
+        }
+        gp << ") rotate by -45\n";
+        gp << "plot ";
+        for (size_t i = 0; i < runs.size(); ++i) {
+          gp << (i ? ", " : "") << "'-' with linespoints lw 2 pt 7 ps (1.1*PS) lc rgb '"
+             << ElevatorColor(runs[i]->elevator) << "' title " << GnuplotQuote(runs[i]->spec);
+        }
+        if (runs.empty()) gp << "'-' with points ps 0 title 'no seek distances recorded'";
+        gp << "\n";
+        for (const PlotRun* r : runs) {
+          double total = 0;
+          for (uint64_t c : r->seek_histogram) total += static_cast<double>(c);
+          std::vector<std::pair<double, double>> pts;
+          for (size_t k = 0; k < buckets; ++k) {
+            const double c = k < r->seek_histogram.size() ? r->seek_histogram[k] : 0;
+            pts.emplace_back(k, total > 0 ? 100.0 * c / total : 0);
+          }
+          SendXy(gp, pts);
+        }
+        if (runs.empty()) gp << "0 0\ne\n";
+      },
+      files);
+}
+
+absl::Status DrawTimeBreakdown(const PlotData& d, const std::string& dir,
+                               std::vector<PlotFile>* files) {
+  struct Part {
+    const char* name;
+    const char* color;
+    double PlotRun::*ms;
+  };
+  static constexpr Part kParts[] = {
+      {"queueing (before issue)", "#bab0ac", &PlotRun::queueing_ms},
+      {"seek", "#e15759", &PlotRun::seek_ms},
+      {"rotation", "#f28e2b", &PlotRun::rotation_ms},
+      {"transfer", "#4e79a7", &PlotRun::transfer_ms},
+      {"other service (overhead, device queue)", "#76b7b2", &PlotRun::other_ms},
+  };
+  std::vector<const PlotRun*> runs;
+  for (const PlotRun& r : d.runs) {
+    if (r.has_breakdown) runs.push_back(&r);
+  }
+  const std::string caption =
+      "Where the time went: mean time per request split into queueing (arrival to issue), "
+      "seek, rotation, transfer and other service time; the bar is the mean latency.";
+  return Draw(
+      dir, "time_breakdown", caption, kPlotHeight,
+      [&](Gnuplot& gp) {
+        const size_t n = runs.size();
+        gp << "set title "
+           << GnuplotDQuote(absl::StrCat("Where the time went, per request\n", Where(d))) << "\n";
+        gp << "set key outside right top vertical Left reverse box lc rgb '#cccccc'\n";
+        gp << "set ylabel 'mean time per request (ms)'\nset yrange [0:*]\n";
+        gp << "set offsets 0,0,graph 0.08,0\nset bmargin 9\nset grid noxtics ytics\n";
+        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
+        SpecXtics(gp, runs, [](const PlotRun* r) { return r->spec; });
+        gp << "set style fill solid 0.9 border lc rgb '#ffffff'\n";
+        gp << "plot ";
+        for (size_t k = 0; k < std::size(kParts); ++k) {
+          gp << (k ? ", " : "") << "'-' using 1:2:($1-0.35):($1+0.35):3:4 with boxxyerror "
+             << "lc rgb '" << kParts[k].color << "' title " << GnuplotQuote(kParts[k].name);
+        }
+        gp << ", '-' using 1:2:3 with labels offset 0,0.8 font " << (n > 5 ? "',12'" : "',14'")
+           << " notitle\n";
+        for (const Part& p : kParts) {
+          for (size_t i = 0; i < n; ++i) {
+            double below = 0;
+            for (const Part& q : kParts) {
+              if (&q == &p) break;
+              below += runs[i]->*q.ms;
+            }
+            const double v = runs[i]->*p.ms;
+            gp << i << " " << below + v / 2 << " " << below << " " << below + v << "\n";
+          }
+          if (n == 0) gp << "0 0 0 0\n";
+          gp << "e\n";
+        }
+        for (size_t i = 0; i < n; ++i) {
+          double total = 0;
+          for (const Part& q : kParts) total += runs[i]->*q.ms;
+          gp << i << " " << total << " " << DataString(Num(total)) << "\n";
+        }
+        if (n == 0) gp << "0 0 \"\"\n";
+        gp << "e\n";
+      },
+      files);
+}
+
+// Grouped bars in the current panel: per run, a read and a write bar.
+void ReadWriteBars(Gnuplot& gp, const std::vector<const PlotRun*>& runs, const char* title,
+                   const char* ylabel, double PlotRun::*read, double PlotRun::*write, bool key) {
+  const size_t n = runs.size();
+  gp << "set title " << GnuplotQuote(title) << "\nset ylabel " << GnuplotQuote(ylabel) << "\n";
+  if (key) {
+    gp << "set key inside right top vertical Left reverse box lc rgb '#cccccc' opaque\n";
+  } else {
+    gp << "unset key\n";
+  }
+  // Titles only where the key is: gnuplot's SVG would repeat the key ids.
+  gp << "plot '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#4e79a7' "
+     << (key ? "title 'read'" : "notitle")
+     << ", '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#f28e2b' "
+     << (key ? "title 'write'" : "notitle") << "\n";
+  for (int op = 0; op < 2; ++op) {
+    for (size_t i = 0; i < n; ++i) {
+      const double v = runs[i]->*(op == 0 ? read : write);
+      gp << i + (op == 0 ? -0.2 : 0.2) << " " << v << "\n";
+    }
+    if (n == 0) gp << "0 0\n";
+    gp << "e\n";
+  }
+}
+
+absl::Status DrawReadWrite(const PlotData& d, const std::string& dir,
+                           std::vector<PlotFile>* files) {
+  std::vector<const PlotRun*> runs;
+  for (const PlotRun& r : d.runs) {
+    if (r.has_ops) runs.push_back(&r);
+  }
+  const std::string caption =
+      "Reads and writes side by side per elevator: throughput (MB/s over each op's own span, "
+      "higher is better) and p99 latency (lower is better).";
+  return Draw(
+      dir, "read_write", caption, kPlotHeight,
+      [&](Gnuplot& gp) {
+        const size_t n = runs.size();
+        gp << "set multiplot layout 1,2 title "
+           << GnuplotDQuote(absl::StrCat("Reads vs writes\n", Where(d))) << " font ',18'\n";
+        gp << "set style fill solid 0.9 border lc rgb '#333333'\n";
+        gp << "set grid noxtics ytics\nset yrange [0:*]\nset offsets 0,0,graph 0.12,0\n";
+        gp << "set bmargin 9\nset xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
+        SpecXtics(gp, runs, [](const PlotRun* r) { return r->spec; });
+        ReadWriteBars(gp, runs, "Throughput (higher is better)", "throughput (MB/s)",
+                      &PlotRun::read_mb_s, &PlotRun::write_mb_s, true);
+        ReadWriteBars(gp, runs, "p99 latency (lower is better)", "p99 latency (ms)",
+                      &PlotRun::read_p99_ms, &PlotRun::write_p99_ms, false);
         gp << "unset multiplot\n";
       },
       files);
@@ -533,6 +876,64 @@ absl::Status ReadRun(const JsonDocument& doc, const Json& v, PlotRun* r) {
     }
     r->has_cdf = true;
   }
+  // Per op: all of read_*/write_* or nothing (older documents).
+  if (Find(v, "read_mb_s") != nullptr) {
+    IOSCHED_ASSIGN_OR_RETURN(r->read_mb_s, Number(doc, v, "read_mb_s"));
+    IOSCHED_ASSIGN_OR_RETURN(r->write_mb_s, Number(doc, v, "write_mb_s"));
+    IOSCHED_ASSIGN_OR_RETURN(r->read_p99_ms, Number(doc, v, "read_lat_p99_ms"));
+    IOSCHED_ASSIGN_OR_RETURN(r->write_p99_ms, Number(doc, v, "write_lat_p99_ms"));
+    r->read_count = r->cdf[kCdfRead].count;
+    r->write_count = r->cdf[kCdfWrite].count;
+    if (!r->has_cdf) {  // no counts: any throughput means the op ran
+      r->read_count = r->read_mb_s > 0;
+      r->write_count = r->write_mb_s > 0;
+    }
+    r->has_ops = true;
+  }
+  if (const Json* tb = Find(v, "time_breakdown_ms"); tb != nullptr) {
+    if (!tb->is_object()) {
+      return Expected(doc, *tb, "an object for \"time_breakdown_ms\"", JsonTypeName(*tb));
+    }
+    IOSCHED_ASSIGN_OR_RETURN(r->queueing_ms, Number(doc, *tb, "queueing"));
+    IOSCHED_ASSIGN_OR_RETURN(r->seek_ms, Number(doc, *tb, "seek"));
+    IOSCHED_ASSIGN_OR_RETURN(r->rotation_ms, Number(doc, *tb, "rotation"));
+    IOSCHED_ASSIGN_OR_RETURN(r->transfer_ms, Number(doc, *tb, "transfer"));
+    IOSCHED_ASSIGN_OR_RETURN(r->other_ms, Number(doc, *tb, "other"));
+    r->has_breakdown = true;
+  }
+  if (const Json* sh = Find(v, "seek_histogram"); sh != nullptr) {
+    if (!sh->is_array()) {
+      return Expected(doc, *sh, "an array for \"seek_histogram\"", JsonTypeName(*sh));
+    }
+    for (const Json& c : *sh) {
+      if (!c.is_number()) {
+        return Expected(doc, c, "a count in \"seek_histogram\"", JsonTypeName(c));
+      }
+      r->seek_histogram.push_back(static_cast<uint64_t>(std::max(0.0, c.get<double>())));
+    }
+  }
+  if (const Json* tl = Find(v, "timeline"); tl != nullptr) {
+    if (!tl->is_object()) {
+      return Expected(doc, *tl, "an object for \"timeline\"", JsonTypeName(*tl));
+    }
+    IOSCHED_ASSIGN_OR_RETURN(double origin, Number(doc, *tl, "origin_ns"));
+    IOSCHED_ASSIGN_OR_RETURN(double bin, Number(doc, *tl, "bin_ns"));
+    IOSCHED_ASSIGN_OR_RETURN(double end, Number(doc, *tl, "end_ns"));
+    IOSCHED_ASSIGN_OR_RETURN(const Json* bins, Member(doc, *tl, "bins", Kind::kArray));
+    if (!(bin > 0)) return Expected(doc, *tl, "\"bin_ns\" > 0", absl::StrCat(bin));
+    r->timeline_origin_s = origin / 1e9;
+    r->timeline_bin_s = bin / 1e9;
+    r->timeline_end_s = end / 1e9;
+    for (const Json& b : *bins) {
+      if (!b.is_array() || b.size() != 4 ||
+          !std::all_of(b.begin(), b.end(), [](const Json& x) { return x.is_number(); })) {
+        return Expected(doc, b, "[completed, bytes, pending_ns, max_pending] in \"timeline\"",
+                        b.is_array() ? absl::StrCat("an array of ", b.size()) : JsonTypeName(b));
+      }
+      r->timeline.push_back(
+          {b[0].get<double>(), b[1].get<double>(), b[2].get<double>(), b[3].get<double>()});
+    }
+  }
   if (const Json* head = Find(v, "head_trace"); head != nullptr) {
     if (!head->is_object()) {
       return Expected(doc, *head, "an object for \"head_trace\"", JsonTypeName(*head));
@@ -549,6 +950,38 @@ absl::Status ReadRun(const JsonDocument& doc, const Json& v, PlotRun* r) {
     r->has_head = true;
   }
   return absl::OkStatus();
+}
+
+// Mean ms per completed request (see "time_breakdown_ms").
+void FillBreakdown(const ReplayResult& x, PlotRun* p) {
+  const double n = static_cast<double>(x.summary.completed);
+  if (n <= 0) return;
+  p->has_breakdown = true;
+  p->queueing_ms = x.summary.all.wait_mean_ms;
+  p->seek_ms = ToMillis(x.seek_time_total) / n;
+  p->rotation_ms = ToMillis(x.rotation_time_total) / n;
+  p->transfer_ms = ToMillis(x.transfer_time_total) / n;
+  p->other_ms =
+      std::max(0.0, x.summary.all.service_mean_ms - p->seek_ms - p->rotation_ms - p->transfer_ms);
+}
+
+void FillTimeline(const ReplayResult& x, PlotRun* p) {
+  const Timeline& t = x.timeline;
+  if (!t.empty()) {
+    p->timeline_origin_s = static_cast<double>(t.origin().count()) / 1e9;
+    p->timeline_bin_s = static_cast<double>(t.bin_width().count()) / 1e9;
+    p->timeline_end_s = static_cast<double>(t.end().count()) / 1e9;
+    for (const Timeline::Bin& b : t.bins()) {
+      p->timeline.push_back({static_cast<double>(b.completed), static_cast<double>(b.bytes),
+                             b.pending_ns, static_cast<double>(b.max_pending)});
+    }
+  }
+  const SeekHistogram& h = x.seek_histogram;
+  int last = -1;
+  for (int k = 0; k < SeekHistogram::kBuckets; ++k) {
+    if (h.count(k) > 0) last = k;
+  }
+  for (int k = 0; k <= last; ++k) p->seek_histogram.push_back(h.count(k));
 }
 
 }  // namespace
@@ -642,6 +1075,15 @@ PlotData PlotDataFromCompare(const CompareResult& r) {
     p.cdf[kCdfRead] = MakeLatencyCdf(x.latency[0]);
     p.cdf[kCdfWrite] = MakeLatencyCdf(x.latency[1]);
     for (const StreamSummary& s : x.summary.streams) p.streams.push_back({s.id, s.bytes, s.mb_s});
+    p.has_ops = true;
+    p.read_count = x.summary.read.count;
+    p.write_count = x.summary.write.count;
+    p.read_mb_s = x.summary.read.mb_s;
+    p.write_mb_s = x.summary.write.mb_s;
+    p.read_p99_ms = x.summary.read.lat_p99_ms;
+    p.write_p99_ms = x.summary.write.lat_p99_ms;
+    FillBreakdown(x, &p);
+    FillTimeline(x, &p);
     p.has_head = true;
     p.head_complete = x.head_trace.size() >= x.summary.issued;
     p.head.reserve(x.head_trace.size());
@@ -690,6 +1132,28 @@ void AddPlotJson(const ReplayResult& result, Json& run) {
     Json& points = j["points"] = Json::array();
     for (const auto& [ms, frac] : c.points) points.push_back(Json::array({ms, frac}));
   }
+  PlotRun p;
+  FillBreakdown(result, &p);
+  FillTimeline(result, &p);
+  if (!p.timeline.empty()) {
+    Json& tl = run["timeline"] = Json::object();
+    tl["origin_ns"] = result.timeline.origin().count();
+    tl["bin_ns"] = result.timeline.bin_width().count();
+    tl["end_ns"] = result.timeline.end().count();
+    Json& bins = tl["bins"] = Json::array();
+    for (const Timeline::Bin& b : result.timeline.bins()) {
+      bins.push_back(Json::array({b.completed, b.bytes, std::round(b.pending_ns), b.max_pending}));
+    }
+  }
+  run["seek_histogram"] = p.seek_histogram;
+  if (p.has_breakdown) {
+    Json& tb = run["time_breakdown_ms"] = Json::object();
+    tb["queueing"] = p.queueing_ms;
+    tb["seek"] = p.seek_ms;
+    tb["rotation"] = p.rotation_ms;
+    tb["transfer"] = p.transfer_ms;
+    tb["other"] = p.other_ms;
+  }
   Json& head = run["head_trace"] = Json::object();
   head["complete"] = result.head_trace.size() >= result.summary.issued;
   Json& points = head["points"] = Json::array();
@@ -699,12 +1163,84 @@ void AddPlotJson(const ReplayResult& result, Json& run) {
   }
 }
 
-absl::Status WritePlots(const PlotData& d, const PlotOptions& o, const std::string& dir,
+bool SameResults(const PlotRun& a, const PlotRun& b) {
+  const auto same_cdf = [](const LatencyCdf& x, const LatencyCdf& y) {
+    return x.count == y.count && x.p50_ms == y.p50_ms && x.p99_ms == y.p99_ms &&
+           x.points == y.points;
+  };
+  const auto same_bin = [](const PlotRun::Bin& x, const PlotRun::Bin& y) {
+    return x.completed == y.completed && x.bytes == y.bytes && x.pending_ns == y.pending_ns &&
+           x.max_pending == y.max_pending;
+  };
+  const auto same_stream = [](const StreamShare& x, const StreamShare& y) {
+    return x.id == y.id && x.bytes == y.bytes && x.mb_s == y.mb_s;
+  };
+  if (a.mb_s != b.mb_s || a.iops != b.iops || a.lat_p50_ms != b.lat_p50_ms ||
+      a.lat_p99_ms != b.lat_p99_ms || a.fairness != b.fairness || a.has_cdf != b.has_cdf ||
+      a.has_head != b.has_head || a.head_complete != b.head_complete || a.head != b.head ||
+      a.has_ops != b.has_ops || a.read_count != b.read_count || a.write_count != b.write_count ||
+      a.read_mb_s != b.read_mb_s || a.write_mb_s != b.write_mb_s ||
+      a.read_p99_ms != b.read_p99_ms || a.write_p99_ms != b.write_p99_ms ||
+      a.has_breakdown != b.has_breakdown || a.queueing_ms != b.queueing_ms ||
+      a.seek_ms != b.seek_ms || a.rotation_ms != b.rotation_ms ||
+      a.transfer_ms != b.transfer_ms || a.other_ms != b.other_ms ||
+      a.timeline_origin_s != b.timeline_origin_s || a.timeline_bin_s != b.timeline_bin_s ||
+      a.timeline_end_s != b.timeline_end_s || a.seek_histogram != b.seek_histogram ||
+      a.timeline.size() != b.timeline.size() || a.streams.size() != b.streams.size()) {
+    return false;
+  }
+  for (int op = 0; op < 3; ++op) {
+    if (!same_cdf(a.cdf[op], b.cdf[op])) return false;
+  }
+  for (size_t i = 0; i < a.timeline.size(); ++i) {
+    if (!same_bin(a.timeline[i], b.timeline[i])) return false;
+  }
+  for (size_t i = 0; i < a.streams.size(); ++i) {
+    if (!same_stream(a.streams[i], b.streams[i])) return false;
+  }
+  return true;
+}
+
+std::vector<std::vector<size_t>> IdenticalGroups(const std::vector<PlotRun>& runs) {
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const std::vector<size_t>& g) {
+      return SameResults(runs[g.front()], runs[i]);
+    });
+    if (it == groups.end()) {
+      groups.push_back({i});
+    } else {
+      it->push_back(i);
+    }
+  }
+  return groups;
+}
+
+PlotData CollapseIdentical(const PlotData& d, std::vector<std::string>* notes) {
+  PlotData out = d;
+  out.runs.clear();
+  for (const std::vector<size_t>& g : IdenticalGroups(d.runs)) {
+    PlotRun r = d.runs[g.front()];
+    if (g.size() > 1) {
+      std::vector<std::string> specs;
+      for (size_t i : g) specs.push_back(d.runs[i].spec);
+      r.spec = absl::StrJoin(specs, " = ");
+      if (notes) {
+        notes->push_back(absl::StrCat(r.spec, ": identical results, drawn once"));
+      }
+    }
+    out.runs.push_back(std::move(r));
+  }
+  return out;
+}
+
+absl::Status WritePlots(const PlotData& all, const PlotOptions& o, const std::string& dir,
                         std::vector<PlotFile>* files, std::vector<std::string>* notes) {
   IOSCHED_RETURN_IF_ERROR(PreparePlotDir(dir));
   const auto note = [&](std::string s) {
     if (notes) notes->push_back(std::move(s));
   };
+  const PlotData d = CollapseIdentical(all, notes);
   const bool cdf =
       std::any_of(d.runs.begin(), d.runs.end(), [](const PlotRun& r) { return r.has_cdf; });
   if (cdf) {
@@ -724,9 +1260,40 @@ absl::Status WritePlots(const PlotData& d, const PlotOptions& o, const std::stri
         "drawn");
   }
   IOSCHED_RETURN_IF_ERROR(DrawThroughputP99(d, dir, files));
-  IOSCHED_RETURN_IF_ERROR(DrawStreamShare(d, dir, files));
-  const bool head =
-      std::any_of(d.runs.begin(), d.runs.end(), [](const PlotRun& r) { return r.has_head; });
+  if (HasReadsAndWrites(d)) {
+    IOSCHED_RETURN_IF_ERROR(DrawReadWrite(d, dir, files));
+  } else {
+    note("read_write: the trace has only reads or only writes, not drawn");
+  }
+  std::set<uint32_t> streams;
+  for (const PlotRun& r : d.runs) {
+    for (const StreamShare& s : r.streams) streams.insert(s.id);
+  }
+  if (streams.size() > 1) {
+    IOSCHED_RETURN_IF_ERROR(DrawStreamShare(d, dir, files));
+  } else {
+    note("stream_share: one stream, nothing to share (fairness is 1 by definition), not drawn");
+  }
+  const auto any_run = [&](auto pred) { return std::any_of(d.runs.begin(), d.runs.end(), pred); };
+  if (any_run([](const PlotRun& r) { return !r.timeline.empty(); })) {
+    IOSCHED_RETURN_IF_ERROR(DrawThroughputTime(d, dir, files));
+    IOSCHED_RETURN_IF_ERROR(DrawQueueDepth(d, dir, files));
+  } else {
+    note(
+        "throughput_time, queue_depth: the results carry no \"timeline\" (written by an older "
+        "iosched), not drawn");
+  }
+  if (any_run([](const PlotRun& r) { return !r.seek_histogram.empty(); })) {
+    IOSCHED_RETURN_IF_ERROR(DrawSeekDistance(d, dir, files));
+  } else {
+    note("seek_distance: no seek distances in the results, not drawn");
+  }
+  if (any_run([](const PlotRun& r) { return r.has_breakdown; })) {
+    IOSCHED_RETURN_IF_ERROR(DrawTimeBreakdown(d, dir, files));
+  } else {
+    note("time_breakdown: the results carry no \"time_breakdown_ms\", not drawn");
+  }
+  const bool head = any_run([](const PlotRun& r) { return r.has_head; });
   if (head) {
     IOSCHED_RETURN_IF_ERROR(DrawHeadPosition(d, o, dir, files));
   } else {

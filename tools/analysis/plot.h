@@ -16,7 +16,29 @@
 //                       Jain's fairness index per elevator
 //   head_position       start sector of each issued unit over simulated
 //                       time, one panel per elevator: the elevator's sweep;
-//                       PlotOptions::window selects a time window
+//                       PlotOptions::window selects a time window. Drawn
+//                       at screen resolution: per panel, each of
+//                       kHeadColumns pixel columns becomes one vertical
+//                       segment per run of occupied pixel rows (at most 6
+//                       per column: scattered rows join into a band), so
+//                       the files stay small however many units were kept
+//   throughput_time     MB/s and IOPS over simulated time (two panels)
+//   queue_depth         mean pending requests (arrived, not completed) per
+//                       time bin
+//   seek_distance       share of issued units per seek-distance bucket
+//                       (powers of two, sectors)
+//   time_breakdown      mean time per request: queueing, seek, rotation,
+//                       transfer, other service (stacked bars; the bar is
+//                       the mean latency)
+//   read_write          reads and writes side by side: MB/s and p99 latency
+//                       (only when the trace has both)
+//
+// Runs with identical results (e.g. inode, physical and fibmap on a block
+// trace) are drawn once, labelled "inode = physical = fibmap"
+// (CollapseIdentical). A trace with one stream gets no stream_share plot
+// (a note says why). When there are reads and writes, throughput_p99 shows
+// read and write p99 in separate panels (the combined p99 hides which op
+// pays). Time series carry at most Timeline::kMaxBins points per elevator.
 //
 // The plots are drawn from PlotData, which comes either from a live
 // comparison (PlotDataFromCompare) or from the JSON document `iosched
@@ -33,6 +55,13 @@
 //       the first ReplayOptions::head_trace_limit issued units (complete is
 //       false when more were issued than kept); times are simulated
 //       nanoseconds, sectors are 512-byte units.
+////   "timeline": {"origin_ns": t, "bin_ns": w, "end_ns": e,
+//                "bins": [[completed, bytes, pending_ns, max_pending], …]}
+//       Timeline (timeline.h): bin i covers origin + [i·w, (i+1)·w).
+//   "seek_histogram": [count, …]   SeekHistogram buckets 0.. (trailing
+//       empty buckets dropped)
+//   "time_breakdown_ms": {"queueing", "seek", "rotation", "transfer",
+//       "other"}: mean milliseconds per completed request
 //
 // Errors: FailedPrecondition when gnuplot is not installed, Internal when it
 // fails (the message names the file and gnuplot's first error line), and the
@@ -89,7 +118,22 @@ struct PlotRun {
   bool has_head = false;  // false: a JSON document without "head_trace"
   bool head_complete = true;
   std::vector<std::pair<double, uint64_t>> head;  // (issue time s, sector)
+  // Per op (absent in documents without the read_*/write_* keys).
+  bool has_ops = false;
+  uint64_t read_count = 0, write_count = 0;
+  double read_mb_s = 0, write_mb_s = 0, read_p99_ms = 0, write_p99_ms = 0;
+  // Mean ms per completed request (has_breakdown false when absent).
+  bool has_breakdown = false;
+  double queueing_ms = 0, seek_ms = 0, rotation_ms = 0, transfer_ms = 0, other_ms = 0;
+  // The timeline (empty when absent), times in seconds.
+  struct Bin {
+    double completed = 0, bytes = 0, pending_ns = 0, max_pending = 0;
+  };
+  double timeline_origin_s = 0, timeline_bin_s = 0, timeline_end_s = 0;
+  std::vector<Bin> timeline;
+  std::vector<uint64_t> seek_histogram;  // SeekHistogram buckets; empty when absent
 };
+
 
 struct PlotData {
   std::string trace;  // path as given
@@ -100,13 +144,25 @@ struct PlotData {
   std::vector<PlotRun> runs;
 };
 
+// Same results in every field the plots draw (the names aside).
+bool SameResults(const PlotRun& a, const PlotRun& b);
+
+// Groups of indices into `runs` with SameResults, in order of first
+// occurrence; each group's first run stands for the others.
+std::vector<std::vector<size_t>> IdenticalGroups(const std::vector<PlotRun>& runs);
+
+// One run per group of IdenticalGroups, its spec "a = b = c" (the first
+// run's elevator keeps the colour). Appends one note per merged group to
+// *notes when not null.
+PlotData CollapseIdentical(const PlotData& data, std::vector<std::string>* notes = nullptr);
+
+// Head-position resolution: pixel columns per panel.
+inline constexpr size_t kHeadColumns = 500;
+
 struct PlotOptions {
   // Head-position window in simulated seconds, [start, end). Unset ends are
   // open: the first/last kept unit.
   std::optional<double> window_start_s, window_end_s;
-  // At most this many points per elevator in the head-position plot; more
-  // are thinned evenly (the title says so).
-  size_t max_head_points = 6000;
 };
 
 // One plot as written: STEM.png and STEM.svg in the output directory.

@@ -246,8 +246,35 @@ Section SettingsSection(const CompareResult& r) {
   return s;
 }
 
+// Runs with identical results (IdenticalGroups in plot.h): one table row or
+// column each, labelled "a = b = c".
+struct RunGroup {
+  std::string label;
+  const CompareRun* run;  // the first of the group
+};
+
+std::vector<RunGroup> Groups(const CompareResult& r) {
+  std::vector<RunGroup> out;
+  for (const std::vector<size_t>& g : IdenticalGroups(PlotDataFromCompare(r).runs)) {
+    std::vector<std::string> specs;
+    for (size_t i : g) specs.push_back(r.runs[i].spec);
+    out.push_back({absl::StrJoin(specs, " = "), &r.runs[g.front()]});
+  }
+  return out;
+}
+
+bool OneStream(const CompareResult& r) {
+  return r.runs.empty() || r.runs[0].result.summary.streams.size() <= 1;
+}
+
 Section ResultsSection(const CompareResult& r) {
   Section s{"results", "Results", {}, {}, {}};
+  const std::vector<RunGroup> groups = Groups(r);
+  if (groups.size() < r.runs.size()) {
+    s.note =
+        "Elevators joined by \"=\" gave identical results (same latencies, throughput and head "
+        "movement) and share a row.";
+  }
   s.intro =
       "One row per elevator, same trace, same disk. Latency is completion minus arrival; "
       "percentiles come from a log-linear histogram (at most 1.6 % bucket error). Throughput is "
@@ -257,7 +284,8 @@ Section ResultsSection(const CompareResult& r) {
            "max ms", "seek (sectors, mean)", "seek time s", "merges", "units", "fairness"},
           {}};
   std::vector<std::vector<double>> col(t.header.size());
-  for (const CompareRun& run : r.runs) {
+  for (const RunGroup& g : groups) {
+    const CompareRun& run = *g.run;
     const Summary& x = run.result.summary;
     const double v[] = {static_cast<double>(x.completed),
                         x.all.iops,
@@ -272,7 +300,7 @@ Section ResultsSection(const CompareResult& r) {
                         static_cast<double>(x.merges),
                         static_cast<double>(x.issued),
                         x.fairness};
-    Row row{Text(run.spec), Int(x.completed), Fixed(v[1], 1), Fixed(v[2], 3)};
+    Row row{Text(g.label), Int(x.completed), Fixed(v[1], 1), Fixed(v[2], 3)};
     for (int k = 3; k <= 7; ++k) row.push_back(Fixed(v[k], 2));
     row.push_back(Fixed(v[8], 0));
     row.push_back(Fixed(v[9], 2));
@@ -286,15 +314,19 @@ Section ResultsSection(const CompareResult& r) {
   for (size_t k = 1; k < t.header.size(); ++k) {
     if (dir[k] != 0) MarkBest(&t, k, col[k], dir[k]);
   }
+  if (OneStream(r)) {  // Jain's index of one stream is 1 by definition
+    t.header.pop_back();
+    for (Row& row : t.rows) row.pop_back();
+  }
   s.tables.push_back({"", std::move(t)});
 
   Table ops{{"elevator", "read IOPS", "read MB/s", "read mean ms", "read p99 ms", "read max ms",
              "write IOPS", "write MB/s", "write mean ms", "write p99 ms", "write max ms"},
             {}};
   std::vector<std::vector<double>> ocol(ops.header.size());
-  for (const CompareRun& run : r.runs) {
-    const Summary& x = run.result.summary;
-    Row row{Text(run.spec)};
+  for (const RunGroup& g : groups) {
+    const Summary& x = g.run->result.summary;
+    Row row{Text(g.label)};
     size_t k = 1;
     for (const OpSummary* op : {&x.read, &x.write}) {
       const double v[] = {op->iops, op->mb_s, op->lat_mean_ms, op->lat_p99_ms, op->lat_max_ms};
@@ -331,26 +363,30 @@ Section StreamsSection(const CompareResult& r) {
       "Throughput of each stream (MB/s over the stream's own first arrival to last completion) "
       "and its mean latency, per elevator. Fairness in the results table is Jain's index over "
       "these throughputs.";
-  Table t{{"stream (pid)", "requests", "bytes"}, {}};
-  for (const CompareRun& run : r.runs) t.header.push_back(run.spec + " MB/s");
-  for (const CompareRun& run : r.runs) t.header.push_back(run.spec + " mean ms");
-  for (const StreamSummary& st : streams) {
-    Row row{Text(absl::StrCat(st.id)), Int(st.count),
-            NumCell(Bytes(static_cast<double>(st.bytes)))};
-    for (int pass = 0; pass < 2; ++pass) {
-      for (const CompareRun& run : r.runs) {
+  // One table per measure, one column per (group of identical) elevator(s):
+  // 3 + N columns instead of 3 + 2N, so eight elevators fit 1280 px.
+  const std::vector<RunGroup> groups = Groups(r);
+  for (int pass = 0; pass < 2; ++pass) {
+    Table t{{"stream (pid)", "requests", "bytes"}, {}};
+    for (const RunGroup& g : groups) t.header.push_back(g.label);
+    for (const StreamSummary& st : streams) {
+      Row row{Text(absl::StrCat(st.id)), Int(st.count),
+              NumCell(Bytes(static_cast<double>(st.bytes)))};
+      std::vector<double> values;
+      for (const RunGroup& g : groups) {
         const StreamSummary* found = nullptr;
-        for (const StreamSummary& x : run.result.summary.streams) {
+        for (const StreamSummary& x : g.run->result.summary.streams) {
           if (x.id == st.id) found = &x;
         }
         row.push_back(found == nullptr ? Text("")
                       : pass == 0      ? Fixed(found->mb_s, 3)
                                        : Fixed(found->lat_mean_ms, 2));
       }
+      t.rows.push_back(std::move(row));
     }
-    t.rows.push_back(std::move(row));
+    s.tables.push_back({pass == 0 ? "Throughput per stream (MB/s)" : "Mean latency per stream (ms)",
+                        std::move(t)});
   }
-  s.tables.push_back({"", std::move(t)});
   return s;
 }
 
@@ -368,18 +404,30 @@ Section CountersSection(const CompareResult& r) {
   }
   Table t{{"counter"}, {}};
   for (const CompareRun& run : r.runs) t.header.push_back(run.spec);
+  std::vector<std::string> hidden;
   for (const std::string& name : names) {
     Row row{Text(name)};
+    bool nonzero = false;
     for (const CompareRun& run : r.runs) {
       std::string v;
       for (const auto& [k, x] : run.result.summary.elevator_counters) {
-        if (k == name) v = Grouped(static_cast<uint64_t>(std::max<int64_t>(x, 0)));
+        if (k != name) continue;
+        v = Grouped(static_cast<uint64_t>(std::max<int64_t>(x, 0)));
+        nonzero |= x != 0;
       }
       row.push_back(NumCell(v));
     }
-    t.rows.push_back(std::move(row));
+    if (nonzero) {
+      t.rows.push_back(std::move(row));
+    } else {
+      hidden.push_back(name);
+    }
   }
   s.tables.push_back({"", std::move(t)});
+  if (!hidden.empty()) {
+    s.note = absl::StrCat(hidden.size(), " counters are zero for every elevator and not shown (",
+                          absl::StrJoin(hidden, ", "), "); every counter is in compare.json.");
+  }
   return s;
 }
 
@@ -454,9 +502,10 @@ h3 { font-size: 16px; margin: 20px 0 6px; }
 p.sub { color: #555; margin: 0 0 16px; }
 p.note { color: #666; font-size: 13px; }
 pre { background: #f5f5f5; border: 1px solid #ddd; padding: 10px 12px; white-space: pre-wrap;
-      word-break: break-all; font: 13px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; }
-table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13.5px; }
-th, td { border: 1px solid #d8d8d8; padding: 4px 8px; text-align: left; vertical-align: top; }
+      overflow-wrap: anywhere; font: 13px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; max-width: 100%; }
+th, td { border: 1px solid #d8d8d8; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { overflow-wrap: break-word; }
 th { background: #f0f0f0; font-weight: 600; }
 tbody tr:nth-child(even) td { background: #fafafa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -544,6 +593,7 @@ std::string InlineSvg(std::string_view svg, std::string_view id_prefix, std::str
   }
   std::string out;
   out.reserve(s.size() + ids.size() * 16);
+  std::map<std::string, int> defined;  // id attributes seen so far
   for (size_t i = 0; i < s.size(); ++i) {
     out += s[i];
     const bool id_attr =
@@ -553,7 +603,15 @@ std::string InlineSvg(std::string_view svg, std::string_view id_prefix, std::str
     if (!id_attr && !ref) continue;
     const size_t name_end = s.find_first_of("'\")", i + 1);
     if (name_end == std::string::npos) continue;
-    if (ids.count(s.substr(i + 1, name_end - i - 1))) out += id_prefix;
+    const std::string name = s.substr(i + 1, name_end - i - 1);
+    if (!ids.count(name)) continue;
+    out += id_prefix;
+    // gnuplot repeats some group ids across multiplot panels (unreferenced
+    // key groups); later copies get a suffix so every id stays unique.
+    if (id_attr && defined[name]++ > 0) {
+      absl::StrAppend(&out, name, "-", defined[name] - 1);
+      i = name_end - 1;
+    }
   }
   return out;
 }

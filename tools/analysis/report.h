@@ -4,7 +4,11 @@
 // as they are. Into the output directory:
 //
 //   report.html   self-contained: tables and every plot as inline SVG, CSS
-//                 inline; no scripts, no external resources, no URLs at all
+//                 inline; no scripts, no external resources, no URLs at all.
+//                 Its size does not grow with the trace: time series have at
+//                 most Timeline::kMaxBins points and the head position is
+//                 drawn at screen resolution (plot.h), so 8 elevators on
+//                 1 M requests stay under 1.5 MB
 //   report.md     the same tables, plots as links to the PNG files beside it
 //   compare.json  FormatCompareJson (machine-readable; `iosched plot` input)
 //   compare.csv   FormatCompareCsv
@@ -12,9 +16,16 @@
 //
 // Sections: how to reproduce (the exact command line and the directory it
 // ran in), trace summary, disk model, replay settings, results, reads and
-// writes, streams (when there are several), elevator counters, elevator
+// writes, streams (when there are several: one table of MB/s and one of
+// mean latency, a column per elevator), elevator counters (rows that are
+// zero for every elevator left out, and named in a note), elevator
 // settings (every tunable from Elevator::Tunables(), values that differ
 // from the elevator's default marked), plots.
+//
+// Elevators with identical results (IdenticalGroups, plot.h) share one row
+// of the results tables and one column of the streams tables, labelled
+// "inode = physical = fibmap". With one stream the fairness column (always
+// 1) is left out. Tables are laid out to fit a 1280-px window.
 //
 // When gnuplot is missing the documents are still written, without plots,
 // and the reason is in ReportFiles::notes and in the documents.

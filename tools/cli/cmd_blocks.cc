@@ -1,6 +1,6 @@
 // Copyright 2026 The iosched Authors. Licensed under the Apache License 2.0.
 //
-// `iosched blocks FILE... [--method fibmap|fiemap|auto] [--format table|csv]`:
+// `iosched blocks FILE... [--method fibmap|fiemap|auto] [--format table|csv|json]`:
 // each file's logical -> physical block map, the chapter's print_blocks()
 // done with both ioctls (layout_probe.h: MapPath).
 //
@@ -23,9 +23,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "commands.h"
 #include "iosched/layout_probe.h"
 #include "iosched/status_macros.h"
+#include "json_io.h"
 
 namespace iosched {
 namespace {
@@ -132,8 +134,42 @@ void PrintCsv(const std::string& path, const Mapped& m) {
   }
 }
 
+// One object per file: {"file", "size", "block_size", "inode", "device",
+// "method", "ioctl_calls", "note", "extents": [{"extent", "logical_block",
+// "physical_block", "length_blocks", "flags": [...]}]}; a file that could
+// not be mapped is {"file", "error"} (and the error is on stderr as well).
+Json FileJson(const std::string& path, const Mapped& m) {
+  const FileLayout& l = m.layout;
+  const uint64_t unit = l.block_size != 0 ? l.block_size : 1;
+  Json j;
+  j["file"] = path;
+  j["size"] = l.stat.size;
+  j["block_size"] = unit;
+  j["inode"] = l.stat.ino;
+  j["device"] = absl::StrCat(major(l.stat.dev), ":", minor(l.stat.dev));
+  j["method"] = ProbeMethodName(l.method);
+  j["ioctl_calls"] = l.ioctl_calls;
+  j["note"] = m.note;
+  Json& extents = j["extents"] = Json::array();
+  for (size_t i = 0; i < l.extents.size(); ++i) {
+    const Extent& e = l.extents[i];
+    Json x;
+    x["extent"] = i;
+    x["logical_block"] = e.logical / unit;
+    x["physical_block"] = e.physical / unit;
+    x["length_blocks"] = Blocks(e.length, unit);
+    Json& flags = x["flags"] = Json::array();
+    const std::vector<std::string> names =
+        absl::StrSplit(ExtentFlagNames(e.flags), ',', absl::SkipEmpty());
+    for (const std::string& name : names) flags.push_back(name);
+    extents.push_back(std::move(x));
+  }
+  return j;
+}
+
 int RunBlocks(const BlocksFlags& f) {
   int code = kExitOk;
+  Json files = Json::array();
   if (f.format == "csv") {
     std::cout << "file,method,extent,logical_block,physical_block,length_blocks,block_size,"
                  "flags\n";
@@ -146,9 +182,12 @@ int RunBlocks(const BlocksFlags& f) {
       std::string msg(m.status().message());
       if (msg.rfind(path + ": ", 0) != 0) msg = absl::StrCat(path, ": ", msg);
       code = Fail(kExitRuntime, msg);
+      if (f.format == "json") files.push_back(Json{{"file", path}, {"error", msg}});
       continue;
     }
-    if (f.format == "csv") {
+    if (f.format == "json") {
+      files.push_back(FileJson(path, *m));
+    } else if (f.format == "csv") {
       PrintCsv(path, *m);
     } else {
       if (!first) std::cout << "\n";
@@ -156,6 +195,7 @@ int RunBlocks(const BlocksFlags& f) {
     }
     first = false;
   }
+  if (f.format == "json") std::cout << DumpJson(Json{{"files", std::move(files)}});
   std::cout.flush();
   return code;
 }
@@ -172,7 +212,7 @@ Command SetupBlocks(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "fibmap", "fiemap"}))
       ->capture_default_str();
   cmd->add_option("--format", f->format, "Output format")
-      ->check(CLI::IsMember({"table", "csv"}))
+      ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   cmd->add_flag("--sync", f->sync, "FIEMAP_FLAG_SYNC: flush delayed allocations first");
   return {cmd, [f] { return RunBlocks(*f); }};

@@ -6,7 +6,10 @@
 // prints one row per run (order and repetition) with files, requests, MB,
 // seconds, MB/s, how the keys were found (elevator counters) and keys_s (the
 // separate keying pass); with --repeat > 1 the table ends with the median
-// and the minimum per order.
+// and the minimum per order. --format csv: one row per run; --format json:
+// {"dir", "files", "total_bytes", "request_bytes", "depth", "runs": [{"order",
+// "elevator", "rep", "requests", "bytes", "seconds", "mb_s", "keys_s" (null
+// without a keying pass), "errors", "counters": {...}}]}.
 
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +23,7 @@
 #include "absl/strings/str_join.h"
 #include "commands.h"
 #include "iosched/sortbench.h"
+#include "json_io.h"
 #include "trace_options.h"
 
 namespace iosched {
@@ -55,6 +59,32 @@ void PrintCsv(const SortbenchResult& res) {
                                  absl::StrJoin(keys, "|"), r.rep,
                                  r.key_seconds < 0 ? "" : absl::StrFormat("%.6f", r.key_seconds));
   }
+}
+
+void PrintJson(const SortbenchFlags& f, const SortbenchResult& res) {
+  Json doc;
+  doc["dir"] = f.dir;
+  doc["files"] = res.files;
+  doc["total_bytes"] = res.total_bytes;
+  doc["request_bytes"] = res.request_bytes;
+  doc["depth"] = f.depth;
+  Json& runs = doc["runs"] = Json::array();
+  for (const SortbenchRun& r : res.runs) {
+    Json j;
+    j["order"] = r.order;
+    j["elevator"] = r.elevator;
+    j["rep"] = r.rep;
+    j["requests"] = r.requests;
+    j["bytes"] = r.bytes;
+    j["seconds"] = r.seconds;
+    j["mb_s"] = r.bytes / 1e6 / std::max(r.seconds, 1e-9);
+    j["keys_s"] = r.key_seconds < 0 ? Json() : Json(r.key_seconds);
+    j["errors"] = r.errors;
+    Json& counters = j["counters"] = Json::object();
+    for (const auto& [k, v] : r.counters) counters[k] = v;
+    runs.push_back(std::move(j));
+  }
+  std::cout << DumpJson(doc);
 }
 
 void PrintTable(const SortbenchFlags& f, const SortbenchResult& res) {
@@ -108,6 +138,8 @@ int RunSortbenchCommand(const SortbenchFlags& f) {
   if (!res.ok()) return Fail(kExitRuntime, std::string(res.status().message()));
   if (f.format == "csv") {
     PrintCsv(*res);
+  } else if (f.format == "json") {
+    PrintJson(f, *res);
   } else {
     PrintTable(f, *res);
   }
@@ -149,7 +181,7 @@ Command SetupSortbench(CLI::App& app) {
       ->transform(CountSuffix())
       ->capture_default_str();
   cmd->add_option("--format", f->format, "Output format")
-      ->check(CLI::IsMember({"table", "csv"}))
+      ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   return {cmd, [f] { return RunSortbenchCommand(*f); }};
 }

@@ -31,6 +31,7 @@ void FillOp(OpSummary* out, uint64_t count, uint64_t bytes, const LatencyHistogr
 
 void RunMetrics::OnArrival(const Request& rq, Time now) {
   ++submitted_;
+  timeline_.SetPending(now, ++pending_);
   first_arrival_ = std::min(first_arrival_, now);
   PerOp& op = op_[static_cast<int>(rq.op)];
   op.first = std::min(op.first, now);
@@ -47,6 +48,7 @@ void RunMetrics::OnIssue(const Request& unit, Time now) {
     const uint64_t d = unit.start() > head_ ? unit.start() - head_ : head_ - unit.start();
     seek_sum_ += d;
     seek_max_ = std::max(seek_max_, d);
+    seek_hist_.Add(d);
   }
   have_head_ = true;
   head_ = unit.end();
@@ -54,6 +56,9 @@ void RunMetrics::OnIssue(const Request& unit, Time now) {
 
 void RunMetrics::OnComplete(const Request& m, const Request& unit, Time now) {
   ++completed_;
+  if (pending_ > 0) --pending_;
+  timeline_.AddCompletion(now, m.bytes_done);
+  timeline_.SetPending(now, pending_);
   if (m.error != 0) ++errors_;
   last_completion_ = std::max(last_completion_, now);
   const uint64_t lat = static_cast<uint64_t>((now - m.arrival).count());

@@ -78,6 +78,7 @@
 #include "iosched/metrics.h"
 #include "iosched/replay_mode.h"
 #include "iosched/time.h"
+#include "iosched/timeline.h"
 #include "iosched/trace.h"
 
 namespace iosched {
@@ -147,6 +148,10 @@ struct ReplayResult {
   LatencyHistogram latency[2];
   // (issue time, start sector) of the first head_trace_limit issued units.
   std::vector<std::pair<Time, uint64_t>> head_trace;
+  // Completions and pending requests over simulated time (bounded bins), and
+  // the seek distances between issued units (timeline.h).
+  Timeline timeline;
+  SeekHistogram seek_histogram;
 };
 
 // Replays `reader` through `elevator` on `disk`. The elevator and the disk

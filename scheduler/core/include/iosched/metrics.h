@@ -34,6 +34,7 @@
 
 #include "iosched/dispatcher.h"
 #include "iosched/histogram.h"
+#include "iosched/timeline.h"
 
 namespace iosched {
 
@@ -89,6 +90,13 @@ class RunMetrics : public DispatchObserver {
   void set_head_trace_limit(size_t limit) { head_trace_limit_ = limit; }
   const std::vector<std::pair<Time, uint64_t>>& head_trace() const { return head_trace_; }
 
+  // Completions and pending requests (arrived, not completed) over time,
+  // bounded (timeline.h); call FinishTimeline(end) once the run is over.
+  const Timeline& timeline() const { return timeline_; }
+  void FinishTimeline(Time end) { timeline_.Finish(end); }
+  // Distance between the end of one issued unit and the start of the next.
+  const SeekHistogram& seek_histogram() const { return seek_hist_; }
+
  private:
   struct PerOp {
     uint64_t count = 0, bytes = 0;
@@ -113,6 +121,9 @@ class RunMetrics : public DispatchObserver {
   Time first_arrival_ = kTimeNever, last_completion_{0};
   size_t head_trace_limit_ = 0;
   std::vector<std::pair<Time, uint64_t>> head_trace_;
+  uint64_t pending_ = 0;
+  Timeline timeline_;
+  SeekHistogram seek_hist_;
 };
 
 }  // namespace iosched
