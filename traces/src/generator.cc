@@ -73,6 +73,11 @@ constexpr int64_t kInteractiveStartNs = 15'000'000'000;
 constexpr uint64_t kInteractiveReads = 64;
 constexpr uint64_t kInteractiveSize = 16 * 1024;
 
+// reader-vs-writeback: the writers' nominal schedule issues this many
+// writes per read, so that in closed loop the writeback lasts as long as
+// the reader (a 64 KiB write and a 4 KiB read take about as long on an SSD).
+constexpr int64_t kWritebackWritesPerRead = 16;
+
 struct Scenario {
   std::string_view name;
   std::string_view description;
@@ -264,7 +269,9 @@ class Generator final : public TraceReader {
             : r_.think_ns / 2 +
                   static_cast<int64_t>(s.rng.Below(static_cast<uint64_t>(r_.think_ns)));
     out->think_ns = think;
-    s.next_time += o_.service_ns + think;
+    s.next_time += s.kind == Kind::kSeqWrite && r_.scenario->name == "reader-vs-writeback"
+                       ? std::max<int64_t>(1, o_.service_ns / kWritebackWritesPerRead)
+                       : o_.service_ns + think;
     if (--s.remaining > 0) queue_.push({s.next_time, slot.index});
     return true;
   }
