@@ -193,8 +193,9 @@ TEST(GeneratorTest, BadInputNamesTheValue) {
   EXPECT_THAT(Message(ValidateGenerator("fair-streams", o)), HasSubstr("too small for 64 streams"));
   o = {};
   o.writers = 2;
-  EXPECT_THAT(Message(ValidateGenerator("random-readers", o)),
-              HasSubstr("--writers applies to dependent-readers-vs-writer and reader-vs-writeback only"));
+  EXPECT_THAT(
+      Message(ValidateGenerator("random-readers", o)),
+      HasSubstr("--writers applies to dependent-readers-vs-writer and reader-vs-writeback only"));
   o = {};
   o.read_percent = 101;
   EXPECT_THAT(Message(ValidateGenerator("mixed", o)), HasSubstr("got 101"));

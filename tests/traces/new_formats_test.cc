@@ -212,8 +212,7 @@ TEST(NativeCsvReaderTest, IoprioColumnIsParsedStrictly) {
   EXPECT_EQ(r.records[2].ioprio, (TraceIoPrio{TraceIoClass::kIdle, 7}));
   EXPECT_FALSE(r.records[3].ioprio.has_value());
   for (const char* bad : {"be:8", "be", "none:0", "be:-1", "be:04", "rt:1x"}) {
-    EXPECT_EQ(Message(ReadMemory(head + "0,R,0,4096,1,,,0,5,be:4\n1,R,0,4096,1,,,0,5," + bad +
-                                     "\n",
+    EXPECT_EQ(Message(ReadMemory(head + "0,R,0,4096,1,,,0,5,be:4\n1,R,0,4096,1,,,0,5," + bad + "\n",
                                  "iosched-csv")
                           .status),
               std::string("mem:4: expected an ioprio rt:N, be:N or idle:N with N 0-7 (or empty), "

@@ -114,8 +114,8 @@ std::optional<TraceIoPrio> StreamIoPrio(std::string_view scenario, uint32_t id) 
     return TraceIoPrio{TraceIoClass::kBestEffort, static_cast<uint8_t>(id % 2 == 1 ? 0 : 4)};
   }
   if (scenario == "prio-classes") {
-    static constexpr TraceIoClass kClasses[] = {TraceIoClass::kRealTime,
-                                                TraceIoClass::kBestEffort, TraceIoClass::kIdle};
+    static constexpr TraceIoClass kClasses[] = {TraceIoClass::kRealTime, TraceIoClass::kBestEffort,
+                                                TraceIoClass::kIdle};
     return TraceIoPrio{kClasses[(id - 1) % 3], 4};
   }
   return std::nullopt;

@@ -2,8 +2,6 @@
 
 #include "parse_util.h"
 
-#include "iosched/trace.h"
-
 #include <algorithm>
 #include <bit>
 #include <charconv>
@@ -11,6 +9,8 @@
 #include <limits>
 #include <string>
 #include <system_error>
+
+#include "iosched/trace.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

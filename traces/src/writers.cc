@@ -406,7 +406,8 @@ absl::StatusOr<std::unique_ptr<TraceWriter>> MakeWriter(std::unique_ptr<ByteSink
     name = *std::move(canonical);
   }
   if (name == "iosched-csv") {
-    return std::unique_ptr<TraceWriter>(new NativeCsvWriter(std::move(sink), o.device_column, o.ioprio_column));
+    return std::unique_ptr<TraceWriter>(
+        new NativeCsvWriter(std::move(sink), o.device_column, o.ioprio_column));
   }
   if (name == "iosched-bin")
     return std::unique_ptr<TraceWriter>(new NativeBinaryWriter(std::move(sink)));
