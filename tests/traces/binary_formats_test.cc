@@ -83,6 +83,40 @@ TEST(NativeBinaryTest, RoundTrip) {
   EXPECT_EQ(r.records[1].line, 2u);
 }
 
+TEST(NativeBinaryTest, IoprioRoundTripsInSpareFlagBits) {
+  TraceRecord a = Rec(0, TraceOp::kRead, 0, 512);
+  a.ioprio = TraceIoPrio{TraceIoClass::kRealTime, 0};
+  TraceRecord b = Rec(1, TraceOp::kRead, 512, 512);
+  b.ioprio = TraceIoPrio{TraceIoClass::kIdle, 7};
+  const TraceRecord c = Rec(2, TraceOp::kWrite, 1024, 512);  // none
+  const std::string bytes = Binary({a, b, c});
+  ASSERT_EQ(bytes.size(), kNativeBinaryHeaderSize + 3 * kNativeBinaryRecordSize);
+  const char* p = bytes.data() + kNativeBinaryHeaderSize;
+  // rt:0 = present (52) | class 1 (53-54) | level 0 (55-57)
+  EXPECT_EQ(traces_internal::LoadLE64(p + 16), 512u | (1ull << 52) | (1ull << 53));
+  // idle:7 = present | class 3 | level 7
+  EXPECT_EQ(traces_internal::LoadLE64(p + kNativeBinaryRecordSize + 16),
+            512u | (1ull << 52) | (3ull << 53) | (7ull << 55));
+  ReadResult r = ReadMemory(bytes, "iosched-bin");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_EQ(r.records[0].ioprio, a.ioprio);
+  EXPECT_EQ(r.records[1].ioprio, b.ioprio);
+  EXPECT_FALSE(r.records[2].ioprio.has_value());
+  // Through iosched-csv and back: the same priorities.
+  std::string csv;
+  auto w = OpenTraceWriterToString(&csv, TraceWriterOptions{});
+  ASSERT_TRUE(w.ok());
+  for (const TraceRecord& rec : r.records) ASSERT_TRUE((*w)->Write(rec).ok());
+  ASSERT_TRUE((*w)->Finish().ok());
+  EXPECT_THAT(csv, HasSubstr("response_ns,device,ioprio\n0,R,0,512,,,,0,rt:0\n"));
+  EXPECT_THAT(csv, HasSubstr(",idle:7\n2,W,1024,512,,,,0,\n"));
+  ReadResult back = ReadMemory(csv, "iosched-csv");
+  ASSERT_TRUE(back.status.ok()) << back.status;
+  ASSERT_EQ(back.records.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(back.records[i].ioprio, r.records[i].ioprio) << i;
+}
+
 TEST(NativeBinaryTest, TruncatedRecordAndHeader) {
   std::string bytes = Binary({Rec(1, TraceOp::kRead, 0, 512), Rec(2, TraceOp::kRead, 512, 512)});
   bytes.resize(bytes.size() - 17);
@@ -126,7 +160,14 @@ TEST(NativeBinaryTest, AbsurdValuesAreRejected) {
             "mem: record 1 at byte 32: expected a length of at most 1 TiB (absurd size), got "
             "1099511627777");
   EXPECT_EQ(with_length_flags(512 | (1ull << 60)),
-            "mem: record 1 at byte 32: expected flag bits 52-63 zero, got 0x1000");
+            "mem: record 1 at byte 32: expected flag bits 58-63 zero, got 0x1000");
+  // ioprio present with class 0; ioprio bits without the present bit.
+  EXPECT_EQ(with_length_flags(512 | (1ull << 52)),
+            "mem: record 1 at byte 32: expected an ioprio class 1-3 (rt, be, idle) in bits 53-54, "
+            "got 0");
+  EXPECT_EQ(with_length_flags(512 | (1ull << 55)),
+            "mem: record 1 at byte 32: expected ioprio bits 53-57 zero when bit 52 (ioprio "
+            "present) is clear, got 0x80");
   std::string neg = bytes;
   traces_internal::StoreLE64(neg.data() + kNativeBinaryHeaderSize, static_cast<uint64_t>(-5));
   EXPECT_EQ(Message(ReadMemory(neg, "iosched-bin").status),

@@ -43,7 +43,9 @@ TEST_P(GeneratorScenarioTest, NativeReaderAcceptsItAndSeedsAreDeterministic) {
   const std::string c = Generate(GetParam(), o);
   // fair-streams: purely sequential except think jitter; the first 2000
   // records of interactive-vs-readers are its two readers' (no think time).
-  if (GetParam() != "fair-streams" && GetParam() != "interactive-vs-readers") {
+  // weighted-readers and prio-classes: greedy sequential readers, no think.
+  if (GetParam() != "fair-streams" && GetParam() != "interactive-vs-readers" &&
+      GetParam() != "weighted-readers" && GetParam() != "prio-classes") {
     EXPECT_NE(a, c);
   }
   ReadResult r = ReadMemory(a, "auto");
@@ -63,7 +65,9 @@ TEST_P(GeneratorScenarioTest, NativeReaderAcceptsItAndSeedsAreDeterministic) {
 
 INSTANTIATE_TEST_SUITE_P(All, GeneratorScenarioTest,
                          ::testing::Values("dependent-readers-vs-writer", "random-readers",
-                                           "fair-streams", "mixed", "interactive-vs-readers"),
+                                           "fair-streams", "mixed", "interactive-vs-readers",
+                                           "weighted-readers", "prio-classes",
+                                           "reader-vs-writeback"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& c : n) c = c == '-' ? '_' : c;
@@ -141,11 +145,40 @@ TEST(GeneratorTest, MixedReadPercentAndRandomAlignment) {
   for (const TraceRecord& rec : rnd.records) ASSERT_EQ(rec.offset % 4096, 0u);
 }
 
+// The priority scenarios carry their streams' ioprio through the CSV.
+TEST(GeneratorTest, PriorityScenariosCarryIoprioPerStream) {
+  GeneratorOptions o;
+  o.requests = 300;
+  ReadResult w = ReadMemory(Generate("weighted-readers", o), "iosched-csv");
+  ASSERT_TRUE(w.status.ok()) << w.status;
+  for (const TraceRecord& rec : w.records) {
+    ASSERT_TRUE(rec.ioprio.has_value());
+    EXPECT_EQ(rec.ioprio->io_class, TraceIoClass::kBestEffort);
+    EXPECT_EQ(rec.ioprio->level, *rec.stream == 1 ? 0 : 4);
+  }
+  ReadResult p = ReadMemory(Generate("prio-classes", o), "iosched-csv");
+  ASSERT_TRUE(p.status.ok()) << p.status;
+  const TraceIoClass want[] = {TraceIoClass::kRealTime, TraceIoClass::kBestEffort,
+                               TraceIoClass::kIdle};
+  for (const TraceRecord& rec : p.records) {
+    ASSERT_TRUE(rec.ioprio.has_value());
+    EXPECT_EQ(rec.ioprio->io_class, want[*rec.stream - 1]);
+  }
+  ReadResult k = ReadMemory(Generate("reader-vs-writeback", o), "iosched-csv");
+  ASSERT_TRUE(k.status.ok()) << k.status;
+  for (const TraceRecord& rec : k.records) {
+    EXPECT_FALSE(rec.ioprio.has_value());
+    EXPECT_EQ(rec.op, *rec.stream == 1 ? TraceOp::kRead : TraceOp::kWrite);
+    EXPECT_EQ(rec.length, *rec.stream == 1 ? 4096u : 65536u);
+  }
+}
+
 TEST(GeneratorTest, BadInputNamesTheValue) {
   GeneratorOptions o;
   EXPECT_EQ(Message(ValidateGenerator("dependent-readers", o)),
             "unknown scenario 'dependent-readers'; known: dependent-readers-vs-writer, "
-            "random-readers, fair-streams, mixed, interactive-vs-readers");
+            "random-readers, fair-streams, mixed, interactive-vs-readers, weighted-readers, "
+            "prio-classes, reader-vs-writeback");
   o.requests = 0;
   EXPECT_THAT(Message(ValidateGenerator("mixed", o)), HasSubstr("--requests must be in"));
   o = {};
@@ -160,8 +193,9 @@ TEST(GeneratorTest, BadInputNamesTheValue) {
   EXPECT_THAT(Message(ValidateGenerator("fair-streams", o)), HasSubstr("too small for 64 streams"));
   o = {};
   o.writers = 2;
-  EXPECT_THAT(Message(ValidateGenerator("random-readers", o)),
-              HasSubstr("--writers applies to dependent-readers-vs-writer only"));
+  EXPECT_THAT(
+      Message(ValidateGenerator("random-readers", o)),
+      HasSubstr("--writers applies to dependent-readers-vs-writer and reader-vs-writeback only"));
   o = {};
   o.read_percent = 101;
   EXPECT_THAT(Message(ValidateGenerator("mixed", o)), HasSubstr("got 101"));

@@ -195,6 +195,40 @@ TEST(NativeCsvReaderTest, RecorderHeaderWithDeviceAndFullColumns) {
   EXPECT_EQ(full.records[0].response_ns, 95310);
 }
 
+TEST(NativeCsvReaderTest, IoprioColumnIsParsedStrictly) {
+  const std::string head =
+      "# iosched trace v1 time_unit=ns\n"
+      "time_ns,op,offset,length,stream,think_ns,response_ns,device,dispatch_ns,ioprio\n";
+  ReadResult r = ReadMemory(head +
+                                "0,R,0,4096,1,,,0,5,be:0\n"
+                                "1,R,0,4096,2,,,0,6,RT:3\n"
+                                "2,R,0,4096,3,,,0,7,idle:7\n"
+                                "3,R,0,4096,3,,,0,7,\n",
+                            "iosched-csv");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 4u);
+  EXPECT_EQ(r.records[0].ioprio, (TraceIoPrio{TraceIoClass::kBestEffort, 0}));
+  EXPECT_EQ(r.records[1].ioprio, (TraceIoPrio{TraceIoClass::kRealTime, 3}));
+  EXPECT_EQ(r.records[2].ioprio, (TraceIoPrio{TraceIoClass::kIdle, 7}));
+  EXPECT_FALSE(r.records[3].ioprio.has_value());
+  for (const char* bad : {"be:8", "be", "none:0", "be:-1", "be:04", "rt:1x"}) {
+    EXPECT_EQ(Message(ReadMemory(head + "0,R,0,4096,1,,,0,5,be:4\n1,R,0,4096,1,,,0,5," + bad + "\n",
+                                 "iosched-csv")
+                          .status),
+              std::string("mem:4: expected an ioprio rt:N, be:N or idle:N with N 0-7 (or empty), "
+                          "got '") +
+                  bad + "'");
+  }
+  // Without the column, an ioprio-looking extra column is just ignored.
+  ReadResult other = ReadMemory(
+      "# iosched trace v1 time_unit=ns\n"
+      "time_ns,op,offset,length,stream,think_ns,response_ns,device,prio\n"
+      "0,R,0,4096,1,,,0,whatever\n",
+      "iosched-csv");
+  ASSERT_TRUE(other.status.ok()) << other.status;
+  EXPECT_FALSE(other.records[0].ioprio.has_value());
+}
+
 TEST(NativeCsvReaderTest, HeaderMustBeExact) {
   EXPECT_EQ(Message(ReadMemory("# iosched trace v1 time_unit=us\n", "iosched-csv").status),
             "mem:1: expected first line '# iosched trace v1 time_unit=ns', got '# iosched trace "

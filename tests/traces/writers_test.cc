@@ -70,6 +70,16 @@ TEST(TraceWriterTest, NativeCsvExactText) {
   TraceWriterOptions dev;
   dev.device_column = true;
   EXPECT_THAT(*WriteAll({r}, dev), HasSubstr("response_ns,device\n5,W,4096,512,3,,10,0\n"));
+  // ioprio_column: the column (after device) even if the first record has
+  // none; later records' priorities are written.
+  TraceWriterOptions prio;
+  prio.ioprio_column = true;
+  TraceRecord rt = r;
+  rt.ioprio = TraceIoPrio{TraceIoClass::kRealTime, 2};
+  EXPECT_THAT(*WriteAll({r, rt}, prio),
+              HasSubstr("response_ns,device,ioprio\n5,W,4096,512,3,,10,0,\n5,W,4096,512,3,,10,0,"
+                        "rt:2\n"));
+  EXPECT_THAT(*WriteAll({}, prio), HasSubstr("response_ns,device,ioprio\n"));
   // An empty trace still has its two header lines.
   EXPECT_EQ(*WriteAll({}, {}),
             "# iosched trace v1 time_unit=ns\n"

@@ -33,6 +33,7 @@ struct ConvertFlags {
   std::string in, out, to;
   std::string output;  // -o/--output: the same as `out`
   bool keep_device = false;
+  bool keep_ioprio = false;
   bool force = false;
   std::string fio_file = "/dev/iosched0";
   TraceFlags trace_flags;
@@ -67,6 +68,7 @@ int RunConvert(ConvertFlags& f) {
   TraceWriterOptions wo;
   wo.format = f.to.empty() ? FormatFromName(f.out) : f.to;
   wo.device_column = f.keep_device;
+  wo.ioprio_column = f.keep_ioprio;
   wo.fio_file = f.fio_file;
   {
     // Check the output format before reading anything.
@@ -119,6 +121,9 @@ Command SetupConvert(CLI::App& app) {
                   "Output format: iosched-csv, iosched-bin, spc, blkparse, fio-v2, fio-v3, "
                   "disksim (default: from OUT's name)");
   cmd->add_flag("--keep-device", f->keep_device, "iosched-csv: write the device column");
+  cmd->add_flag("--keep-ioprio", f->keep_ioprio,
+                "iosched-csv: write the ioprio column (and the device column before it; also "
+                "written when the first record has an ioprio)");
   cmd->add_flag("--force", f->force, "Replace an existing OUT that iosched did not write");
   cmd->add_option("--fio-file", f->fio_file, "fio: file name of device 0 (device d: NAME.d)")
       ->capture_default_str();

@@ -142,7 +142,8 @@ Command SetupGenerate(CLI::App& app) {
   cmd->add_option("--requests", f->requests, "Records to write (e.g. 10k, 1M)")
       ->capture_default_str();
   cmd->add_option("--streams", f->streams, "Streams of the scenario's main kind");
-  cmd->add_option("--writers", f->writers, "Writer streams (dependent-readers-vs-writer)");
+  cmd->add_option("--writers", f->writers,
+                  "Writer streams (dependent-readers-vs-writer, reader-vs-writeback)");
   cmd->add_option("--capacity", f->capacity, "Bytes addressed, e.g. 1G")->capture_default_str();
   cmd->add_option("--read-size", f->read_size, "Read request size, e.g. 16K");
   cmd->add_option("--write-size", f->write_size, "Write request size, e.g. 64K");

@@ -38,7 +38,14 @@ inline constexpr uint64_t kNbWrite = uint64_t{1} << 48;
 inline constexpr uint64_t kNbHasStream = uint64_t{1} << 49;
 inline constexpr uint64_t kNbHasThink = uint64_t{1} << 50;
 inline constexpr uint64_t kNbHasResponse = uint64_t{1} << 51;
-inline constexpr uint64_t kNbKnownFlags = kNbWrite | kNbHasStream | kNbHasThink | kNbHasResponse;
+// Bit 52: an ioprio is present; bits 53-54 its class (1 rt, 2 be, 3 idle);
+// bits 55-57 its level.
+inline constexpr uint64_t kNbHasIoprio = uint64_t{1} << 52;
+inline constexpr int kNbIoprioClassShift = 53;
+inline constexpr int kNbIoprioLevelShift = 55;
+inline constexpr uint64_t kNbIoprioBits = uint64_t{0x3F} << 52;
+inline constexpr uint64_t kNbKnownFlags =
+    kNbWrite | kNbHasStream | kNbHasThink | kNbHasResponse | kNbIoprioBits;
 
 inline constexpr std::string_view kSrtMagic = "$$TR_IOREC";
 inline constexpr size_t kSrtRecordSize = 56;

@@ -3,6 +3,7 @@
 // The workload generator (trace_generator.h).
 
 #include <algorithm>
+#include <optional>
 #include <queue>
 #include <string>
 #include <utility>
@@ -72,6 +73,11 @@ constexpr int64_t kInteractiveStartNs = 15'000'000'000;
 constexpr uint64_t kInteractiveReads = 64;
 constexpr uint64_t kInteractiveSize = 16 * 1024;
 
+// reader-vs-writeback: the writers' nominal schedule issues this many
+// writes per read, so that in closed loop the writeback lasts as long as
+// the reader (a 64 KiB write and a 4 KiB read take about as long on an SSD).
+constexpr int64_t kWritebackWritesPerRead = 16;
+
 struct Scenario {
   std::string_view name;
   std::string_view description;
@@ -91,7 +97,29 @@ const Scenario kScenarios[] = {
     {"interactive-vs-readers",
      "an interactive reader starting while sequential readers stream (BFQ's weight raising)", 2,
      64 * 1024, 64 * 1024, 0},
+    {"weighted-readers",
+     "greedy sequential readers at ioprio be:0 and be:4 (BFQ weights 80:40, a 2:1 share)", 2,
+     64 * 1024, 64 * 1024, 0},
+    {"prio-classes",
+     "greedy sequential readers at ioprio rt:4, be:4 and idle:4 (mq-deadline's classes)", 3,
+     64 * 1024, 64 * 1024, 0},
+    {"reader-vs-writeback",
+     "a dependent random 4 KiB reader against async 64 KiB writeback (Kyber's read target)", 1,
+     4096, 64 * 1024, 0},
 };
+
+// The ioprio of stream `id` (1-based) in the priority scenarios.
+std::optional<TraceIoPrio> StreamIoPrio(std::string_view scenario, uint32_t id) {
+  if (scenario == "weighted-readers") {
+    return TraceIoPrio{TraceIoClass::kBestEffort, static_cast<uint8_t>(id % 2 == 1 ? 0 : 4)};
+  }
+  if (scenario == "prio-classes") {
+    static constexpr TraceIoClass kClasses[] = {TraceIoClass::kRealTime, TraceIoClass::kBestEffort,
+                                                TraceIoClass::kIdle};
+    return TraceIoPrio{kClasses[(id - 1) % 3], 4};
+  }
+  return std::nullopt;
+}
 
 const Scenario* FindScenario(std::string_view name) {
   for (const Scenario& s : kScenarios) {
@@ -113,7 +141,9 @@ Resolved Resolve(const Scenario& sc, const GeneratorOptions& o) {
   Resolved r;
   r.scenario = &sc;
   r.streams = o.streams != 0 ? o.streams : sc.streams;
-  r.writers = sc.name == "dependent-readers-vs-writer" ? (o.writers != 0 ? o.writers : 1) : 0;
+  r.writers = sc.name == "dependent-readers-vs-writer" || sc.name == "reader-vs-writeback"
+                  ? (o.writers != 0 ? o.writers : 1)
+                  : 0;
   r.interactive = sc.name == "interactive-vs-readers" ? 1 : 0;
   r.read_size = o.read_size != 0 ? o.read_size : sc.read_size;
   r.write_size = o.write_size != 0 ? o.write_size : sc.write_size;
@@ -142,6 +172,7 @@ struct StreamState {
   uint64_t region_start = 0, region_size = 0, position = 0;
   int64_t next_time = 0;
   uint64_t remaining = UINT64_MAX;  // records left (interactive stream)
+  std::optional<TraceIoPrio> ioprio;
   Rng rng;
   StreamState(Kind k, uint32_t i, uint64_t seed) : kind(k), id(i), rng(seed) {}
 };
@@ -155,6 +186,10 @@ class Generator final : public TraceReader {
     for (uint32_t i = 0; i < n; ++i) {
       if (name == "dependent-readers-vs-writer") {
         kinds.push_back(i < r.streams ? Kind::kSeqRead : Kind::kSeqWrite);
+      } else if (name == "reader-vs-writeback") {
+        kinds.push_back(i < r.streams ? Kind::kRandRead : Kind::kSeqWrite);
+      } else if (name == "weighted-readers" || name == "prio-classes") {
+        kinds.push_back(Kind::kSeqRead);
       } else if (name == "random-readers") {
         kinds.push_back(Kind::kRandRead);
       } else if (name == "fair-streams") {
@@ -174,6 +209,7 @@ class Generator final : public TraceReader {
     uint32_t seq_index = 0;
     for (uint32_t i = 0; i < n; ++i) {
       StreamState s(kinds[i], i + 1, o.seed * 0x100000001b3ULL + i + 1);
+      s.ioprio = StreamIoPrio(name, i + 1);
       if (!is_random(kinds[i])) {
         s.region_start = region * seq_index++;
         s.region_size = region;
@@ -196,6 +232,7 @@ class Generator final : public TraceReader {
     *out = TraceRecord{};
     out->time_ns = s.next_time;
     out->stream = s.id;
+    out->ioprio = s.ioprio;
     out->line = ++emitted_;
     bool read = true;
     bool random = false;
@@ -232,7 +269,9 @@ class Generator final : public TraceReader {
             : r_.think_ns / 2 +
                   static_cast<int64_t>(s.rng.Below(static_cast<uint64_t>(r_.think_ns)));
     out->think_ns = think;
-    s.next_time += o_.service_ns + think;
+    s.next_time += s.kind == Kind::kSeqWrite && r_.scenario->name == "reader-vs-writeback"
+                       ? std::max<int64_t>(1, o_.service_ns / kWritebackWritesPerRead)
+                       : o_.service_ns + think;
     if (--s.remaining > 0) queue_.push({s.next_time, slot.index});
     return true;
   }
@@ -285,9 +324,12 @@ absl::Status ValidateGenerator(std::string_view scenario, const GeneratorOptions
     return absl::InvalidArgumentError(
         absl::StrCat("--writers must be in [1, 64], got ", o.writers));
   }
-  if (o.writers != 0 && sc->name != "dependent-readers-vs-writer") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--writers applies to dependent-readers-vs-writer only, not ", AbslView(sc->name)));
+  if (o.writers != 0 && sc->name != "dependent-readers-vs-writer" &&
+      sc->name != "reader-vs-writeback") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--writers applies to dependent-readers-vs-writer and reader-vs-writeback "
+                     "only, not ",
+                     AbslView(sc->name)));
   }
   if (o.capacity < kMiB || o.capacity > (uint64_t{1} << 50)) {
     return absl::InvalidArgumentError(

@@ -71,6 +71,11 @@ void EncodeNativeBinaryRecord(const TraceRecord& rec, char* out) {
   if (rec.stream.has_value()) lf |= kNbHasStream;
   if (rec.think_ns.has_value()) lf |= kNbHasThink;
   if (rec.response_ns.has_value()) lf |= kNbHasResponse;
+  if (rec.ioprio.has_value()) {
+    lf |= kNbHasIoprio;
+    lf |= static_cast<uint64_t>(rec.ioprio->io_class) << kNbIoprioClassShift;
+    lf |= static_cast<uint64_t>(rec.ioprio->level & 7) << kNbIoprioLevelShift;
+  }
   StoreLE64(out, static_cast<uint64_t>(rec.time_ns));
   StoreLE64(out + 8, rec.offset);
   StoreLE64(out + 16, lf);
@@ -135,7 +140,7 @@ absl::Status NativeBinaryReader::Decode(const char* p, TraceRecord* out) {
   };
   if (time < 0) return fail("time_ns >= 0", absl::StrCat(time));
   if ((lf & ~kNbLengthMask & ~kNbKnownFlags) != 0) {
-    return fail("flag bits 52-63 zero", absl::StrCat("0x", absl::Hex(lf >> 48)));
+    return fail("flag bits 58-63 zero", absl::StrCat("0x", absl::Hex(lf >> 48)));
   }
   if (length == 0) return fail("a length > 0", "0");
   if (length > kMaxTraceRecordLength) {
@@ -166,6 +171,17 @@ absl::Status NativeBinaryReader::Decode(const char* p, TraceRecord* out) {
     out->response_ns = v;
   } else {
     out->response_ns.reset();
+  }
+  if ((lf & kNbHasIoprio) != 0) {
+    const uint64_t cls = (lf >> kNbIoprioClassShift) & 3;
+    if (cls == 0) return fail("an ioprio class 1-3 (rt, be, idle) in bits 53-54", "0");
+    out->ioprio = TraceIoPrio{static_cast<TraceIoClass>(cls),
+                              static_cast<uint8_t>((lf >> kNbIoprioLevelShift) & 7)};
+  } else if ((lf & kNbIoprioBits) != 0) {
+    return fail("ioprio bits 53-57 zero when bit 52 (ioprio present) is clear",
+                absl::StrCat("0x", absl::Hex(lf >> 48)));
+  } else {
+    out->ioprio.reset();
   }
   if (!seen_record_) {
     seen_record_ = true;

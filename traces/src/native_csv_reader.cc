@@ -8,8 +8,9 @@
 // the first data line after it must be the column header: the seven core
 // columns, optionally ",device", optionally more named columns after it
 // (e.g. the recorder's full mode adds dispatch_ns,key,error,bytes), which
-// are ignored. Every record line has exactly the header's number of fields.
-// An empty field means "absent" (device: 0).
+// are ignored, except "ioprio" (the I/O priority, "rt:0", "be:4",
+// "idle:7"; parsed strictly). Every record line has exactly the header's
+// number of fields. An empty field means "absent" (device: 0).
 
 #include "absl/strings/str_cat.h"
 #include "line_format.h"
@@ -20,6 +21,8 @@ namespace {
 constexpr size_t kColumns = 7;
 constexpr size_t kMaxColumns = 64;
 constexpr std::string_view kDeviceColumn = ",device";
+constexpr std::string_view kIoprioColumn = "ioprio";
+constexpr size_t kNoColumn = SIZE_MAX;
 
 class NativeCsvParser final : public LineParser {
  public:
@@ -37,6 +40,7 @@ class NativeCsvParser final : public LineParser {
   State state_ = State::kMagic;
   size_t columns_ = kColumns;
   bool has_device_ = false;
+  size_t ioprio_column_ = kNoColumn;  // index of "ioprio", if any
 };
 
 absl::Status ParseOptionalI64(const LineContext& ctx, std::string_view field, std::string_view what,
@@ -107,14 +111,21 @@ absl::Status NativeCsvParser::Parse(std::string_view line, const LineContext& ct
       }
       columns_ = n;
       has_device_ = n > kColumns;
+      for (size_t i = kColumns + 1; i < n; ++i) {
+        if (names[i] == kIoprioColumn) {
+          ioprio_column_ = i;
+          break;
+        }
+      }
       *kind = LineKind::kHeader;
       return absl::OkStatus();
     }
     case State::kData:
       break;
   }
-  std::string_view f[kColumns + 1];
-  const size_t n = SplitChar(line, ',', f, kColumns + 1);
+  std::string_view f[kMaxColumns];
+  const size_t want = ioprio_column_ == kNoColumn ? kColumns + 1 : ioprio_column_ + 1;
+  const size_t n = SplitChar(line, ',', f, want);
   if (n != columns_) {
     return LineError(ctx, absl::StrCat(columns_, " fields as in the column header"), line);
   }
@@ -154,6 +165,14 @@ absl::Status NativeCsvParser::Parse(std::string_view line, const LineContext& ct
   }
   if (has_device_ && !f[7].empty() && !ParseUint32(f[7], &rec->device)) {
     return LineError(ctx, "a device number (or empty)", f[7]);
+  }
+  if (ioprio_column_ != kNoColumn && !f[ioprio_column_].empty()) {
+    TraceIoPrio p;
+    if (!ParseTraceIoPrio(f[ioprio_column_], &p)) {
+      return LineError(ctx, "an ioprio rt:N, be:N or idle:N with N 0-7 (or empty)",
+                       f[ioprio_column_]);
+    }
+    rec->ioprio = p;
   }
   *kind = LineKind::kRecord;
   ++records_;

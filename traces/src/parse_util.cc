@@ -10,6 +10,8 @@
 #include <string>
 #include <system_error>
 
+#include "iosched/trace.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -457,3 +459,35 @@ absl::Status ParseIntegerTime(const LineContext& ctx, std::string_view field, st
 }
 
 }  // namespace iosched::traces_internal
+
+namespace iosched {
+
+bool ParseTraceIoPrio(std::string_view s, TraceIoPrio* out) {
+  const size_t colon = s.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view cls = s.substr(0, colon), lvl = s.substr(colon + 1);
+  TraceIoPrio p;
+  if (traces_internal::EqualsIgnoreCase(cls, "rt")) {
+    p.io_class = TraceIoClass::kRealTime;
+  } else if (traces_internal::EqualsIgnoreCase(cls, "be")) {
+    p.io_class = TraceIoClass::kBestEffort;
+  } else if (traces_internal::EqualsIgnoreCase(cls, "idle")) {
+    p.io_class = TraceIoClass::kIdle;
+  } else {
+    return false;
+  }
+  if (lvl.size() != 1 || lvl[0] < '0' || lvl[0] > '7') return false;
+  p.level = static_cast<uint8_t>(lvl[0] - '0');
+  *out = p;
+  return true;
+}
+
+std::string FormatTraceIoPrio(TraceIoPrio p) {
+  std::string s = p.io_class == TraceIoClass::kRealTime ? "rt:"
+                  : p.io_class == TraceIoClass::kIdle   ? "idle:"
+                                                        : "be:";
+  s.push_back(static_cast<char>('0' + (p.level & 7)));
+  return s;
+}
+
+}  // namespace iosched

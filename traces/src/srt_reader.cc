@@ -174,6 +174,7 @@ absl::Status SrtReader::Decode(const char* p, TraceRecord* out) {
   out->device = disk;
   out->stream.reset();
   out->think_ns.reset();
+  out->ioprio.reset();
   out->response_ns = int64_t{w[5]} * 1000;
   out->line = index_;
   return absl::OkStatus();

@@ -49,6 +49,7 @@ static_assert(sizeof(void*) != 8 || sizeof(TraceRecord) == 88,
 void ResetRecord(TraceRecord* out) {
   out->time_ns = 0;
   out->op = TraceOp::kRead;
+  out->ioprio.reset();
   out->offset = 0;
   out->length = 0;
   out->device = 0;

@@ -151,15 +151,18 @@ class WriterBase : public TraceWriter {
 
 class NativeCsvWriter final : public WriterBase {
  public:
-  NativeCsvWriter(std::unique_ptr<ByteSink> sink, bool device_column)
-      : WriterBase("iosched-csv", std::move(sink)), device_column_(device_column) {}
+  NativeCsvWriter(std::unique_ptr<ByteSink> sink, bool device_column, bool ioprio_column)
+      : WriterBase("iosched-csv", std::move(sink)),
+        device_column_(device_column),
+        ioprio_column_(ioprio_column) {}
 
  protected:
   absl::Status WriteRecord(const TraceRecord& r) override {
     if (index_ == 1) {
-      std::string head = absl::StrCat(AbslView(kNativeCsvMagic), "\n", AbslView(kNativeCsvHeader),
-                                      device_column_ ? ",device" : "", "\n");
-      if (absl::Status s = Emit(head); !s.ok()) return s;
+      // The ioprio column follows the device column (the header's rule).
+      if (r.ioprio.has_value()) ioprio_column_ = true;
+      if (ioprio_column_) device_column_ = true;
+      if (absl::Status s = Emit(Head()); !s.ok()) return s;
     }
     line_.Clear();
     line_.I(r.time_ns).C(',').C(r.op == TraceOp::kRead ? 'R' : 'W').C(',');
@@ -170,18 +173,29 @@ class NativeCsvWriter final : public WriterBase {
     line_.C(',');
     if (r.response_ns) line_.I(*r.response_ns);
     if (device_column_) line_.C(',').U(r.device);
+    if (ioprio_column_) {
+      line_.C(',');
+      if (r.ioprio) {
+        line_.S(FormatTraceIoPrio(*r.ioprio));
+      }
+    }
     line_.C('\n');
     return Emit(line_.view());
   }
   absl::Status WriteTrailer() override {
     if (index_ > 0) return absl::OkStatus();
     // An empty trace still has its header lines.
-    return Emit(absl::StrCat(AbslView(kNativeCsvMagic), "\n", AbslView(kNativeCsvHeader),
-                             device_column_ ? ",device" : "", "\n"));
+    if (ioprio_column_) device_column_ = true;
+    return Emit(Head());
   }
 
  private:
+  std::string Head() const {
+    return absl::StrCat(AbslView(kNativeCsvMagic), "\n", AbslView(kNativeCsvHeader),
+                        device_column_ ? ",device" : "", ioprio_column_ ? ",ioprio" : "", "\n");
+  }
   bool device_column_;
+  bool ioprio_column_;
 };
 
 // ---- iosched-bin ----
@@ -392,7 +406,8 @@ absl::StatusOr<std::unique_ptr<TraceWriter>> MakeWriter(std::unique_ptr<ByteSink
     name = *std::move(canonical);
   }
   if (name == "iosched-csv") {
-    return std::unique_ptr<TraceWriter>(new NativeCsvWriter(std::move(sink), o.device_column));
+    return std::unique_ptr<TraceWriter>(
+        new NativeCsvWriter(std::move(sink), o.device_column, o.ioprio_column));
   }
   if (name == "iosched-bin")
     return std::unique_ptr<TraceWriter>(new NativeBinaryWriter(std::move(sink)));

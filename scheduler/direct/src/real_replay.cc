@@ -36,6 +36,7 @@ struct Prepared {
   uint64_t offset = 0;
   uint32_t length = 0;
   uint32_t stream = 0;
+  IoPrio prio;  // the trace's ioprio, or the default BE 4
   std::optional<int64_t> response_ns, think_ns;
   uint64_t line = 0;
 };
@@ -80,6 +81,9 @@ class Fitter {
     p->time_ns = r.time_ns;
     p->op = r.op == TraceOp::kRead ? Op::kRead : Op::kWrite;
     p->stream = r.stream.value_or(0);
+    p->prio = r.ioprio.has_value()
+                  ? IoPrio{static_cast<IoClass>(r.ioprio->io_class), r.ioprio->level}
+                  : IoPrio{};
     p->response_ns = r.response_ns;
     p->think_ns = r.think_ns;
     p->line = r.line;
@@ -145,6 +149,7 @@ class Driver {
     rq->offset = p.offset;
     rq->length = p.length;
     rq->stream = p.stream;
+    rq->prio = p.prio;
     rq->sync = true;
     rq->buffer = buffer_;
     absl::Status st = s_->Submit(

@@ -79,7 +79,9 @@
 //                       optionally followed by ",device" (the recorder,
 //                       recorder.h, always writes it) and then by further
 //                       named columns, which readers ignore (the recorder's
-//                       full mode: dispatch_ns,key,error,bytes)
+//                       full mode: dispatch_ns,key,error,bytes), except
+//                       "ioprio": the request's I/O priority "rt:N",
+//                       "be:N" or "idle:N" (N = 0 … 7), empty = absent
 //               then one record per line with as many fields as the
 //               header, e.g. "1500,R,4096,8192,3,,"
 //             time_ns: integer ns (>= 0; made relative to the first record),
@@ -102,7 +104,9 @@
 //               i64 response_ns, u32 stream, u32 device
 //             length_flags: bits 0–47 length in bytes; bit 48 write, bit 49
 //             stream present, bit 50 think present, bit 51 response present;
-//             other bits 0. Absent optional fields are written as 0.
+//             bit 52 ioprio present, bits 53-54 its class (1 rt, 2 be,
+//             3 idle), bits 55-57 its level; other bits 0 (files written
+//             before ioprio existed read unchanged). Absent optional fields are written as 0.
 //             time_unit "ns". W
 //   csv       any CSV, described by a column mapping (see csv_mapping in
 //             TraceReadOptions); never auto-detected.
@@ -154,9 +158,28 @@ inline constexpr std::string_view kNativeCsvHeader =
 inline constexpr std::string_view kNativeCsvEndMarked = "# end-marked";
 inline constexpr std::string_view kNativeCsvEndPrefix = "# end records=";
 
+// A request's I/O priority as a trace records it: the kernel's ioprio class
+// (values as IOPRIO_CLASS_*, and as iosched::IoClass in request.h) and a
+// level 0 (highest) … 7. Written "rt:0", "be:4", "idle:7".
+enum class TraceIoClass : uint8_t { kRealTime = 1, kBestEffort = 2, kIdle = 3 };
+struct TraceIoPrio {
+  TraceIoClass io_class = TraceIoClass::kBestEffort;
+  uint8_t level = 4;  // 0 … 7
+  friend bool operator==(const TraceIoPrio&, const TraceIoPrio&) = default;
+};
+// Parses "rt:N", "be:N" or "idle:N" (class case-insensitive, N a digit
+// 0 … 7). False on anything else.
+bool ParseTraceIoPrio(std::string_view s, TraceIoPrio* out);
+// "rt:0", "be:4", "idle:7".
+std::string FormatTraceIoPrio(TraceIoPrio p);
+
 struct TraceRecord {
   int64_t time_ns = 0;  // since the trace's first record
   TraceOp op = TraceOp::kRead;
+  // I/O priority, if recorded (iosched-csv's ioprio column, iosched-bin's
+  // bits 52-57, the generator's scenarios). Absent means the replay's
+  // default (BE 4).
+  std::optional<TraceIoPrio> ioprio;
   uint64_t offset = 0;                 // bytes
   uint64_t length = 0;                 // bytes
   uint32_t device = 0;                 // disk / volume / ASU number, 0 if none

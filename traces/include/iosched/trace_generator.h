@@ -40,6 +40,18 @@
 //       raising of the readers as new queues has ended. BFQ raises the
 //       newcomer (interactive weight raising); compare its per-stream
 //       latency against mq-deadline's.
+//   weighted-readers  `streams` (2) greedy sequential readers of read_size
+//       (64 KiB), think (0); odd streams carry ioprio be:0, even ones be:4
+//       (BFQ weights 80 and 40: a 2:1 share).
+//   prio-classes  `streams` (3) greedy sequential readers of read_size
+//       (64 KiB), think (0), with ioprio rt:4, be:4, idle:4 (cycling):
+//       mq-deadline's and BFQ's priority classes.
+//   reader-vs-writeback  `streams` (1) dependent readers of read_size
+//       (4 KiB) at random offsets, think (0), against `writers` (1)
+//       streams of sequential write_size (64 KiB) writes with no think time
+//       (replay them with closed_async_writes: writeback): Kyber's read
+//       latency target against `none` on an SSD. Readers are 1..streams.
+//   Only the first two carry an ioprio; the others leave it absent.
 // Regions: the capacity is split into one equal region per sequential
 // stream (a multiple of 1 MiB); a sequential stream advances by its request
 // size and wraps to its region's start at the region's end. Random offsets
@@ -68,7 +80,7 @@ struct GeneratorOptions {
   uint64_t requests = 10000;  // records in all (1 .. 10^10)
   // 0 or negative fields mean "the scenario's default" (see above).
   uint32_t streams = 0;  // 1 .. 4096
-  uint32_t writers = 0;  // dependent-readers-vs-writer: 1 .. 64
+  uint32_t writers = 0;  // dependent-readers-vs-writer, reader-vs-writeback: 1 .. 64
   // Bytes addressed (1 MiB .. 1 PiB). The default, 1000 MiB, fits the
   // hp-c2247a preset (2,054,864 sectors = 1,052,090,368 bytes).
   uint64_t capacity = uint64_t{1000} << 20;

@@ -21,7 +21,8 @@
 // CheckOutputPath (never an input, never a device).
 //
 // What each format keeps (all keep time, op, offset, length):
-//   iosched-csv  everything; device only with device_column
+//   iosched-csv  everything; device only with device_column, ioprio only
+//                with ioprio_column or when the first record has one
 //   iosched-bin  everything
 //   spc          device (ASU); time as decimal seconds (exact to the ns)
 //   blkparse     device (major << 20 | minor), stream (as pid; 0 if none)
@@ -69,6 +70,9 @@ struct TraceWriterOptions {
   std::string format = "iosched-csv";
   // iosched-csv: write the optional ",device" column.
   bool device_column = false;
+  // iosched-csv: write the optional ",ioprio" column (and so ",device"
+  // before it). Also written when the first record carries an ioprio.
+  bool ioprio_column = false;
   // fio: the file name records of device 0 use; device d > 0 uses
   // "<fio_file>.<d>".
   std::string fio_file = "/dev/iosched0";
