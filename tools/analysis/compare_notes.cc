@@ -31,9 +31,17 @@ std::vector<std::string> CompareNotes(const CompareResult& r) {
   }
   if (r.runs.empty()) return out;
 
-  bool never_queued = true;
-  for (const CompareRun& run : r.runs) never_queued &= run.result.max_queued <= 1;
-  if (r.runs.size() > 1 && never_queued && r.runs.front().result.records > 1) {
+  // Nothing to reorder, and no elevator made a difference otherwise (an
+  // idling elevator such as bfq or anticipatory changes the timing with a
+  // single request queued, by waiting before it dispatches).
+  bool never_queued = true, same_timing = true;
+  for (const CompareRun& run : r.runs) {
+    never_queued &= run.result.max_queued <= 1;
+    same_timing &=
+        run.result.end_time == r.runs.front().result.end_time &&
+        run.result.summary.all.lat_mean_ms == r.runs.front().result.summary.all.lat_mean_ms;
+  }
+  if (r.runs.size() > 1 && never_queued && same_timing && r.runs.front().result.records > 1) {
     out.push_back(absl::StrCat(
         "the elevator never held more than one request in any run (",
         ModeName(r.options.replay.mode), " loop, depth ", r.options.replay.depth,
