@@ -17,6 +17,7 @@
 #include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "test_files.h"
 
 namespace iosched {
 namespace {
@@ -24,6 +25,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing_util::CliRun;
+using testing_util::ReadFile;
+using testing_util::WriteFile;
 
 CliRun Iosched(const std::string& args) { return testing_util::RunIosched(args); }
 
@@ -34,16 +37,6 @@ std::string Tmp(const std::string& name) {
   return ::testing::TempDir() + "/outrule_" + std::to_string(::getpid()) + "_" + name;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 const char kForeign[] = "notes I keep here\n";
 
