@@ -582,6 +582,24 @@ TEST(Bfq, BFQ18_ExitLeavesServiceAtOnce) {
   EXPECT_EQ(BfqSyncQueue(h.elevator(), 1).max_budget, 10922u);
 }
 
+// The same exit through the dispatcher (Dispatcher::StreamExit, which the
+// real Scheduler's EndStream() calls on its thread): the idle wait for the
+// gone stream ends and the other stream's request is dispatched at once.
+TEST(Bfq, BFQ18_ExitThroughTheDispatcherEndsTheIdleWait) {
+  Harness h("bfq:low_latency=0", 5);
+  h.Read(1000, 8, /*stream=*/1);
+  h.RunUntil(6);
+  ASSERT_EQ(h.elevator().TimerDeadline(), Tick(13));  // idling for stream 1
+  h.Read(900000, 8, /*stream=*/2);
+  EXPECT_EQ(h.dispatched().size(), 1u) << "stream 2 waits while bfq idles for stream 1";
+  h.dispatcher().StreamExit(1);
+  ASSERT_EQ(h.dispatched().size(), 2u);
+  EXPECT_EQ(h.dispatched()[1].stream, 2u);
+  EXPECT_EQ(h.dispatched()[1].tick, 6);
+  h.RunToEnd();
+  h.ExpectAllCompletedOnce();
+}
+
 // ---- BFQ19 ------------------------------------------------------------------
 
 TEST(Bfq, BFQ19_PeakRateSetsMaxBudget) {

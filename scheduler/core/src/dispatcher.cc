@@ -156,6 +156,12 @@ void Dispatcher::TimerFired() {
   Run(/*force=*/false);
 }
 
+void Dispatcher::StreamExit(uint32_t stream) {
+  IOSCHED_CHECK_OWNER_THREAD("StreamExit");
+  elevator_->ContextExit(stream, clock_->Now());
+  Run(/*force=*/false);
+}
+
 void Dispatcher::Drain() {
   IOSCHED_CHECK_OWNER_THREAD("Drain");
   plugged_ = false;

@@ -52,6 +52,7 @@ struct Scheduler::Impl {
   void Shutdown(ShutdownMode mode);
   void Plug();
   void Unplug();
+  void EndStream(uint32_t stream);
   bool OnDispatcherThread() const { return std::this_thread::get_id() == thread_id_; }
 
   // The dispatcher thread's body, and what only that thread calls.
@@ -92,6 +93,7 @@ struct Scheduler::Impl {
   bool stop_requested_ ABSL_GUARDED_BY(mu_) = false;
   bool exited_ ABSL_GUARDED_BY(mu_) = false;  // the loop has ended
   ShutdownMode stop_mode_ ABSL_GUARDED_BY(mu_) = ShutdownMode::kDrain;
+  std::vector<uint32_t> ended_streams_ ABSL_GUARDED_BY(mu_);  // EndStream() not yet handled
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 
@@ -185,6 +187,7 @@ absl::Status Scheduler::Drain() { return impl_->Drain(); }
 void Scheduler::Shutdown(ShutdownMode mode) { impl_->Shutdown(mode); }
 void Scheduler::Plug() { impl_->Plug(); }
 void Scheduler::Unplug() { impl_->Unplug(); }
+void Scheduler::EndStream(uint32_t stream) { impl_->EndStream(stream); }
 const DirectFile* Scheduler::target() const { return impl_->target_.get(); }
 IoBackendKind Scheduler::backend() const { return impl_->device_->backend(); }
 const std::string& Scheduler::fallback_reason() const { return impl_->device_->fallback_reason(); }
@@ -338,6 +341,13 @@ void Scheduler::Impl::Loop(const BufferPool* register_pool,
       loop_plugged_ = true;
       TakeSubmissions();
       loop_plugged_ = plug;
+      // Stream exits after the stream's last submissions (taken above).
+      std::vector<uint32_t> ended;
+      {
+        absl::MutexLock lock(&mu_);
+        ended.swap(ended_streams_);
+      }
+      for (uint32_t stream : ended) dispatcher_->StreamExit(stream);
       if (plug) {
         dispatcher_->Plug();
       } else {
@@ -424,6 +434,15 @@ void Scheduler::Impl::Shutdown(ShutdownMode mode) {
 
 void Scheduler::Impl::Plug() {
   user_plug_.store(true, std::memory_order_relaxed);
+  control_seq_.fetch_add(1, std::memory_order_seq_cst);
+  WakeLoop();
+}
+
+void Scheduler::Impl::EndStream(uint32_t stream) {
+  {
+    absl::MutexLock lock(&mu_);
+    ended_streams_.push_back(stream);
+  }
   control_seq_.fetch_add(1, std::memory_order_seq_cst);
   WakeLoop();
 }

@@ -116,6 +116,12 @@ class Dispatcher {
   void Complete(Request& unit);
   // The device's timer fired.
   void TimerFired();
+  // The submitter of `stream` has gone (the kernel's exit_icq when a task
+  // exits): the elevator drops its per-stream state (Elevator::ContextExit;
+  // bfq stops idling for it, cfq and anticipatory forget the io context),
+  // then whatever that unblocks is dispatched. Requests of the stream still
+  // queued are served as usual.
+  void StreamExit(uint32_t stream);
   // Dispatches everything the elevator holds, ignoring idling, as far as the
   // depth allows (forced drain).
   void Drain();

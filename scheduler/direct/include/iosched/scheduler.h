@@ -232,6 +232,15 @@ class Scheduler {
   void Plug();
   void Unplug();
 
+  // The submitter of `stream` (IoRequest::stream) has finished: elevators
+  // that keep per-stream state drop it, as the kernel does when a task
+  // exits (exit_icq) — bfq stops idling for the stream and frees its queue
+  // once its requests are done; cfq and anticipatory forget its io
+  // context. Requests of the stream already submitted complete as usual;
+  // the exit is handled after them. A later request of the stream starts
+  // new state. Thread-safe.
+  void EndStream(uint32_t stream);
+
   // The default target, or nullptr (Create()).
   const DirectFile* target() const;
   IoBackendKind backend() const;
