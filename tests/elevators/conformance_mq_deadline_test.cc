@@ -7,6 +7,7 @@
 // BE level 4 unless stated.
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -343,6 +344,33 @@ TEST(MqDeadline, ElevatorOutlivesItsDispatcher) {
   EXPECT_EQ(u->member_count(), 3u);
   EXPECT_EQ(seen.n, 0);
   while (b.Next(1000000) != nullptr) {
+  }
+}
+
+TEST(MqDeadline, PlugIsFlushedAt32RequestsOrA128KiBRequest) {
+  // blk_add_rq_to_plug: the 32nd plugged request, or one of 128 KiB, flushes
+  // the plug (what it holds may go to the device; the plug stays on). The
+  // 2.6 core's plug holds everything until the owner unplugs.
+  for (const char* spec : {"mq-deadline", "deadline"}) {
+    SCOPED_TRACE(spec);
+    const bool mq = std::string(spec) == "mq-deadline";
+    Harness h(spec, 10, 1);
+    h.Plug();
+    for (int i = 0; i < 31; ++i) h.Read(100000 * (i + 1));
+    h.RunUntil(0);
+    EXPECT_EQ(h.dispatched().size(), 0u);
+    h.Read(100000 * 40);  // the 32nd
+    h.RunUntil(0);
+    EXPECT_EQ(h.dispatched().size(), mq ? 1u : 0u);
+    h.RunUntil(5);
+    h.Read(100000 * 41);       // plugged again: counted from zero
+    h.Read(100000 * 42, 256);  // 128 KiB
+    h.RunUntil(10);
+    h.RunUntil(11);
+    EXPECT_EQ(h.dispatched().size(), mq ? 2u : 0u);
+    h.Unplug();
+    h.RunToEnd();
+    h.ExpectAllCompletedOnce();
   }
 }
 

@@ -78,7 +78,16 @@ void Dispatcher::Submit(Request& rq) {
     }
   }
   Insert(rq, now);
-  Run(/*force=*/false);
+  if (plugged_ && elevator_->MultiQueue() &&
+      (++plugged_count_ >= kPlugFlushCount || rq.sectors >= kPlugFlushSectors)) {
+    // Flushed: what the plug held is the scheduler's now, dispatched as the
+    // device takes it; the plug stays on for what follows.
+    plugged_count_ = 0;
+    flushed_ = true;
+    Run(/*force=*/false);
+    return;
+  }
+  Run(/*force=*/false, /*arrival=*/true);
 }
 
 void Dispatcher::Insert(Request& rq, Time now) {
@@ -165,24 +174,29 @@ void Dispatcher::StreamExit(uint32_t stream) {
 void Dispatcher::Drain() {
   IOSCHED_CHECK_OWNER_THREAD("Drain");
   plugged_ = false;
+  flushed_ = false;
   Run(/*force=*/true);
 }
 
 void Dispatcher::Plug() {
   IOSCHED_CHECK_OWNER_THREAD("Plug");
   plugged_ = true;
+  plugged_count_ = 0;
+  flushed_ = false;
 }
 
 void Dispatcher::Unplug() {
   IOSCHED_CHECK_OWNER_THREAD("Unplug");
   plugged_ = false;
+  flushed_ = false;
   Run(/*force=*/false);
 }
 
-void Dispatcher::Run(bool force) {
+void Dispatcher::Run(bool force, bool arrival) {
   const Time now = clock_->Now();
   bool empty_dispatch = false;
-  while (!plugged_ && in_flight_ < options_.depth) {
+  const bool held = plugged_ && (!flushed_ || arrival);
+  while (!held && in_flight_ < options_.depth) {
     Decision d = elevator_->Dispatch(now, force);
     if (d.unit == nullptr) {
       empty_dispatch = true;

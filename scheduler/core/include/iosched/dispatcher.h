@@ -128,6 +128,12 @@ class Dispatcher {
   // Plugging (the 2.6 core's blk_plug): while plugged, arrivals queue in the
   // elevator but nothing is dispatched, so a batch submitted together is
   // sorted and merged as a whole. Unplug() dispatches. Plugs do not nest.
+  // With a blk-mq elevator (Elevator::MultiQueue) the plug is flushed as
+  // the kernel's blk_add_rq_to_plug does: once it holds kPlugFlushCount
+  // requests, or when a request of kPlugFlushSectors or more arrives, what
+  // it holds may be dispatched, and the plug stays on for what follows.
+  static constexpr uint32_t kPlugFlushCount = 32;     // BLK_MAX_REQUEST_COUNT
+  static constexpr uint32_t kPlugFlushSectors = 256;  // BLK_PLUG_FLUSH_SIZE, 128 KiB
   void Plug();
   void Unplug();
 
@@ -153,7 +159,10 @@ class Dispatcher {
   Elevator& elevator() { return *elevator_; }
 
  private:
-  void Run(bool force);
+  // Dispatches while the device has room. `arrival`: run for a request that
+  // just arrived, which a plug holds even after a blk-mq flush (only the
+  // flush itself, completions and timers dispatch what was flushed).
+  void Run(bool force, bool arrival = false);
   void Rearm();
   // Debug builds: aborts unless on the owner thread (binding it if unset).
   void CheckOwnerThread(const char* call);
@@ -174,6 +183,8 @@ class Dispatcher {
   uint64_t completed_ = 0;
   Time armed_ = kTimeNever;
   bool plugged_ = false;
+  uint32_t plugged_count_ = 0;  // requests submitted under the current plug (blk-mq flush)
+  bool flushed_ = false;        // the current plug has been flushed at least once
   // The owner thread's tag (the address of a thread_local), or null.
   const void* owner_ = nullptr;
   std::unique_ptr<TagPool> tags_;  // null without Options::sched_tags
