@@ -40,6 +40,18 @@ std::string DataString(const std::string& s) {
 // "#rrggbb" as the integer gnuplot's `lc rgb variable` wants.
 long RgbInt(const std::string& hex) { return std::strtol(hex.c_str() + 1, nullptr, 16); }
 
+// The style of `r`, which points into d.runs (SeriesStyles of d.runs, so
+// the same in every plot of `d`).
+SeriesStyle StyleOf(const PlotData& d, const PlotRun* r) {
+  return SeriesStyles(d.runs)[static_cast<size_t>(r - d.runs.data())];
+}
+
+// gnuplot line colour and dash type of `r`: "lc rgb '#rrggbb' dt N".
+std::string LineStyle(const PlotData& d, const PlotRun* r) {
+  const SeriesStyle s = StyleOf(d, r);
+  return absl::StrCat("lc rgb '", s.color, "' dt ", s.dash);
+}
+
 // Short human numbers for labels and legends: 3 significant digits, never
 // in exponent notation for the ranges plots show.
 std::string Num(double v) {
@@ -142,11 +154,11 @@ absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
         for (size_t i = 0; i < runs.size(); ++i) {
           const PlotRun& r = *runs[i];
           const LatencyCdf& c = r.cdf[op];
-          const std::string color = ElevatorColor(r.elevator);
-          gp << (i ? ", " : "") << "'-' with steps lw 2.5 lc rgb '" << color << "' title "
+          const std::string style = LineStyle(d, &r);
+          gp << (i ? ", " : "") << "'-' with steps lw 2.5 " << style << " title "
              << GnuplotQuote(absl::StrCat(r.spec, "  ", Num(c.p50_ms), " / ", Num(c.p99_ms)));
-          gp << ", '-' using 1:2:3 with points pt variable ps (2.2*PS) lc rgb '" << color
-             << "' notitle";
+          gp << ", '-' using 1:2:3 with points pt variable ps (2.2*PS) "
+             << style << " notitle";
         }
         if (runs.empty()) {
           gp << "'-' with points ps 0 title 'no requests of this kind'";
@@ -200,7 +212,7 @@ absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
           for (size_t i = 0; i < n; ++i) {
             const double v = value(d.runs[i]);
             boxes << i << " " << v << " " << DataString(d.runs[i].spec) << " "
-                  << RgbInt(ElevatorColor(d.runs[i].elevator)) << "\n";
+                  << RgbInt(StyleOf(d, &d.runs[i]).color) << "\n";
             labels << i << " " << v << " " << DataString(Num(v)) << "\n";
           }
           if (n == 0) boxes << "0 0 \"\" 0\n", labels << "0 0 \"\"\n";
@@ -323,7 +335,7 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
         std::ostringstream boxes, labels;
         for (size_t i = 0; i < n; ++i) {
           boxes << i << " " << d.runs[i].fairness << " "
-                << RgbInt(ElevatorColor(d.runs[i].elevator)) << "\n";
+                << RgbInt(StyleOf(d, &d.runs[i]).color) << "\n";
           labels << i << " " << d.runs[i].fairness << " "
                  << DataString(absl::StrFormat("%.2f", d.runs[i].fairness)) << "\n";
         }
@@ -441,7 +453,7 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
         }
         for (size_t i = 0; i < n; ++i) {
           const PlotRun& r = d.runs[i];
-          const std::string color = ElevatorColor(r.elevator);
+          const std::string color = StyleOf(d, &r).color;
           gp << "set label 1 " << GnuplotQuote(r.spec)
              << " at graph 0.01, graph 0.86 left front tc rgb '" << color << "' font ',16' boxed\n";
           if (segs[i].empty()) {
@@ -496,13 +508,15 @@ std::vector<std::pair<double, double>> TimelinePoints(const PlotRun& r, F f) {
   return pts;
 }
 
-// Lines over simulated time, one per run, in the current panel.
+// Lines over simulated time, one per run, in the current panel; runs
+// [key_from, key_to) get a key entry.
 template <typename F>
-void TimeLines(Gnuplot& gp, const std::vector<const PlotRun*>& runs, F f) {
+void TimeLines(Gnuplot& gp, const PlotData& d, const std::vector<const PlotRun*>& runs, F f,
+               size_t key_from = 0, size_t key_to = SIZE_MAX) {
   gp << "plot ";
   for (size_t i = 0; i < runs.size(); ++i) {
-    gp << (i ? ", " : "") << "'-' with lines lw 2 lc rgb '" << ElevatorColor(runs[i]->elevator)
-       << "' title " << GnuplotQuote(runs[i]->spec);
+    gp << (i ? ", " : "") << "'-' with lines lw 2 " << LineStyle(d, runs[i]) << " "
+       << (i >= key_from && i < key_to ? "title " + GnuplotQuote(runs[i]->spec) : "notitle");
   }
   gp << "\n";
   for (const PlotRun* r : runs) {
@@ -527,21 +541,34 @@ absl::Status DrawThroughputTime(const PlotData& d, const std::string& dir,
       "Throughput over simulated time per elevator: MB/s (top) and IOPS (bottom) of the requests "
       "completed in each time bin.";
   const double bin_s = runs.empty() ? 0 : runs.front()->timeline_bin_s;
+  // The key is split between the panels: each holds half of it.
+  const size_t half = (runs.size() + 1) / 2;
+  const int height = std::max(kPlotHeight, 260 + 2 * static_cast<int>(half) * 27);
   return Draw(
-      dir, "throughput_time", caption, kPlotHeight,
+      dir, "throughput_time", caption, height,
       [&](Gnuplot& gp) {
-        gp << "set multiplot layout 2,1 title "
+        gp << "set multiplot title "
            << GnuplotDQuote(absl::StrCat("Throughput over time (bins of ", Num(bin_s * 1e3),
                                          " ms)\n", Where(d)))
            << " font ',17'\n";
-        // Both panels start and end at the same x; the key is under the second.
-        gp << "set lmargin at screen 0.09\nset rmargin at screen 0.97\nunset key\n";
-        gp << "set yrange [0:*]\nset format x '%g'\n";
+        // Two panels of equal height at fixed screen positions, sharing x;
+        // the key (one entry a line) to the right, its first half beside the
+        // top panel and the rest beside the bottom one, so neither panel
+        // shrinks with the number of runs.
+        gp << "set lmargin at screen 0.09\nset rmargin at screen 0.70\n";
+        gp << "set key at screen 0.715, screen 0.88 left top vertical Left reverse "
+              "samplen 2.5 nobox\n";
+        gp << "set yrange [0:*]\nset format x '%g'\nset ytics format '%g'\n";
+        gp << "set tmargin at screen 0.87\nset bmargin at screen 0.53\n";
         gp << "unset xlabel\nset ylabel 'throughput (MB/s)'\n";
-        TimeLines(gp, runs, [](const PlotRun::Bin& b, double w) { return b.bytes / 1e6 / w; });
+        TimeLines(
+            gp, d, runs, [](const PlotRun::Bin& b, double w) { return b.bytes / 1e6 / w; }, 0,
+            half);
+        gp << "set tmargin at screen 0.45\nset bmargin at screen 0.11\n";
+        gp << "set key at screen 0.715, screen 0.46\n";
         gp << "set xlabel 'simulated time (s)'\nset ylabel 'IOPS (requests/s)'\n";
-        ElevatorKey(gp);
-        TimeLines(gp, runs, [](const PlotRun::Bin& b, double w) { return b.completed / w; });
+        TimeLines(
+            gp, d, runs, [](const PlotRun::Bin& b, double w) { return b.completed / w; }, half);
         gp << "unset multiplot\n";
       },
       files);
@@ -562,7 +589,7 @@ absl::Status DrawQueueDepth(const PlotData& d, const std::string& dir,
         gp << "set yrange [0:*]\nset format x '%g'\n";
         gp << "set xlabel 'simulated time (s)'\n";
         gp << "set ylabel 'pending requests (mean per time bin)'\n";
-        TimeLines(gp, runs,
+        TimeLines(gp, d, runs,
                   [](const PlotRun::Bin& b, double w) { return b.pending_ns / (w * 1e9); });
       },
       files);
@@ -606,8 +633,8 @@ absl::Status DrawSeekDistance(const PlotData& d, const std::string& dir,
         gp << ") rotate by -45\n";
         gp << "plot ";
         for (size_t i = 0; i < runs.size(); ++i) {
-          gp << (i ? ", " : "") << "'-' with linespoints lw 2 pt 7 ps (1.1*PS) lc rgb '"
-             << ElevatorColor(runs[i]->elevator) << "' title " << GnuplotQuote(runs[i]->spec);
+          gp << (i ? ", " : "") << "'-' with linespoints lw 2 pt 7 ps (1.1*PS) "
+             << LineStyle(d, runs[i]) << " title " << GnuplotQuote(runs[i]->spec);
         }
         if (runs.empty()) gp << "'-' with points ps 0 title 'no seek distances recorded'";
         gp << "\n";
@@ -986,19 +1013,53 @@ void FillTimeline(const ReplayResult& x, PlotRun* p) {
 
 }  // namespace
 
+namespace {
+
+// One colour per built-in elevator (and "path", the direct I/O runs), all
+// distinct and readable on white; an unknown name hashes into it.
+constexpr const char* kPalette[] = {
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+    "#666666", "#a6cee3", "#1f78b4", "#e31a1c", "#000000", "#fb9a99", "#b2df8a",
+    "#17becf", "#6a3d9a", "#bcbd22", "#800000", "#fdbf6f", "#000080", "#b15928",
+};
+constexpr size_t kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
+
+}  // namespace
+
 std::string ElevatorColor(const std::string& elevator) {
-  static const std::map<std::string, std::string> colors = {
-      {"noop", "#1b9e77"},         {"linus", "#d95f02"}, {"deadline", "#7570b3"},
-      {"anticipatory", "#e7298a"}, {"cfq", "#66a61e"},   {"inode", "#e6ab02"},
-      {"physical", "#a6761d"},     {"path", "#666666"},
+  static const std::map<std::string, size_t> index = {
+      {"noop", 0},         {"linus", 1},       {"deadline", 2},   {"anticipatory", 3},
+      {"cfq", 4},          {"inode", 5},       {"physical", 6},   {"path", 7},
+      {"fibmap", 8},       {"mq-deadline", 9}, {"kyber", 10},     {"bfq", 11},
+      {"fcfs", 12},        {"sstf", 13},       {"look", 14},      {"clook", 15},
+      {"sdf", 16},         {"sptf", 17},       {"spctf", 18},     {"aged-sptf", 19},
+      {"satf", 20},
   };
-  if (auto it = colors.find(elevator); it != colors.end()) return it->second;
+  if (auto it = index.find(elevator); it != index.end()) return kPalette[it->second];
   // Any other name: a fixed colour picked by a stable hash of the name.
-  static constexpr const char* kExtra[] = {"#1f78b4", "#b15928", "#6a3d9a", "#e31a1c",
-                                           "#33a02c", "#ff7f00", "#17becf", "#8c564b"};
   uint32_t h = 2166136261u;  // FNV-1a
   for (unsigned char c : elevator) h = (h ^ c) * 16777619u;
-  return kExtra[h % (sizeof(kExtra) / sizeof(kExtra[0]))];
+  return kPalette[h % kPaletteSize];
+}
+
+std::vector<SeriesStyle> SeriesStyles(const std::vector<PlotRun>& runs) {
+  std::vector<SeriesStyle> out;
+  std::map<std::string, size_t> by_spec;         // spec -> index in `out`
+  std::set<std::pair<std::string, int>> taken;  // (colour, dash)
+  for (const PlotRun& r : runs) {
+    if (auto it = by_spec.find(r.spec); it != by_spec.end()) {
+      out.push_back(out[it->second]);
+      continue;
+    }
+    SeriesStyle s{ElevatorColor(r.elevator), 1};
+    for (size_t k = 0; taken.count({s.color, s.dash}); ++k) {
+      s = SeriesStyle{kPalette[k % kPaletteSize], 1 + static_cast<int>(k / kPaletteSize)};
+    }
+    taken.insert({s.color, s.dash});
+    by_spec.emplace(r.spec, out.size());
+    out.push_back(s);
+  }
+  return out;
 }
 
 absl::Status ParseWindow(std::string_view text, PlotOptions* o) {
