@@ -99,6 +99,24 @@ void SpecXtics(Gnuplot& gp, const Runs& runs, Spec spec, int rotate = -30) {
   gp << ") rotate by " << rotate << " scale 0\n";
 }
 
+// Category tics on the y axis of horizontal bar charts, one per run, the
+// first on top (the caller sets `yrange [n-0.4:-0.6]`): "a = b = c" on one
+// line, so neighbours never collide. `names` false: tics without labels
+// (a panel beside one that has them).
+void SpecYtics(Gnuplot& gp, const std::vector<const PlotRun*>& runs, bool names = true) {
+  gp << "set ytics (";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    gp << (i ? ", " : "") << GnuplotDQuote(names ? runs[i]->spec : "") << " " << i;
+  }
+  if (runs.empty()) gp << "'' 0";
+  gp << ") scale 0\nset yrange [" << (runs.empty() ? 0.6 : runs.size() - 0.4) << ":-0.6]\n";
+}
+
+// Height for a horizontal bar chart of n bars (pixels): at least 34 a bar.
+int BarsHeight(size_t n, int extra) {
+  return std::max(kPlotHeight, extra + 34 * static_cast<int>(n));
+}
+
 // Whether any run has both reads and writes recorded per op.
 bool HasReadsAndWrites(const PlotData& d) {
   bool reads = false, writes = false;
@@ -665,7 +683,7 @@ absl::Status DrawTimeBreakdown(const PlotData& d, const std::string& dir,
       {"seek", "#e15759", &PlotRun::seek_ms},
       {"rotation", "#f28e2b", &PlotRun::rotation_ms},
       {"transfer", "#4e79a7", &PlotRun::transfer_ms},
-      {"other service (overhead, device queue)", "#76b7b2", &PlotRun::other_ms},
+      {"other (overhead, device queue)", "#76b7b2", &PlotRun::other_ms},
   };
   std::vector<const PlotRun*> runs;
   for (const PlotRun& r : d.runs) {
@@ -674,25 +692,28 @@ absl::Status DrawTimeBreakdown(const PlotData& d, const std::string& dir,
   const std::string caption =
       "Where the time went: mean time per request split into queueing (arrival to issue), "
       "seek, rotation, transfer and other service time; the bar is the mean latency.";
+  // Horizontal bars, one a line with its name on the y axis; the key
+  // below the graph, so the bars keep the full width.
   return Draw(
-      dir, "time_breakdown", caption, kPlotHeight,
+      dir, "time_breakdown", caption, BarsHeight(runs.size(), 260),
       [&](Gnuplot& gp) {
         const size_t n = runs.size();
         gp << "set title "
            << GnuplotDQuote(absl::StrCat("Where the time went, per request\n", Where(d))) << "\n";
-        gp << "set key outside right top vertical Left reverse box lc rgb '#cccccc'\n";
-        gp << "set ylabel 'mean time per request (ms)'\nset yrange [0:*]\n";
-        gp << "set offsets 0,0,graph 0.08,0\nset bmargin 9\nset grid noxtics ytics\n";
-        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        SpecXtics(gp, runs, [](const PlotRun* r) { return r->spec; });
+        const int height = BarsHeight(n, 260);
+        gp << "set bmargin at screen " << 200.0 / height << "\n";
+        gp << "set key at screen 0.5, screen " << 12.0 / height
+           << " center bottom horizontal Left reverse box lc rgb '#cccccc'\n";
+        gp << "set xlabel 'mean time per request (ms)'\nset xrange [0:*]\n";
+        gp << "set offsets 0,graph 0.1,0,0\nset grid xtics noytics\nset rmargin 4\n";
+        SpecYtics(gp, runs);
         gp << "set style fill solid 0.9 border lc rgb '#ffffff'\n";
         gp << "plot ";
         for (size_t k = 0; k < std::size(kParts); ++k) {
-          gp << (k ? ", " : "") << "'-' using 1:2:($1-0.35):($1+0.35):3:4 with boxxyerror "
+          gp << (k ? ", " : "") << "'-' using 2:1:3:4:($1-0.35):($1+0.35) with boxxyerror "
              << "lc rgb '" << kParts[k].color << "' title " << GnuplotQuote(kParts[k].name);
         }
-        gp << ", '-' using 1:2:3 with labels offset 0,0.8 font " << (n > 5 ? "',12'" : "',14'")
-           << " notitle\n";
+        gp << ", '-' using 2:1:3 with labels left offset 0.5,0 font ',13' notitle\n";
         for (const Part& p : kParts) {
           for (size_t i = 0; i < n; ++i) {
             double below = 0;
@@ -717,20 +738,25 @@ absl::Status DrawTimeBreakdown(const PlotData& d, const std::string& dir,
       files);
 }
 
-// Grouped bars in the current panel: per run, a read and a write bar.
+// Grouped horizontal bars in the current panel: per run (a line, the
+// first on top), a read bar above a write bar.
+// `key_y`: the top of the key (screen fraction); < 0: no key.
 void ReadWriteBars(Gnuplot& gp, const std::vector<const PlotRun*>& runs, const char* title,
-                   const char* ylabel, double PlotRun::*read, double PlotRun::*write, bool key) {
+                   const char* ylabel, double PlotRun::*read, double PlotRun::*write,
+                   double key_y) {
+  const bool key = key_y >= 0;
   const size_t n = runs.size();
-  gp << "set title " << GnuplotQuote(title) << "\nset ylabel " << GnuplotQuote(ylabel) << "\n";
+  gp << "set title " << GnuplotQuote(title) << "\nset xlabel " << GnuplotQuote(ylabel) << "\n";
   if (key) {
-    gp << "set key inside right top vertical Left reverse box lc rgb '#cccccc' opaque\n";
+    gp << "set key at screen 0.5, screen " << key_y
+       << " center top horizontal Left reverse box lc rgb '#cccccc'\n";
   } else {
     gp << "unset key\n";
   }
   // Titles only where the key is: gnuplot's SVG would repeat the key ids.
-  gp << "plot '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#4e79a7' "
+  gp << "plot '-' using 2:1:(0):2:($1-0.19):($1+0.19) with boxxyerror lc rgb '#4e79a7' "
      << (key ? "title 'read'" : "notitle")
-     << ", '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#f28e2b' "
+     << ", '-' using 2:1:(0):2:($1-0.19):($1+0.19) with boxxyerror lc rgb '#f28e2b' "
      << (key ? "title 'write'" : "notitle") << "\n";
   for (int op = 0; op < 2; ++op) {
     for (size_t i = 0; i < n; ++i) {
@@ -751,20 +777,31 @@ absl::Status DrawReadWrite(const PlotData& d, const std::string& dir,
   const std::string caption =
       "Reads and writes side by side per elevator: throughput (MB/s over each op's own span, "
       "higher is better) and p99 latency (lower is better).";
+  // Horizontal bars, names on the y axis of the left panel only; both
+  // panels at fixed screen positions so their bars line up.
+  size_t longest = 0;
+  for (const PlotRun* r : runs) longest = std::max(longest, r->spec.size());
+  const double left = std::min(0.45, 0.04 + 0.0085 * static_cast<double>(longest));
+  const double mid = left + (0.97 - left) / 2;
+  const int height = BarsHeight(runs.size(), 280);
   return Draw(
-      dir, "read_write", caption, kPlotHeight,
+      dir, "read_write", caption, height,
       [&](Gnuplot& gp) {
-        const size_t n = runs.size();
-        gp << "set multiplot layout 1,2 title "
+        gp << "set multiplot title "
            << GnuplotDQuote(absl::StrCat("Reads vs writes\n", Where(d))) << " font ',18'\n";
         gp << "set style fill solid 0.9 border lc rgb '#333333'\n";
-        gp << "set grid noxtics ytics\nset yrange [0:*]\nset offsets 0,0,graph 0.12,0\n";
-        gp << "set bmargin 9\nset xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        SpecXtics(gp, runs, [](const PlotRun* r) { return r->spec; });
+        gp << "set grid xtics noytics\nset xrange [0:*]\nset offsets 0,graph 0.05,0,0\n";
+        gp << "set tmargin at screen " << 1 - 175.0 / height << "\nset bmargin at screen "
+           << 100.0 / height << "\nset xtics font ',13'\n";
+        gp << "set lmargin at screen " << left << "\nset rmargin at screen " << mid - 0.03
+           << "\n";
+        SpecYtics(gp, runs);
         ReadWriteBars(gp, runs, "Throughput (higher is better)", "throughput (MB/s)",
-                      &PlotRun::read_mb_s, &PlotRun::write_mb_s, true);
+                      &PlotRun::read_mb_s, &PlotRun::write_mb_s, 1 - 88.0 / height);
+        gp << "set lmargin at screen " << mid + 0.02 << "\nset rmargin at screen 0.97\n";
+        SpecYtics(gp, runs, false);
         ReadWriteBars(gp, runs, "p99 latency (lower is better)", "p99 latency (ms)",
-                      &PlotRun::read_p99_ms, &PlotRun::write_p99_ms, false);
+                      &PlotRun::read_p99_ms, &PlotRun::write_p99_ms, -1);
         gp << "unset multiplot\n";
       },
       files);
