@@ -513,6 +513,13 @@ void ElevatorKey(Gnuplot& gp) {
         "'#cccccc'\n";
 }
 
+// Height of a plot with ElevatorKey for `n` entries (two a row): the key
+// grows the picture, not squeezes the graph.
+int KeyBelowHeight(size_t n) {
+  const int rows = static_cast<int>((n + 1) / 2);
+  return kPlotHeight + std::max(0, rows - 3) * 27;
+}
+
 // (x, y) of a run's timeline bins: x the bin's middle (s), y = f(bin, width s).
 template <typename F>
 std::vector<std::pair<double, double>> TimelinePoints(const PlotRun& r, F f) {
@@ -599,7 +606,7 @@ absl::Status DrawQueueDepth(const PlotData& d, const std::string& dir,
       "Queue depth over simulated time per elevator: mean number of pending requests (arrived, "
       "not completed: in the elevator or at the device) in each time bin.";
   return Draw(
-      dir, "queue_depth", caption, kPlotHeight,
+      dir, "queue_depth", caption, KeyBelowHeight(runs.size()),
       [&](Gnuplot& gp) {
         gp << "set title " << GnuplotDQuote(absl::StrCat("Queue depth over time\n", Where(d)))
            << "\n";
@@ -634,11 +641,13 @@ absl::Status DrawSeekDistance(const PlotData& d, const std::string& dir,
       "Seek distance between consecutive issued units (sectors, power-of-two buckets: a bucket "
       "holds distances from its label up to twice it), as a share of the units.";
   return Draw(
-      dir, "seek_distance", caption, kPlotHeight,
+      dir, "seek_distance", caption, KeyBelowHeight(runs.size()),
       [&](Gnuplot& gp) {
         gp << "set title "
            << GnuplotDQuote(absl::StrCat("Seek distance histogram\n", Where(d))) << "\n";
         ElevatorKey(gp);
+        // gnuplot undercounts the rotated tic labels: room for the xlabel.
+        gp << "set key height 2\n";
         gp << "set xlabel 'seek distance (512-byte sectors, log2 buckets)'\n";
         gp << "set ylabel 'share of issued units (%)'\nset yrange [0:*]\n";
         gp << "set xrange [-0.5:" << buckets - 0.5 << "]\nset xtics (";

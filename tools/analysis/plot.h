@@ -28,10 +28,10 @@
 //   seek_distance       share of issued units per seek-distance bucket
 //                       (powers of two, sectors)
 //   time_breakdown      mean time per request: queueing, seek, rotation,
-//                       transfer, other service (stacked bars; the bar is
-//                       the mean latency)
+//                       transfer, other service (stacked horizontal bars,
+//                       one a line; the bar is the mean latency)
 //   read_write          reads and writes side by side: MB/s and p99 latency
-//                       (only when the trace has both)
+//                       as horizontal bars (only when the trace has both)
 //
 // Runs with identical results (e.g. inode, physical and fibmap on a block
 // trace) are drawn once, labelled "inode = physical = fibmap"
