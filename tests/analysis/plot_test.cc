@@ -15,11 +15,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 
 #include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "iosched/registry.h"
 #include "iosched/timeline.h"
 #include "json_check.h"
 #include "json_io.h"
@@ -573,6 +576,48 @@ TEST(PlotColors, StablePerElevator) {
   EXPECT_EQ(ElevatorColor("mystery"), ElevatorColor("mystery"));
   EXPECT_EQ(ElevatorColor("mystery").size(), 7u);
   EXPECT_EQ(ElevatorColor("mystery")[0], '#');
+}
+
+TEST(PlotColors, EveryKnownElevatorHasItsOwnColour) {
+  std::set<std::string> seen{ElevatorColor("path")};
+  for (const std::string& e : KnownElevators()) {
+    EXPECT_TRUE(seen.insert(ElevatorColor(e)).second) << e << " shares " << ElevatorColor(e);
+  }
+  EXPECT_GE(seen.size(), 20u);
+}
+
+// Every legend entry of a plot must be told apart: no two specs share a
+// (colour, dash) pair however many runs, equal specs share their style, and
+// an elevator keeps its own colour when nothing earlier took it.
+TEST(PlotColors, SeriesStylesDistinctPerSpec) {
+  std::vector<PlotRun> runs;
+  auto add = [&](const std::string& elevator, const std::string& spec) {
+    PlotRun r;
+    r.elevator = elevator;
+    r.spec = spec;
+    runs.push_back(r);
+  };
+  for (const std::string& e : KnownElevators()) add(e, e);
+  for (int i = 0; i < 25; ++i) add("deadline", "deadline:fifo_batch=" + std::to_string(i));
+  add("mystery", "mystery");
+  add("noop", "noop");  // the same spec again: the same style
+  const std::vector<SeriesStyle> styles = SeriesStyles(runs);
+  ASSERT_EQ(styles.size(), runs.size());
+  std::map<std::pair<std::string, int>, std::string> owner;
+  for (size_t i = 0; i + 1 < runs.size(); ++i) {
+    const auto [it, fresh] = owner.emplace(std::make_pair(styles[i].color, styles[i].dash), runs[i].spec);
+    EXPECT_TRUE(fresh) << runs[i].spec << " and " << it->second << " share " << styles[i].color
+                       << " dt " << styles[i].dash;
+  }
+  EXPECT_EQ(styles.back().color, styles.front().color);
+  EXPECT_EQ(styles.back().dash, styles.front().dash);
+  for (size_t i = 0; i < KnownElevators().size(); ++i) {
+    EXPECT_EQ(styles[i].color, ElevatorColor(runs[i].elevator)) << runs[i].spec;
+    EXPECT_EQ(styles[i].dash, 1) << runs[i].spec;
+  }
+  // The same runs give the same styles (every plot of a report agrees).
+  const std::vector<SeriesStyle> again = SeriesStyles(runs);
+  for (size_t i = 0; i < runs.size(); ++i) EXPECT_EQ(again[i].color, styles[i].color);
 }
 
 }  // namespace

@@ -40,6 +40,18 @@ std::string DataString(const std::string& s) {
 // "#rrggbb" as the integer gnuplot's `lc rgb variable` wants.
 long RgbInt(const std::string& hex) { return std::strtol(hex.c_str() + 1, nullptr, 16); }
 
+// The style of `r`, which points into d.runs (SeriesStyles of d.runs, so
+// the same in every plot of `d`).
+SeriesStyle StyleOf(const PlotData& d, const PlotRun* r) {
+  return SeriesStyles(d.runs)[static_cast<size_t>(r - d.runs.data())];
+}
+
+// gnuplot line colour and dash type of `r`: "lc rgb '#rrggbb' dt N".
+std::string LineStyle(const PlotData& d, const PlotRun* r) {
+  const SeriesStyle s = StyleOf(d, r);
+  return absl::StrCat("lc rgb '", s.color, "' dt ", s.dash);
+}
+
 // Short human numbers for labels and legends: 3 significant digits, never
 // in exponent notation for the ranges plots show.
 std::string Num(double v) {
@@ -85,6 +97,24 @@ void SpecXtics(Gnuplot& gp, const Runs& runs, Spec spec, int rotate = -30) {
   }
   if (runs.empty()) gp << "'' 0";
   gp << ") rotate by " << rotate << " scale 0\n";
+}
+
+// Category tics on the y axis of horizontal bar charts, one per run, the
+// first on top (the caller sets `yrange [n-0.4:-0.6]`): "a = b = c" on one
+// line, so neighbours never collide. `names` false: tics without labels
+// (a panel beside one that has them).
+void SpecYtics(Gnuplot& gp, const std::vector<const PlotRun*>& runs, bool names = true) {
+  gp << "set ytics (";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    gp << (i ? ", " : "") << GnuplotDQuote(names ? runs[i]->spec : "") << " " << i;
+  }
+  if (runs.empty()) gp << "'' 0";
+  gp << ") scale 0\nset yrange [" << (runs.empty() ? 0.6 : runs.size() - 0.4) << ":-0.6]\n";
+}
+
+// Height for a horizontal bar chart of n bars (pixels): at least 34 a bar.
+int BarsHeight(size_t n, int extra) {
+  return std::max(kPlotHeight, extra + 34 * static_cast<int>(n));
 }
 
 // Whether any run has both reads and writes recorded per op.
@@ -142,11 +172,11 @@ absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
         for (size_t i = 0; i < runs.size(); ++i) {
           const PlotRun& r = *runs[i];
           const LatencyCdf& c = r.cdf[op];
-          const std::string color = ElevatorColor(r.elevator);
-          gp << (i ? ", " : "") << "'-' with steps lw 2.5 lc rgb '" << color << "' title "
+          const std::string style = LineStyle(d, &r);
+          gp << (i ? ", " : "") << "'-' with steps lw 2.5 " << style << " title "
              << GnuplotQuote(absl::StrCat(r.spec, "  ", Num(c.p50_ms), " / ", Num(c.p99_ms)));
-          gp << ", '-' using 1:2:3 with points pt variable ps (2.2*PS) lc rgb '" << color
-             << "' notitle";
+          gp << ", '-' using 1:2:3 with points pt variable ps (2.2*PS) "
+             << style << " notitle";
         }
         if (runs.empty()) {
           gp << "'-' with points ps 0 title 'no requests of this kind'";
@@ -200,7 +230,7 @@ absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
           for (size_t i = 0; i < n; ++i) {
             const double v = value(d.runs[i]);
             boxes << i << " " << v << " " << DataString(d.runs[i].spec) << " "
-                  << RgbInt(ElevatorColor(d.runs[i].elevator)) << "\n";
+                  << RgbInt(StyleOf(d, &d.runs[i]).color) << "\n";
             labels << i << " " << v << " " << DataString(Num(v)) << "\n";
           }
           if (n == 0) boxes << "0 0 \"\" 0\n", labels << "0 0 \"\"\n";
@@ -323,7 +353,7 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
         std::ostringstream boxes, labels;
         for (size_t i = 0; i < n; ++i) {
           boxes << i << " " << d.runs[i].fairness << " "
-                << RgbInt(ElevatorColor(d.runs[i].elevator)) << "\n";
+                << RgbInt(StyleOf(d, &d.runs[i]).color) << "\n";
           labels << i << " " << d.runs[i].fairness << " "
                  << DataString(absl::StrFormat("%.2f", d.runs[i].fairness)) << "\n";
         }
@@ -441,7 +471,7 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
         }
         for (size_t i = 0; i < n; ++i) {
           const PlotRun& r = d.runs[i];
-          const std::string color = ElevatorColor(r.elevator);
+          const std::string color = StyleOf(d, &r).color;
           gp << "set label 1 " << GnuplotQuote(r.spec)
              << " at graph 0.01, graph 0.86 left front tc rgb '" << color << "' font ',16' boxed\n";
           if (segs[i].empty()) {
@@ -483,6 +513,13 @@ void ElevatorKey(Gnuplot& gp) {
         "'#cccccc'\n";
 }
 
+// Height of a plot with ElevatorKey for `n` entries (two a row): the key
+// grows the picture, not squeezes the graph.
+int KeyBelowHeight(size_t n) {
+  const int rows = static_cast<int>((n + 1) / 2);
+  return kPlotHeight + std::max(0, rows - 3) * 27;
+}
+
 // (x, y) of a run's timeline bins: x the bin's middle (s), y = f(bin, width s).
 template <typename F>
 std::vector<std::pair<double, double>> TimelinePoints(const PlotRun& r, F f) {
@@ -496,13 +533,15 @@ std::vector<std::pair<double, double>> TimelinePoints(const PlotRun& r, F f) {
   return pts;
 }
 
-// Lines over simulated time, one per run, in the current panel.
+// Lines over simulated time, one per run, in the current panel; runs
+// [key_from, key_to) get a key entry.
 template <typename F>
-void TimeLines(Gnuplot& gp, const std::vector<const PlotRun*>& runs, F f) {
+void TimeLines(Gnuplot& gp, const PlotData& d, const std::vector<const PlotRun*>& runs, F f,
+               size_t key_from = 0, size_t key_to = SIZE_MAX) {
   gp << "plot ";
   for (size_t i = 0; i < runs.size(); ++i) {
-    gp << (i ? ", " : "") << "'-' with lines lw 2 lc rgb '" << ElevatorColor(runs[i]->elevator)
-       << "' title " << GnuplotQuote(runs[i]->spec);
+    gp << (i ? ", " : "") << "'-' with lines lw 2 " << LineStyle(d, runs[i]) << " "
+       << (i >= key_from && i < key_to ? "title " + GnuplotQuote(runs[i]->spec) : "notitle");
   }
   gp << "\n";
   for (const PlotRun* r : runs) {
@@ -527,21 +566,34 @@ absl::Status DrawThroughputTime(const PlotData& d, const std::string& dir,
       "Throughput over simulated time per elevator: MB/s (top) and IOPS (bottom) of the requests "
       "completed in each time bin.";
   const double bin_s = runs.empty() ? 0 : runs.front()->timeline_bin_s;
+  // The key is split between the panels: each holds half of it.
+  const size_t half = (runs.size() + 1) / 2;
+  const int height = std::max(kPlotHeight, 260 + 2 * static_cast<int>(half) * 27);
   return Draw(
-      dir, "throughput_time", caption, kPlotHeight,
+      dir, "throughput_time", caption, height,
       [&](Gnuplot& gp) {
-        gp << "set multiplot layout 2,1 title "
+        gp << "set multiplot title "
            << GnuplotDQuote(absl::StrCat("Throughput over time (bins of ", Num(bin_s * 1e3),
                                          " ms)\n", Where(d)))
            << " font ',17'\n";
-        // Both panels start and end at the same x; the key is under the second.
-        gp << "set lmargin at screen 0.09\nset rmargin at screen 0.97\nunset key\n";
-        gp << "set yrange [0:*]\nset format x '%g'\n";
+        // Two panels of equal height at fixed screen positions, sharing x;
+        // the key (one entry a line) to the right, its first half beside the
+        // top panel and the rest beside the bottom one, so neither panel
+        // shrinks with the number of runs.
+        gp << "set lmargin at screen 0.09\nset rmargin at screen 0.70\n";
+        gp << "set key at screen 0.715, screen 0.88 left top vertical Left reverse "
+              "samplen 2.5 nobox\n";
+        gp << "set yrange [0:*]\nset format x '%g'\nset ytics format '%g'\n";
+        gp << "set tmargin at screen 0.87\nset bmargin at screen 0.53\n";
         gp << "unset xlabel\nset ylabel 'throughput (MB/s)'\n";
-        TimeLines(gp, runs, [](const PlotRun::Bin& b, double w) { return b.bytes / 1e6 / w; });
+        TimeLines(
+            gp, d, runs, [](const PlotRun::Bin& b, double w) { return b.bytes / 1e6 / w; }, 0,
+            half);
+        gp << "set tmargin at screen 0.45\nset bmargin at screen 0.11\n";
+        gp << "set key at screen 0.715, screen 0.46\n";
         gp << "set xlabel 'simulated time (s)'\nset ylabel 'IOPS (requests/s)'\n";
-        ElevatorKey(gp);
-        TimeLines(gp, runs, [](const PlotRun::Bin& b, double w) { return b.completed / w; });
+        TimeLines(
+            gp, d, runs, [](const PlotRun::Bin& b, double w) { return b.completed / w; }, half);
         gp << "unset multiplot\n";
       },
       files);
@@ -554,7 +606,7 @@ absl::Status DrawQueueDepth(const PlotData& d, const std::string& dir,
       "Queue depth over simulated time per elevator: mean number of pending requests (arrived, "
       "not completed: in the elevator or at the device) in each time bin.";
   return Draw(
-      dir, "queue_depth", caption, kPlotHeight,
+      dir, "queue_depth", caption, KeyBelowHeight(runs.size()),
       [&](Gnuplot& gp) {
         gp << "set title " << GnuplotDQuote(absl::StrCat("Queue depth over time\n", Where(d)))
            << "\n";
@@ -562,7 +614,7 @@ absl::Status DrawQueueDepth(const PlotData& d, const std::string& dir,
         gp << "set yrange [0:*]\nset format x '%g'\n";
         gp << "set xlabel 'simulated time (s)'\n";
         gp << "set ylabel 'pending requests (mean per time bin)'\n";
-        TimeLines(gp, runs,
+        TimeLines(gp, d, runs,
                   [](const PlotRun::Bin& b, double w) { return b.pending_ns / (w * 1e9); });
       },
       files);
@@ -589,11 +641,13 @@ absl::Status DrawSeekDistance(const PlotData& d, const std::string& dir,
       "Seek distance between consecutive issued units (sectors, power-of-two buckets: a bucket "
       "holds distances from its label up to twice it), as a share of the units.";
   return Draw(
-      dir, "seek_distance", caption, kPlotHeight,
+      dir, "seek_distance", caption, KeyBelowHeight(runs.size()),
       [&](Gnuplot& gp) {
         gp << "set title "
            << GnuplotDQuote(absl::StrCat("Seek distance histogram\n", Where(d))) << "\n";
         ElevatorKey(gp);
+        // gnuplot undercounts the rotated tic labels: room for the xlabel.
+        gp << "set key height 2\n";
         gp << "set xlabel 'seek distance (512-byte sectors, log2 buckets)'\n";
         gp << "set ylabel 'share of issued units (%)'\nset yrange [0:*]\n";
         gp << "set xrange [-0.5:" << buckets - 0.5 << "]\nset xtics (";
@@ -606,8 +660,8 @@ absl::Status DrawSeekDistance(const PlotData& d, const std::string& dir,
         gp << ") rotate by -45\n";
         gp << "plot ";
         for (size_t i = 0; i < runs.size(); ++i) {
-          gp << (i ? ", " : "") << "'-' with linespoints lw 2 pt 7 ps (1.1*PS) lc rgb '"
-             << ElevatorColor(runs[i]->elevator) << "' title " << GnuplotQuote(runs[i]->spec);
+          gp << (i ? ", " : "") << "'-' with linespoints lw 2 pt 7 ps (1.1*PS) "
+             << LineStyle(d, runs[i]) << " title " << GnuplotQuote(runs[i]->spec);
         }
         if (runs.empty()) gp << "'-' with points ps 0 title 'no seek distances recorded'";
         gp << "\n";
@@ -638,7 +692,7 @@ absl::Status DrawTimeBreakdown(const PlotData& d, const std::string& dir,
       {"seek", "#e15759", &PlotRun::seek_ms},
       {"rotation", "#f28e2b", &PlotRun::rotation_ms},
       {"transfer", "#4e79a7", &PlotRun::transfer_ms},
-      {"other service (overhead, device queue)", "#76b7b2", &PlotRun::other_ms},
+      {"other (overhead, device queue)", "#76b7b2", &PlotRun::other_ms},
   };
   std::vector<const PlotRun*> runs;
   for (const PlotRun& r : d.runs) {
@@ -647,25 +701,28 @@ absl::Status DrawTimeBreakdown(const PlotData& d, const std::string& dir,
   const std::string caption =
       "Where the time went: mean time per request split into queueing (arrival to issue), "
       "seek, rotation, transfer and other service time; the bar is the mean latency.";
+  // Horizontal bars, one a line with its name on the y axis; the key
+  // below the graph, so the bars keep the full width.
   return Draw(
-      dir, "time_breakdown", caption, kPlotHeight,
+      dir, "time_breakdown", caption, BarsHeight(runs.size(), 260),
       [&](Gnuplot& gp) {
         const size_t n = runs.size();
         gp << "set title "
            << GnuplotDQuote(absl::StrCat("Where the time went, per request\n", Where(d))) << "\n";
-        gp << "set key outside right top vertical Left reverse box lc rgb '#cccccc'\n";
-        gp << "set ylabel 'mean time per request (ms)'\nset yrange [0:*]\n";
-        gp << "set offsets 0,0,graph 0.08,0\nset bmargin 9\nset grid noxtics ytics\n";
-        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        SpecXtics(gp, runs, [](const PlotRun* r) { return r->spec; });
+        const int height = BarsHeight(n, 260);
+        gp << "set bmargin at screen " << 200.0 / height << "\n";
+        gp << "set key at screen 0.5, screen " << 12.0 / height
+           << " center bottom horizontal Left reverse box lc rgb '#cccccc'\n";
+        gp << "set xlabel 'mean time per request (ms)'\nset xrange [0:*]\n";
+        gp << "set offsets 0,graph 0.1,0,0\nset grid xtics noytics\nset rmargin 4\n";
+        SpecYtics(gp, runs);
         gp << "set style fill solid 0.9 border lc rgb '#ffffff'\n";
         gp << "plot ";
         for (size_t k = 0; k < std::size(kParts); ++k) {
-          gp << (k ? ", " : "") << "'-' using 1:2:($1-0.35):($1+0.35):3:4 with boxxyerror "
+          gp << (k ? ", " : "") << "'-' using 2:1:3:4:($1-0.35):($1+0.35) with boxxyerror "
              << "lc rgb '" << kParts[k].color << "' title " << GnuplotQuote(kParts[k].name);
         }
-        gp << ", '-' using 1:2:3 with labels offset 0,0.8 font " << (n > 5 ? "',12'" : "',14'")
-           << " notitle\n";
+        gp << ", '-' using 2:1:3 with labels left offset 0.5,0 font ',13' notitle\n";
         for (const Part& p : kParts) {
           for (size_t i = 0; i < n; ++i) {
             double below = 0;
@@ -690,20 +747,25 @@ absl::Status DrawTimeBreakdown(const PlotData& d, const std::string& dir,
       files);
 }
 
-// Grouped bars in the current panel: per run, a read and a write bar.
+// Grouped horizontal bars in the current panel: per run (a line, the
+// first on top), a read bar above a write bar.
+// `key_y`: the top of the key (screen fraction); < 0: no key.
 void ReadWriteBars(Gnuplot& gp, const std::vector<const PlotRun*>& runs, const char* title,
-                   const char* ylabel, double PlotRun::*read, double PlotRun::*write, bool key) {
+                   const char* ylabel, double PlotRun::*read, double PlotRun::*write,
+                   double key_y) {
+  const bool key = key_y >= 0;
   const size_t n = runs.size();
-  gp << "set title " << GnuplotQuote(title) << "\nset ylabel " << GnuplotQuote(ylabel) << "\n";
+  gp << "set title " << GnuplotQuote(title) << "\nset xlabel " << GnuplotQuote(ylabel) << "\n";
   if (key) {
-    gp << "set key inside right top vertical Left reverse box lc rgb '#cccccc' opaque\n";
+    gp << "set key at screen 0.5, screen " << key_y
+       << " center top horizontal Left reverse box lc rgb '#cccccc'\n";
   } else {
     gp << "unset key\n";
   }
   // Titles only where the key is: gnuplot's SVG would repeat the key ids.
-  gp << "plot '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#4e79a7' "
+  gp << "plot '-' using 2:1:(0):2:($1-0.19):($1+0.19) with boxxyerror lc rgb '#4e79a7' "
      << (key ? "title 'read'" : "notitle")
-     << ", '-' using 1:2:($1-0.19):($1+0.19):(0):2 with boxxyerror lc rgb '#f28e2b' "
+     << ", '-' using 2:1:(0):2:($1-0.19):($1+0.19) with boxxyerror lc rgb '#f28e2b' "
      << (key ? "title 'write'" : "notitle") << "\n";
   for (int op = 0; op < 2; ++op) {
     for (size_t i = 0; i < n; ++i) {
@@ -724,20 +786,31 @@ absl::Status DrawReadWrite(const PlotData& d, const std::string& dir,
   const std::string caption =
       "Reads and writes side by side per elevator: throughput (MB/s over each op's own span, "
       "higher is better) and p99 latency (lower is better).";
+  // Horizontal bars, names on the y axis of the left panel only; both
+  // panels at fixed screen positions so their bars line up.
+  size_t longest = 0;
+  for (const PlotRun* r : runs) longest = std::max(longest, r->spec.size());
+  const double left = std::min(0.45, 0.04 + 0.0085 * static_cast<double>(longest));
+  const double mid = left + (0.97 - left) / 2;
+  const int height = BarsHeight(runs.size(), 280);
   return Draw(
-      dir, "read_write", caption, kPlotHeight,
+      dir, "read_write", caption, height,
       [&](Gnuplot& gp) {
-        const size_t n = runs.size();
-        gp << "set multiplot layout 1,2 title "
+        gp << "set multiplot title "
            << GnuplotDQuote(absl::StrCat("Reads vs writes\n", Where(d))) << " font ',18'\n";
         gp << "set style fill solid 0.9 border lc rgb '#333333'\n";
-        gp << "set grid noxtics ytics\nset yrange [0:*]\nset offsets 0,0,graph 0.12,0\n";
-        gp << "set bmargin 9\nset xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        SpecXtics(gp, runs, [](const PlotRun* r) { return r->spec; });
+        gp << "set grid xtics noytics\nset xrange [0:*]\nset offsets 0,graph 0.05,0,0\n";
+        gp << "set tmargin at screen " << 1 - 175.0 / height << "\nset bmargin at screen "
+           << 100.0 / height << "\nset xtics font ',13'\n";
+        gp << "set lmargin at screen " << left << "\nset rmargin at screen " << mid - 0.03
+           << "\n";
+        SpecYtics(gp, runs);
         ReadWriteBars(gp, runs, "Throughput (higher is better)", "throughput (MB/s)",
-                      &PlotRun::read_mb_s, &PlotRun::write_mb_s, true);
+                      &PlotRun::read_mb_s, &PlotRun::write_mb_s, 1 - 88.0 / height);
+        gp << "set lmargin at screen " << mid + 0.02 << "\nset rmargin at screen 0.97\n";
+        SpecYtics(gp, runs, false);
         ReadWriteBars(gp, runs, "p99 latency (lower is better)", "p99 latency (ms)",
-                      &PlotRun::read_p99_ms, &PlotRun::write_p99_ms, false);
+                      &PlotRun::read_p99_ms, &PlotRun::write_p99_ms, -1);
         gp << "unset multiplot\n";
       },
       files);
@@ -986,19 +1059,53 @@ void FillTimeline(const ReplayResult& x, PlotRun* p) {
 
 }  // namespace
 
+namespace {
+
+// One colour per built-in elevator (and "path", the direct I/O runs), all
+// distinct and readable on white; an unknown name hashes into it.
+constexpr const char* kPalette[] = {
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+    "#666666", "#a6cee3", "#1f78b4", "#e31a1c", "#000000", "#fb9a99", "#b2df8a",
+    "#17becf", "#6a3d9a", "#bcbd22", "#800000", "#fdbf6f", "#000080", "#b15928",
+};
+constexpr size_t kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
+
+}  // namespace
+
 std::string ElevatorColor(const std::string& elevator) {
-  static const std::map<std::string, std::string> colors = {
-      {"noop", "#1b9e77"},         {"linus", "#d95f02"}, {"deadline", "#7570b3"},
-      {"anticipatory", "#e7298a"}, {"cfq", "#66a61e"},   {"inode", "#e6ab02"},
-      {"physical", "#a6761d"},     {"path", "#666666"},
+  static const std::map<std::string, size_t> index = {
+      {"noop", 0},         {"linus", 1},       {"deadline", 2},   {"anticipatory", 3},
+      {"cfq", 4},          {"inode", 5},       {"physical", 6},   {"path", 7},
+      {"fibmap", 8},       {"mq-deadline", 9}, {"kyber", 10},     {"bfq", 11},
+      {"fcfs", 12},        {"sstf", 13},       {"look", 14},      {"clook", 15},
+      {"sdf", 16},         {"sptf", 17},       {"spctf", 18},     {"aged-sptf", 19},
+      {"satf", 20},
   };
-  if (auto it = colors.find(elevator); it != colors.end()) return it->second;
+  if (auto it = index.find(elevator); it != index.end()) return kPalette[it->second];
   // Any other name: a fixed colour picked by a stable hash of the name.
-  static constexpr const char* kExtra[] = {"#1f78b4", "#b15928", "#6a3d9a", "#e31a1c",
-                                           "#33a02c", "#ff7f00", "#17becf", "#8c564b"};
   uint32_t h = 2166136261u;  // FNV-1a
   for (unsigned char c : elevator) h = (h ^ c) * 16777619u;
-  return kExtra[h % (sizeof(kExtra) / sizeof(kExtra[0]))];
+  return kPalette[h % kPaletteSize];
+}
+
+std::vector<SeriesStyle> SeriesStyles(const std::vector<PlotRun>& runs) {
+  std::vector<SeriesStyle> out;
+  std::map<std::string, size_t> by_spec;         // spec -> index in `out`
+  std::set<std::pair<std::string, int>> taken;  // (colour, dash)
+  for (const PlotRun& r : runs) {
+    if (auto it = by_spec.find(r.spec); it != by_spec.end()) {
+      out.push_back(out[it->second]);
+      continue;
+    }
+    SeriesStyle s{ElevatorColor(r.elevator), 1};
+    for (size_t k = 0; taken.count({s.color, s.dash}); ++k) {
+      s = SeriesStyle{kPalette[k % kPaletteSize], 1 + static_cast<int>(k / kPaletteSize)};
+    }
+    taken.insert({s.color, s.dash});
+    by_spec.emplace(r.spec, out.size());
+    out.push_back(s);
+  }
+  return out;
 }
 
 absl::Status ParseWindow(std::string_view text, PlotOptions* o) {

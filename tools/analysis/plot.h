@@ -28,10 +28,10 @@
 //   seek_distance       share of issued units per seek-distance bucket
 //                       (powers of two, sectors)
 //   time_breakdown      mean time per request: queueing, seek, rotation,
-//                       transfer, other service (stacked bars; the bar is
-//                       the mean latency)
+//                       transfer, other service (stacked horizontal bars,
+//                       one a line; the bar is the mean latency)
 //   read_write          reads and writes side by side: MB/s and p99 latency
-//                       (only when the trace has both)
+//                       as horizontal bars (only when the trace has both)
 //
 // Runs with identical results (e.g. inode, physical and fibmap on a block
 // trace) are drawn once, labelled "inode = physical = fibmap"
@@ -215,8 +215,22 @@ absl::Status WriteComparePlots(const CompareResult& result, const std::string& d
                                std::vector<std::string>* written = nullptr,
                                const PlotOptions& options = {});
 
-// The colour an elevator gets in every plot ("#rrggbb").
+// The colour an elevator prefers in every plot ("#rrggbb"): each built-in
+// elevator has its own; any other name hashes to one of them.
 std::string ElevatorColor(const std::string& elevator);
+
+// How a run is drawn: colour ("#rrggbb") and gnuplot dash type (1 = solid).
+struct SeriesStyle {
+  std::string color;
+  int dash = 1;
+};
+
+// The styles of `runs` (parallel to it), the same in every plot drawn from
+// them: a run gets its elevator's colour unless an earlier run with another
+// spec took it, then the first free colour of the palette (21 colours);
+// once all are taken, the palette again with dash types 2, 3, …. Runs with
+// different specs never share a (colour, dash) pair; equal specs share one.
+std::vector<SeriesStyle> SeriesStyles(const std::vector<PlotRun>& runs);
 
 }  // namespace iosched
 
