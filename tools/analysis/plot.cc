@@ -128,7 +128,6 @@ bool HasReadsAndWrites(const PlotData& d) {
   return reads && writes;
 }
 
-
 absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
                      std::vector<PlotFile>* files) {
   const std::string stem =
@@ -175,8 +174,7 @@ absl::Status DrawCdf(const PlotData& d, CdfOp op, const std::string& dir,
           const std::string style = LineStyle(d, &r);
           gp << (i ? ", " : "") << "'-' with steps lw 2.5 " << style << " title "
              << GnuplotQuote(absl::StrCat(r.spec, "  ", Num(c.p50_ms), " / ", Num(c.p99_ms)));
-          gp << ", '-' using 1:2:3 with points pt variable ps (2.2*PS) "
-             << style << " notitle";
+          gp << ", '-' using 1:2:3 with points pt variable ps (2.2*PS) " << style << " notitle";
         }
         if (runs.empty()) {
           gp << "'-' with points ps 0 title 'no requests of this kind'";
@@ -207,40 +205,66 @@ absl::Status DrawThroughputP99(const PlotData& d, const std::string& dir,
             "lower is better) per elevator."
           : "Throughput (MB/s, higher is better) and p99 latency (ms, lower is better) per "
             "elevator.";
+  // Horizontal bars, names on the y axis of the left panel only, panels at
+  // fixed screen positions so the bars of one elevator line up (at 16-20
+  // elevators rotated x labels and value labels would collide).
+  std::vector<const PlotRun*> runs;
+  for (const PlotRun& r : d.runs) runs.push_back(&r);
+  const size_t n = runs.size();
+  const bool split = HasReadsAndWrites(d);
+  const int panels = split ? 3 : 2;
+  size_t longest = 0;
+  for (const PlotRun* r : runs) longest = std::max(longest, r->spec.size());
+  const double left = std::min(0.40, 0.04 + 0.0085 * static_cast<double>(longest));
+  const double width = (0.97 - left) / panels;
+  const int height = BarsHeight(n, 240);
   return Draw(
-      dir, "throughput_p99", caption, kPlotHeight,
+      dir, "throughput_p99", caption, height,
       [&](Gnuplot& gp) {
-        const size_t n = d.runs.size();
-        const bool split = HasReadsAndWrites(d);
-        gp << "set multiplot layout 1," << (split ? 3 : 2) << " title "
+        gp << "set multiplot title "
            << GnuplotDQuote(absl::StrCat("Throughput and p99 latency\n", Where(d)))
            << " font ',18'\n";
-        gp << "set style fill solid 0.9 border lc rgb '#333333'\nset boxwidth 0.7\nunset key\n";
-        SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; });
-        gp << "set grid noxtics ytics\n";
-        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        gp << "set yrange [0:*]\nset offsets 0,0,graph 0.1,0\nset bmargin 8\n";
-        auto bars = [&](const char* title, const char* ylabel, auto value) {
-          gp << "set title " << GnuplotQuote(title) << "\nset ylabel " << GnuplotQuote(ylabel)
-             << "\n";
-          gp << "plot '-' using 1:2:4 with boxes lc rgb variable, "
-                "'-' using 1:2:3 with labels offset 0,0.8 font "
-             << (n > 5 ? "',13'" : "',15'") << "\n";
+        gp << "set style fill solid 0.9 border lc rgb '#333333'\nunset key\n";
+        gp << "set grid xtics noytics\nset xrange [0:*]\nset offsets 0,graph 0.15,0,0\n";
+        gp << "set tmargin at screen " << 1 - 150.0 / height << "\nset bmargin at screen "
+           << 95.0 / height << "\nset xtics font ',12'\n";
+        int panel = 0;
+        auto bars = [&](const char* title, const char* xlabel, auto value) {
+          const double x0 = left + panel * width;
+          gp << "set lmargin at screen " << x0 + (panel == 0 ? 0.0 : 0.015)
+             << "\nset rmargin at screen " << x0 + width - 0.015 << "\n";
+          SpecYtics(gp, runs, panel == 0);
+          ++panel;
+          gp << "set title " << GnuplotQuote(title) << " font ',14'\nset xlabel "
+             << GnuplotQuote(xlabel) << "\n";
+          // At most about four tick labels a panel, so they never touch.
+          double top = 0;
+          for (const PlotRun* r : runs) top = std::max(top, value(*r));
+          if (top > 0) {
+            const double raw = top / 3.5, mag = std::pow(10.0, std::floor(std::log10(raw)));
+            const double step = raw / mag <= 1   ? mag
+                                : raw / mag <= 2 ? 2 * mag
+                                : raw / mag <= 5 ? 5 * mag
+                                                 : 10 * mag;
+            gp << "set xtics 0," << step << "\n";
+          } else {
+            gp << "set xtics autofreq\n";
+          }
+          gp << "plot '-' using 2:1:(0):2:($1-0.35):($1+0.35):3 with boxxyerror lc rgb variable, "
+                "'-' using 2:1:3 with labels left offset 0.6,0 font ',11'\n";
           std::ostringstream boxes, labels;
           for (size_t i = 0; i < n; ++i) {
-            const double v = value(d.runs[i]);
-            boxes << i << " " << v << " " << DataString(d.runs[i].spec) << " "
-                  << RgbInt(StyleOf(d, &d.runs[i]).color) << "\n";
+            const double v = value(*runs[i]);
+            boxes << i << " " << v << " " << RgbInt(StyleOf(d, runs[i]).color) << "\n";
             labels << i << " " << v << " " << DataString(Num(v)) << "\n";
           }
-          if (n == 0) boxes << "0 0 \"\" 0\n", labels << "0 0 \"\"\n";
+          if (n == 0) boxes << "0 0 0\n", labels << "0 0 \"\"\n";
           gp << boxes.str() << "e\n" << labels.str() << "e\n";
         };
         bars("Throughput (higher is better)", "throughput (MB/s, 10^6 bytes/s)",
              [](const PlotRun& r) { return r.mb_s; });
         if (split) {
           // The combined p99 hides which op pays: reads and writes apart.
-          gp << "set title font ',15'\n";
           bars("Read p99 (lower is better)", "read p99 latency (ms)",
                [](const PlotRun& r) { return r.read_p99_ms; });
           bars("Write p99 (lower is better)", "write p99 latency (ms)",
@@ -342,7 +366,9 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
         if (series == 0) gp << "0 0\ne\n";
         // Right: fairness.
         gp << "set origin 0.6,0\nset size 0.4,0.9\n";
-        if (n > 4) SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; }, -45);
+        if (n > 4)
+          SpecXtics(
+              gp, d.runs, [](const PlotRun& r) { return r.spec; }, -45);
         gp << "set title 'Fairness (Jain, 1 = equal)'\nunset key\n";
         gp << "set ylabel \"Jain's fairness index (0-1)\"\nset yrange [0:1.12]\n";
         gp << "set ytics 0,0.2,1\n";
@@ -352,8 +378,8 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
            << (n > 4 ? "',12'" : "',15'") << "\n";
         std::ostringstream boxes, labels;
         for (size_t i = 0; i < n; ++i) {
-          boxes << i << " " << d.runs[i].fairness << " "
-                << RgbInt(StyleOf(d, &d.runs[i]).color) << "\n";
+          boxes << i << " " << d.runs[i].fairness << " " << RgbInt(StyleOf(d, &d.runs[i]).color)
+                << "\n";
           labels << i << " " << d.runs[i].fairness << " "
                  << DataString(absl::StrFormat("%.2f", d.runs[i].fairness)) << "\n";
         }
@@ -437,8 +463,8 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
   std::string sub;
   if (incomplete) sub = "only the first issued units are kept (--head-trace-limit)";
   if (kept_units > kHeadColumns) {
-    absl::StrAppend(&sub, sub.empty() ? "" : "; ", "drawn at screen resolution (",
-                    kHeadColumns, " columns; --window zooms)");
+    absl::StrAppend(&sub, sub.empty() ? "" : "; ", "drawn at screen resolution (", kHeadColumns,
+                    " columns; --window zooms)");
   }
   const int height = std::max(kPlotHeight, 130 + 190 * static_cast<int>(std::max<size_t>(n, 1)));
   const std::string caption = absl::StrCat(
@@ -493,8 +519,8 @@ absl::Status DrawHeadPosition(const PlotData& d, const PlotOptions& o, const std
           } else {
             std::string rows;
             for (const auto& [x, y] : segs[i]) {
-              absl::StrAppend(&rows, absl::StrFormat("%.9g %.6g\n%.9g %.6g\n\n", x, y.first, x,
-                                                     y.second));
+              absl::StrAppend(&rows,
+                              absl::StrFormat("%.9g %.6g\n%.9g %.6g\n\n", x, y.first, x, y.second));
             }
             gp << rows;
           }
@@ -643,8 +669,8 @@ absl::Status DrawSeekDistance(const PlotData& d, const std::string& dir,
   return Draw(
       dir, "seek_distance", caption, KeyBelowHeight(runs.size()),
       [&](Gnuplot& gp) {
-        gp << "set title "
-           << GnuplotDQuote(absl::StrCat("Seek distance histogram\n", Where(d))) << "\n";
+        gp << "set title " << GnuplotDQuote(absl::StrCat("Seek distance histogram\n", Where(d)))
+           << "\n";
         ElevatorKey(gp);
         // gnuplot undercounts the rotated tic labels: room for the xlabel.
         gp << "set key height 2\n";
@@ -653,9 +679,8 @@ absl::Status DrawSeekDistance(const PlotData& d, const std::string& dir,
         gp << "set xrange [-0.5:" << buckets - 0.5 << "]\nset xtics (";
         const size_t step = buckets > 32 ? 2 : 1;
         for (size_t k = 0; k < buckets; k += step) {
-          gp << (k ? ", " : "") << GnuplotQuote(PowerLabel(SeekHistogram::BucketLow(
-                                       static_cast<int>(k))))
-             << " " << k;
+          gp << (k ? ", " : "")
+             << GnuplotQuote(PowerLabel(SeekHistogram::BucketLow(static_cast<int>(k)))) << " " << k;
         }
         gp << ") rotate by -45\n";
         gp << "plot ";
@@ -796,14 +821,13 @@ absl::Status DrawReadWrite(const PlotData& d, const std::string& dir,
   return Draw(
       dir, "read_write", caption, height,
       [&](Gnuplot& gp) {
-        gp << "set multiplot title "
-           << GnuplotDQuote(absl::StrCat("Reads vs writes\n", Where(d))) << " font ',18'\n";
+        gp << "set multiplot title " << GnuplotDQuote(absl::StrCat("Reads vs writes\n", Where(d)))
+           << " font ',18'\n";
         gp << "set style fill solid 0.9 border lc rgb '#333333'\n";
         gp << "set grid xtics noytics\nset xrange [0:*]\nset offsets 0,graph 0.05,0,0\n";
         gp << "set tmargin at screen " << 1 - 175.0 / height << "\nset bmargin at screen "
            << 100.0 / height << "\nset xtics font ',13'\n";
-        gp << "set lmargin at screen " << left << "\nset rmargin at screen " << mid - 0.03
-           << "\n";
+        gp << "set lmargin at screen " << left << "\nset rmargin at screen " << mid - 0.03 << "\n";
         SpecYtics(gp, runs);
         ReadWriteBars(gp, runs, "Throughput (higher is better)", "throughput (MB/s)",
                       &PlotRun::read_mb_s, &PlotRun::write_mb_s, 1 - 88.0 / height);
@@ -1074,11 +1098,10 @@ constexpr size_t kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
 
 std::string ElevatorColor(const std::string& elevator) {
   static const std::map<std::string, size_t> index = {
-      {"noop", 0},         {"linus", 1},       {"deadline", 2},   {"anticipatory", 3},
-      {"cfq", 4},          {"inode", 5},       {"physical", 6},   {"path", 7},
-      {"fibmap", 8},       {"mq-deadline", 9}, {"kyber", 10},     {"bfq", 11},
-      {"fcfs", 12},        {"sstf", 13},       {"look", 14},      {"clook", 15},
-      {"sdf", 16},         {"sptf", 17},       {"spctf", 18},     {"aged-sptf", 19},
+      {"noop", 0},   {"linus", 1},    {"deadline", 2}, {"anticipatory", 3}, {"cfq", 4},
+      {"inode", 5},  {"physical", 6}, {"path", 7},     {"fibmap", 8},       {"mq-deadline", 9},
+      {"kyber", 10}, {"bfq", 11},     {"fcfs", 12},    {"sstf", 13},        {"look", 14},
+      {"clook", 15}, {"sdf", 16},     {"sptf", 17},    {"spctf", 18},       {"aged-sptf", 19},
       {"satf", 20},
   };
   if (auto it = index.find(elevator); it != index.end()) return kPalette[it->second];
@@ -1090,7 +1113,7 @@ std::string ElevatorColor(const std::string& elevator) {
 
 std::vector<SeriesStyle> SeriesStyles(const std::vector<PlotRun>& runs) {
   std::vector<SeriesStyle> out;
-  std::map<std::string, size_t> by_spec;         // spec -> index in `out`
+  std::map<std::string, size_t> by_spec;        // spec -> index in `out`
   std::set<std::pair<std::string, int>> taken;  // (colour, dash)
   for (const PlotRun& r : runs) {
     if (auto it = by_spec.find(r.spec); it != by_spec.end()) {
@@ -1289,11 +1312,11 @@ bool SameResults(const PlotRun& a, const PlotRun& b) {
       a.read_mb_s != b.read_mb_s || a.write_mb_s != b.write_mb_s ||
       a.read_p99_ms != b.read_p99_ms || a.write_p99_ms != b.write_p99_ms ||
       a.has_breakdown != b.has_breakdown || a.queueing_ms != b.queueing_ms ||
-      a.seek_ms != b.seek_ms || a.rotation_ms != b.rotation_ms ||
-      a.transfer_ms != b.transfer_ms || a.other_ms != b.other_ms ||
-      a.timeline_origin_s != b.timeline_origin_s || a.timeline_bin_s != b.timeline_bin_s ||
-      a.timeline_end_s != b.timeline_end_s || a.seek_histogram != b.seek_histogram ||
-      a.timeline.size() != b.timeline.size() || a.streams.size() != b.streams.size()) {
+      a.seek_ms != b.seek_ms || a.rotation_ms != b.rotation_ms || a.transfer_ms != b.transfer_ms ||
+      a.other_ms != b.other_ms || a.timeline_origin_s != b.timeline_origin_s ||
+      a.timeline_bin_s != b.timeline_bin_s || a.timeline_end_s != b.timeline_end_s ||
+      a.seek_histogram != b.seek_histogram || a.timeline.size() != b.timeline.size() ||
+      a.streams.size() != b.streams.size()) {
     return false;
   }
   for (int op = 0; op < 3; ++op) {
