@@ -104,7 +104,9 @@ constexpr int kWfqServiceShift = 22;
 inline bool Gt(uint64_t a, uint64_t b) { return static_cast<int64_t>(a - b) > 0; }
 }  // namespace
 
-BfqScheduler::~BfqScheduler() {
+BfqScheduler::~BfqScheduler() { UnlinkAll(); }
+
+void BfqScheduler::UnlinkAll() {
   for (Tree& t : st_) {
     t.active.clear();
     t.idle.clear();
@@ -707,6 +709,10 @@ BfqElevator::BfqElevator(const ElevatorEnv& env) : ElvCore(env), sched_(&OnForge
 }
 
 BfqElevator::~BfqElevator() {
+  // Every intrusive container lets go of its members before pool_ frees
+  // the queues (sched_ is destroyed after pool_; its trees still hold
+  // entities of queues with work or idle history).
+  sched_.UnlinkAll();
   dispatch_.clear();
   active_list_.clear();
   for (auto& q : pool_) {

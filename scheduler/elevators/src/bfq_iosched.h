@@ -53,6 +53,9 @@ class BfqScheduler {
   BfqScheduler(ForgetFn on_forget, void* ctx) : on_forget_(on_forget), ctx_(ctx) {}
   ~BfqScheduler();
   BfqScheduler(const BfqScheduler&) = delete;
+  // Unlinks every entity from the trees without bookkeeping (no forget
+  // callbacks): for an owner about to free its entities.
+  void UnlinkAll();
   BfqScheduler& operator=(const BfqScheduler&) = delete;
 
   // (s << 22) / w.
