@@ -228,8 +228,8 @@ TEST(Bfq, BFQ6_SlowQueueChargedTime) {
 // ---- BFQ7 -------------------------------------------------------------------
 
 TEST(Bfq, BFQ7_Wf2qPlusOrder) {
+  BfqEntity a, b;  // outlive the scheduler, whose trees link them
   BfqScheduler s(nullptr, nullptr);
-  BfqEntity a, b;
   a.weight = 80;
   b.weight = 40;
   a.budget = b.budget = 1000;
