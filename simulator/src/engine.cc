@@ -61,8 +61,7 @@ Event EventQueue::Pop() {
 #define IOSCHED_SCALAR_SUMS
 #endif
 
-void SimDevice::EnableDriveQueue(const HddQueueParams& params,
-                                 const PositionEstimator* estimator) {
+void SimDevice::EnableDriveQueue(const HddQueueParams& params, const PositionEstimator* estimator) {
   queue_ = std::make_unique<DriveQueue>(params, estimator);
 }
 

@@ -230,8 +230,9 @@ Duration HddModel::Positioning(Op op, uint64_t sector, uint32_t, Time now) const
   // queued drive has done them while the command waited, so its estimate
   // is off only by the time since the last media event; ours adds them to
   // that event to be off by the same amount.
-  const Duration overhead = ovh_.per_request + controller_message_ +
-                            (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
+  const Duration overhead =
+      ovh_.per_request + controller_message_ +
+      (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
   const Time from = angle_source_ == AngleSource::kLastMediaEvent
                         ? walk_.last_end() + overhead
                         : std::max(now, busy_until_) + overhead;

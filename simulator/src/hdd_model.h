@@ -219,11 +219,11 @@ class HddModel final : public DiskModel, public PositionEstimator {
   // The media activity that continues after a command completed.
   MediaWalk walk_;
   AngleSource angle_source_ = AngleSource::kDecisionTime;  // of Positioning()
-  bool bg_active_ = false;          // read-ahead running on walk_
-  int bg_seg_ = -1;                 // segment it fills
-  uint64_t bg_target_ = 0;          // reads up to this LBN (exclusive)
-  uint64_t bg_min_target_ = 0;      // may not stop before this LBN
-  uint64_t bg_foreground_end_ = 0;  // LBNs below belong to a request
+  bool bg_active_ = false;                                 // read-ahead running on walk_
+  int bg_seg_ = -1;                                        // segment it fills
+  uint64_t bg_target_ = 0;                                 // reads up to this LBN (exclusive)
+  uint64_t bg_min_target_ = 0;                             // may not stop before this LBN
+  uint64_t bg_foreground_end_ = 0;                         // LBNs below belong to a request
   // The read that owns the segment: its first LBN, when each of its sectors
   // left over the bus, and when its completion was sent.
   uint64_t owner_first_ = 0;

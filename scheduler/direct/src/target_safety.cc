@@ -105,8 +105,8 @@ absl::Status CheckTargetKind(const std::string& target) {
                      : S_ISCHR(st.st_mode)  ? "a character device"
                      : S_ISSOCK(st.st_mode) ? "a socket"
                                             : "not a file";
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--target ", target, " is ", kind, "; expected a regular file or a block device"));
+  return absl::InvalidArgumentError(absl::StrCat("--target ", target, " is ", kind,
+                                                 "; expected a regular file or a block device"));
 }
 
 absl::Status CheckNotLoopBacking(const std::string& target, const std::string& sys_block) {
@@ -143,11 +143,12 @@ absl::Status CheckNotLoopBacking(const std::string& target, const std::string& s
       if (cut != std::string::npos) use.resize(cut);
     }
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      target, " is the backing file of loop device /dev/", found,
-      use == "attached" ? " (attached)" : absl::StrCat(" (", use, ")"),
-      "; writes through both would corrupt it: refusing to replay against it "
-      "(detach it first: losetup -d /dev/", found, ")"));
+  return absl::FailedPreconditionError(
+      absl::StrCat(target, " is the backing file of loop device /dev/", found,
+                   use == "attached" ? " (attached)" : absl::StrCat(" (", use, ")"),
+                   "; writes through both would corrupt it: refusing to replay against it "
+                   "(detach it first: losetup -d /dev/",
+                   found, ")"));
 }
 
 absl::Status PrepareTargetFile(const std::string& target, uint64_t size,
@@ -181,9 +182,9 @@ absl::Status PrepareTargetFile(const std::string& target, uint64_t size,
     if (bits > 0 && bits < 64) {
       const uint64_t max_file = (uint64_t{1} << (bits - 1)) - 1;
       if (size > max_file) {
-        return absl::ResourceExhaustedError(
-            absl::StrCat("--create ", size, " bytes: larger than the largest file ", dir,
-                         " can hold (", max_file, " bytes)"));
+        return absl::ResourceExhaustedError(absl::StrCat("--create ", size,
+                                                         " bytes: larger than the largest file ",
+                                                         dir, " can hold (", max_file, " bytes)"));
       }
     }
   }
@@ -212,8 +213,9 @@ absl::Status PrepareTargetFile(const std::string& target, uint64_t size,
       const uint64_t step = (size - have) / 10;
       const uint64_t done = off - have;
       if (done / step != (done - std::min<uint64_t>(done, static_cast<uint64_t>(w))) / step) {
-        log(absl::StrCat("filling ", target, ": ", std::min<uint64_t>(100, done * 100 / (size - have)),
-                         "% (", off, " of ", size, " bytes)"));
+        log(absl::StrCat("filling ", target, ": ",
+                         std::min<uint64_t>(100, done * 100 / (size - have)), "% (", off, " of ",
+                         size, " bytes)"));
       }
     }
   }

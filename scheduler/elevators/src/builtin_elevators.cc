@@ -6,11 +6,16 @@ namespace iosched {
 
 std::vector<BuiltinElevator> BuiltinElevators() {
   return {
-      {"noop", {}, NewNoopElevator},         {"linus", {}, NewLinusElevator},
-      {"deadline", {}, NewDeadlineElevator}, {"anticipatory", {"as"}, NewAnticipatoryElevator},
-      {"cfq", {}, NewCfqElevator},           {"inode", {}, NewInodeElevator},
-      {"physical", {}, NewPhysicalElevator}, {"fibmap", {}, NewFibmapElevator},
-      {"mq-deadline", {}, NewMqDeadlineElevator}, {"kyber", {}, NewKyberElevator},
+      {"noop", {}, NewNoopElevator},
+      {"linus", {}, NewLinusElevator},
+      {"deadline", {}, NewDeadlineElevator},
+      {"anticipatory", {"as"}, NewAnticipatoryElevator},
+      {"cfq", {}, NewCfqElevator},
+      {"inode", {}, NewInodeElevator},
+      {"physical", {}, NewPhysicalElevator},
+      {"fibmap", {}, NewFibmapElevator},
+      {"mq-deadline", {}, NewMqDeadlineElevator},
+      {"kyber", {}, NewKyberElevator},
       {"bfq", {}, NewBfqElevator},
       // The classic disk policies (disk_policy.h), one line each.
       {"fcfs", {}, NewFcfsElevator},

@@ -56,8 +56,8 @@ Request* ClassicElevator::ElvLatter(Request& rq) {
 absl::Status SetElevatorPositionEstimator(Elevator& elevator, const PositionEstimator* estimator) {
   auto* c = dynamic_cast<ClassicElevator*>(&elevator);
   if (c == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "elevator '", Sv(elevator.Name()), "' does not use a positioning-time estimate"));
+    return absl::InvalidArgumentError(absl::StrCat("elevator '", Sv(elevator.Name()),
+                                                   "' does not use a positioning-time estimate"));
   }
   c->policy().set_estimator(estimator);
   return absl::OkStatus();

@@ -16,9 +16,9 @@ struct NamedPolicy {
   std::string_view name;
 };
 constexpr NamedPolicy kPolicies[] = {
-    {DiskPolicyKind::kFcfs, "fcfs"}, {DiskPolicyKind::kClook, "clook"},
-    {DiskPolicyKind::kLook, "look"}, {DiskPolicyKind::kSstf, "sstf"},
-    {DiskPolicyKind::kSdf, "sdf"},   {DiskPolicyKind::kSptf, "sptf"},
+    {DiskPolicyKind::kFcfs, "fcfs"},   {DiskPolicyKind::kClook, "clook"},
+    {DiskPolicyKind::kLook, "look"},   {DiskPolicyKind::kSstf, "sstf"},
+    {DiskPolicyKind::kSdf, "sdf"},     {DiskPolicyKind::kSptf, "sptf"},
     {DiskPolicyKind::kSpctf, "spctf"}, {DiskPolicyKind::kAgedSptf, "aged-sptf"},
     {DiskPolicyKind::kSatf, "satf"},
 };
@@ -48,16 +48,34 @@ absl::StatusOr<DiskPolicyKind> ParseDiskPolicy(std::string_view name) {
 
 std::optional<DiskPolicyKind> DiskPolicyFromDiskSimCode(int code) {
   switch (code) {
-    case 1: return DiskPolicyKind::kFcfs;
-    case 2: return DiskPolicyKind::kLook;
-    case 3: case 5: case 6: return DiskPolicyKind::kClook;
-    case 4: case 17: return DiskPolicyKind::kSstf;
-    case 7: case 22: case 23: return DiskPolicyKind::kSdf;
-    case 8: case 24: case 25: case 26: return DiskPolicyKind::kSptf;
-    case 9: return DiskPolicyKind::kSpctf;
-    case 10: return DiskPolicyKind::kSatf;
-    case 14: return DiskPolicyKind::kAgedSptf;
-    default: return std::nullopt;
+    case 1:
+      return DiskPolicyKind::kFcfs;
+    case 2:
+      return DiskPolicyKind::kLook;
+    case 3:
+    case 5:
+    case 6:
+      return DiskPolicyKind::kClook;
+    case 4:
+    case 17:
+      return DiskPolicyKind::kSstf;
+    case 7:
+    case 22:
+    case 23:
+      return DiskPolicyKind::kSdf;
+    case 8:
+    case 24:
+    case 25:
+    case 26:
+      return DiskPolicyKind::kSptf;
+    case 9:
+      return DiskPolicyKind::kSpctf;
+    case 10:
+      return DiskPolicyKind::kSatf;
+    case 14:
+      return DiskPolicyKind::kAgedSptf;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -81,19 +99,37 @@ size_t DiskPolicy::Choose(std::span<const DiskCandidate> waiting, Time now) {
   assert(!waiting.empty());
   size_t pick = 0;
   switch (kind_) {
-    case DiskPolicyKind::kFcfs: pick = 0; break;
-    case DiskPolicyKind::kClook: pick = ChooseClook(waiting); break;
-    case DiskPolicyKind::kLook: pick = ChooseLookOrSstf(waiting, kLookPenalty); break;
-    case DiskPolicyKind::kSstf: pick = ChooseLookOrSstf(waiting, 0); break;
-    case DiskPolicyKind::kSdf: pick = ChooseSdf(waiting); break;
-    default: pick = ChooseByKey(waiting, now); break;
+    case DiskPolicyKind::kFcfs:
+      pick = 0;
+      break;
+    case DiskPolicyKind::kClook:
+      pick = ChooseClook(waiting);
+      break;
+    case DiskPolicyKind::kLook:
+      pick = ChooseLookOrSstf(waiting, kLookPenalty);
+      break;
+    case DiskPolicyKind::kSstf:
+      pick = ChooseLookOrSstf(waiting, 0);
+      break;
+    case DiskPolicyKind::kSdf:
+      pick = ChooseSdf(waiting);
+      break;
+    default:
+      pick = ChooseByKey(waiting, now);
+      break;
   }
   const DiskCandidate& c = waiting[pick];
   switch (kind_) {
     case DiskPolicyKind::kClook:
-    case DiskPolicyKind::kLook: pos_ = c.start; break;
-    case DiskPolicyKind::kSstf: pos_ = c.start + c.sectors; break;
-    default: pos_ = c.start + c.sectors - 1; break;
+    case DiskPolicyKind::kLook:
+      pos_ = c.start;
+      break;
+    case DiskPolicyKind::kSstf:
+      pos_ = c.start + c.sectors;
+      break;
+    default:
+      pos_ = c.start + c.sectors - 1;
+      break;
   }
   return pick;
 }

@@ -133,12 +133,17 @@ class KyberElevator final : public Elevator {
   size_t Pending() const override { return pending_; }
 
   std::vector<std::pair<std::string, int64_t>> Counters() const override {
-    return {{"read_depth", tokens_[kReadD].depth},     {"write_depth", tokens_[kWriteD].depth},
-            {"discard_depth", tokens_[kDiscardD].depth}, {"other_depth", tokens_[kOtherD].depth},
-            {"read_tokens", tokens_[kReadD].in_use},   {"write_tokens", tokens_[kWriteD].in_use},
+    return {{"read_depth", tokens_[kReadD].depth},
+            {"write_depth", tokens_[kWriteD].depth},
+            {"discard_depth", tokens_[kDiscardD].depth},
+            {"other_depth", tokens_[kOtherD].depth},
+            {"read_tokens", tokens_[kReadD].in_use},
+            {"write_tokens", tokens_[kWriteD].in_use},
             {"discard_tokens", tokens_[kDiscardD].in_use},
-            {"other_tokens", tokens_[kOtherD].in_use}, {"timer_firings", firings_},
-            {"congested_firings", congested_},         {"read_p99_computed", p99_computed_[kReadD]},
+            {"other_tokens", tokens_[kOtherD].in_use},
+            {"timer_firings", firings_},
+            {"congested_firings", congested_},
+            {"read_p99_computed", p99_computed_[kReadD]},
             {"write_p99_computed", p99_computed_[kWriteD]}};
   }
 

@@ -133,7 +133,8 @@ Request* LinusElevator::Add(Request& bio, Time) {
   // Accounting: everything behind the merge target or the anchor was passed.
   if (Request* x = target ? target : anchor) {
     const int64_t cost = target ? 1 : kSeekCost;
-    for (auto it = std::next(queue_.iterator_to(*x)); it != queue_.end(); ++it) it->passovers -= cost;
+    for (auto it = std::next(queue_.iterator_to(*x)); it != queue_.end(); ++it)
+      it->passovers -= cost;
   }
   if (target != nullptr) {
     if (back) {

@@ -140,7 +140,7 @@ class MqDeadlineElevator final : public ElvCore {
 
  private:
   struct PerPrio {
-    List dispatch;   // at-head inserts
+    List dispatch;  // at-head inserts
     SortTree sort[2];
     List fifo[2];
     uint64_t latest_pos[2] = {0, 0};
