@@ -330,54 +330,20 @@ TEST(DiskQueueingTest, DQ12PrioritySubQueue) {
   EXPECT_EQ(p->queue.priority_policy, "clook");
 }
 
-// DQ13 (engine side): a drive queue of depth N with FCFS serves exactly as
-// the model alone does with N units issued to it in order.
-TEST(DiskQueueingTest, DQ13DriveFcfsEqualsIssueOrder) {
-  std::vector<Cmd> cmds = kB1;
-  for (Cmd& c : cmds) c.arrive_tick = 0;
-  // Without a queue: the dispatcher issues all six at once, the model
-  // serves them in issue order.
-  auto run = [&](uint32_t queue_depth) {
-    HddParams p = TinyDrive();
-    p.queue.depth = queue_depth;
-    auto model = HddModel::Create(p);
-    EXPECT_TRUE(model.ok());
-    (*model)->SetHeadPosition(50, 0);
-    auto elevator = MakeElevator("noop");
-    sim::Simulation sim(model->get());
-    Dispatcher d(elevator->get(), &sim.device(), &sim.clock(), Dispatcher::Options{.depth = 8});
-    sim.Attach(&d);
-    Trace out;
-    d.set_completion([&](Request& rq) { out.push_back(Step(cmds[rq.id].name, sim.now())); });
-    std::vector<std::unique_ptr<Request>> reqs;
-    for (size_t i = 0; i < cmds.size(); ++i) {
-      auto r = std::make_unique<Request>();
-      r->id = i;
-      r->sector = cmds[i].lbn();
-      r->sectors = 1;
-      d.Submit(*r);
-      reqs.push_back(std::move(r));
-    }
-    while (sim.Step()) {
-    }
-    EXPECT_EQ(sim.device().drive_queue() != nullptr, queue_depth > 1);
-    return out;
-  };
-  EXPECT_EQ(run(1), kFcfs);
-  EXPECT_EQ(run(8), kFcfs);
-}
-
-// The drive's own policy reorders what the host sends it: SPTF in the drive
-// behind a FCFS host. The first command reaches an idle drive and starts at
-// once (R1); the rest are chosen by SPTF each time the arm is free.
-TEST(DiskQueueingTest, DriveSptfBehindHostFcfs) {
+// The tiny drive (head at cylinder 50) with a drive queue of `queue_depth`
+// commands and `policy`, behind the host elevator `host` keeping up to 8
+// units at the drive; the six kB1 commands submitted at t = 0, served to the
+// end. Also checks that a queue exists exactly when its depth is above 1.
+Trace RunDriveQueue(uint32_t queue_depth, const std::string& policy, const std::string& host) {
   HddParams p = TinyDrive();
-  p.queue.depth = 8;
-  p.queue.policy = "sptf";
+  p.queue.depth = queue_depth;
+  p.queue.policy = policy;
   auto model = HddModel::Create(p);
-  ASSERT_TRUE(model.ok());
+  EXPECT_TRUE(model.ok()) << model.status();
+  if (!model.ok()) return {};
   (*model)->SetHeadPosition(50, 0);
-  auto elevator = MakeElevator("fcfs");
+  auto elevator = MakeElevator(host);
+  EXPECT_TRUE(elevator.ok()) << elevator.status();
   sim::Simulation sim(model->get());
   Dispatcher d(elevator->get(), &sim.device(), &sim.clock(), Dispatcher::Options{.depth = 8});
   sim.Attach(&d);
@@ -394,6 +360,24 @@ TEST(DiskQueueingTest, DriveSptfBehindHostFcfs) {
   }
   while (sim.Step()) {
   }
+  EXPECT_EQ(sim.device().drive_queue() != nullptr, queue_depth > 1);
+  return out;
+}
+
+// DQ13 (engine side): a drive queue of depth N with FCFS serves exactly as
+// the model alone does with N units issued to it in order: without a queue
+// the dispatcher issues all six at once and the model serves them in issue
+// order.
+TEST(DiskQueueingTest, DQ13DriveFcfsEqualsIssueOrder) {
+  EXPECT_EQ(RunDriveQueue(1, "fcfs", "noop"), kFcfs);
+  EXPECT_EQ(RunDriveQueue(8, "fcfs", "noop"), kFcfs);
+}
+
+// The drive's own policy reorders what the host sends it: SPTF in the drive
+// behind a FCFS host. The first command reaches an idle drive and starts at
+// once (R1); the rest are chosen by SPTF each time the arm is free.
+TEST(DiskQueueingTest, DriveSptfBehindHostFcfs) {
+  const Trace out = RunDriveQueue(8, "sptf", "fcfs");
   // From R1 (cyl 80) at t = 51 the keys are R2 56, R5 60, R3 65, R6 107,
   // R4 115; from R2 (cyl 45) at 108: R6 50, R4 58, R5 103, R3 108.
   ASSERT_EQ(out.size(), 6u);
