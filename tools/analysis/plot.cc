@@ -85,20 +85,6 @@ void SendXy(Gnuplot& gp, const std::vector<std::pair<double, double>>& pts) { gp
 
 constexpr const char* kOpNames[] = {"all", "read", "write"};
 
-// Category tics for bar charts, one per run: "a = b = c" (identical runs)
-// breaks after each "=" so a merged label stays short.
-template <typename Runs, typename Spec>
-void SpecXtics(Gnuplot& gp, const Runs& runs, Spec spec, int rotate = -30) {
-  gp << "set xtics (";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    std::string label = spec(runs[i]);
-    for (size_t p; (p = label.find(" = ")) != std::string::npos;) label.replace(p, 3, " =\n");
-    gp << (i ? ", " : "") << GnuplotDQuote(label) << " " << i;
-  }
-  if (runs.empty()) gp << "'' 0";
-  gp << ") rotate by " << rotate << " scale 0\n";
-}
-
 // Category tics on the y axis of horizontal bar charts, one per run, the
 // first on top (the caller sets `yrange [n-0.4:-0.6]`): "a = b = c" on one
 // line, so neighbours never collide. `names` false: tics without labels
@@ -301,29 +287,44 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
   const std::string caption = absl::StrCat(
       "Share of throughput per stream (", nstreams, nstreams == 1 ? " stream" : " streams",
       ") and Jain's fairness index across streams (1 = equal throughput).");
+  // Horizontal bars, one line per run with its name on the y axis of the
+  // left panel only (rotated names under 16-20 columns collide), the
+  // stream key below the plot; both panels at fixed screen positions so the
+  // bars of one elevator line up.
+  std::vector<const PlotRun*> runs;
+  for (const PlotRun& r : d.runs) runs.push_back(&r);
+  const size_t n = runs.size();
+  size_t longest = 0;
+  for (const PlotRun* r : runs) longest = std::max(longest, r->spec.size());
+  const double left = std::min(0.40, 0.04 + 0.0085 * static_cast<double>(longest));
+  const double split = left + (0.97 - left) * 0.68;
+  const int height = BarsHeight(n, 300);
   return Draw(
-      dir, "stream_share", caption, kPlotHeight,
+      dir, "stream_share", caption, height,
       [&](Gnuplot& gp) {
-        const size_t n = d.runs.size();
         std::string title = absl::StrCat("Per-stream throughput share and fairness\n", Where(d));
         gp << "set multiplot title " << GnuplotDQuote(title) << " font ',18'\n";
-        gp << "set grid noxtics ytics\nset bmargin 8\n";
-        gp << "set xrange [-0.6:" << (n == 0 ? 0.6 : n - 0.4) << "]\n";
-        SpecXtics(gp, d.runs, [](const PlotRun& r) { return r.spec; });
+        gp << "set grid xtics noytics\n";
+        gp << "set tmargin at screen " << 1 - 150.0 / height << "\nset bmargin at screen "
+           << 150.0 / height << "\n";
         // Left: stacked shares.
-        gp << "set origin 0,0\nset size 0.6,0.9\n";
+        gp << "set lmargin at screen " << left << "\nset rmargin at screen " << split - 0.05
+           << "\n";
+        SpecYtics(gp, runs);
         gp << "set title "
            << GnuplotQuote(nstreams <= 1 ? "Share of throughput (one stream: 100 %)"
                                          : "Share of throughput per stream")
-           << "\n";
-        gp << "set ylabel 'share of summed stream throughput (%)'\nset yrange [0:100]\n";
-        gp << "set key outside right top vertical title 'stream (pid)' box lc rgb '#bbbbbb'\n";
+           << " font ',14'\n";
+        gp << "set xlabel 'share of summed stream throughput (%)'\nset xrange [0:100]\n";
+        gp << "set xtics 0,20,100\n";
+        gp << "set key at screen 0.5,0.01 center bottom horizontal Left reverse title "
+              "'stream (pid)' box lc rgb '#bbbbbb'\n";
         gp << "set style fill solid 0.9 border lc rgb '#ffffff'\n";
         const size_t series = shown + (other ? 1 : 0);
         gp << "plot ";
         for (size_t k = 0; k < series; ++k) {
           const bool is_other = k == shown;
-          gp << (k ? ", " : "") << "'-' using 1:2:($1-0.35):($1+0.35):3:4 with boxxyerror "
+          gp << (k ? ", " : "") << "'-' using 2:1:3:4:($1-0.35):($1+0.35) with boxxyerror "
              << "lc rgb '" << (is_other ? "#bab0ac" : kStreamColors[k]) << "' title "
              << GnuplotQuote(is_other ? absl::StrCat("other (", order.size() - shown, ")")
                              : order.size() == 1 && order[k].second == 0
@@ -364,18 +365,15 @@ absl::Status DrawStreamShare(const PlotData& d, const std::string& dir,
           gp << "e\n";
         }
         if (series == 0) gp << "0 0\ne\n";
-        // Right: fairness.
-        gp << "set origin 0.6,0\nset size 0.4,0.9\n";
-        if (n > 4)
-          SpecXtics(
-              gp, d.runs, [](const PlotRun& r) { return r.spec; }, -45);
-        gp << "set title 'Fairness (Jain, 1 = equal)'\nunset key\n";
-        gp << "set ylabel \"Jain's fairness index (0-1)\"\nset yrange [0:1.12]\n";
-        gp << "set ytics 0,0.2,1\n";
-        gp << "set style fill solid 0.9 border lc rgb '#333333'\nset boxwidth 0.7\n";
-        gp << "plot '-' using 1:2:3 with boxes lc rgb variable, "
-              "'-' using 1:2:3 with labels offset 0,0.8 font "
-           << (n > 4 ? "',12'" : "',15'") << "\n";
+        // Right: fairness, the same lines without names.
+        gp << "set lmargin at screen " << split << "\nset rmargin at screen 0.97\n";
+        SpecYtics(gp, runs, false);
+        gp << "set title 'Fairness (Jain, 1 = equal)' font ',14'\nunset key\n";
+        gp << "set xlabel \"Jain's fairness index (0-1)\"\nset xrange [0:1.25]\n";
+        gp << "set xtics 0,0.5,1\n";
+        gp << "set style fill solid 0.9 border lc rgb '#333333'\n";
+        gp << "plot '-' using 2:1:(0):2:($1-0.35):($1+0.35):3 with boxxyerror lc rgb variable, "
+              "'-' using 2:1:3 with labels left offset 0.6,0 font ',11'\n";
         std::ostringstream boxes, labels;
         for (size_t i = 0; i < n; ++i) {
           boxes << i << " " << d.runs[i].fairness << " " << RgbInt(StyleOf(d, &d.runs[i]).color)
