@@ -20,9 +20,11 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "iosched/registry.h"
 #include "json_check.h"
 #include "json_io.h"
 #include "plot_test_util.h"
@@ -315,8 +317,7 @@ TEST_F(Report, MachineReadableFilesBeside) {
 
 TEST_F(Report, SeveralStreamsKeepFairnessAndStreamTables) {
   const std::string html = ReadAll(files_->html);
-  EXPECT_THAT(html, AllOf(HasSubstr("<th>fairness</th>"),
-                          HasSubstr("Throughput per stream (MB/s)"),
+  EXPECT_THAT(html, AllOf(HasSubstr("<th>fairness</th>"), HasSubstr("Throughput per stream (MB/s)"),
                           HasSubstr("Mean latency per stream (ms)")));
   // The Streams table has one column per elevator, not two.
   EXPECT_THAT(html, Not(HasSubstr("cfq mean ms")));
@@ -370,13 +371,13 @@ TEST(ReportLib, SizeDoesNotGrowWithTheTrace) {
     const std::string dir = FreshDir(absl::StrCat("size_", requests[k]));
     std::filesystem::create_directories(dir);
     const std::string trace = dir + "/drw.csv";
-    CliRun g = Iosched(absl::StrCat("generate random-readers --requests ",
-                                    requests[k], " -o ", trace));
+    CliRun g =
+        Iosched(absl::StrCat("generate random-readers --requests ", requests[k], " -o ", trace));
     ASSERT_EQ(g.code, 0) << g.err;
     CompareOptions o;
     o.trace = trace;
-    o.elevators = {"noop", "linus", "deadline", "anticipatory", "cfq", "inode", "physical",
-                   "fibmap"};
+    o.elevators = {"noop", "linus", "deadline", "anticipatory",
+                   "cfq",  "inode", "physical", "fibmap"};
     o.replay.mode = ReplayMode::kClosed;
     o.replay.head_trace_limit = 1 << 20;
     absl::StatusOr<CompareResult> r = RunCompare(o);
@@ -417,9 +418,8 @@ TEST(ReportCli, WritesReportQuietlyWhenPiped) {
 TEST(ReportCli, WithoutGnuplotTheTablesAreStillWritten) {
   const std::string dir = FreshDir("no_gnuplot");
   // No gnuplot on this PATH (the shell itself is found by its absolute path).
-  CliRun r =
-      Shell("env PATH=/nonexistent " + testing_util::IoschedBinary() + " report " +
-            kMsr + " --elevators noop,deadline --fit scale --max-requests 100 --out " + dir);
+  CliRun r = Shell("env PATH=/nonexistent " + testing_util::IoschedBinary() + " report " + kMsr +
+                   " --elevators noop,deadline --fit scale --max-requests 100 --out " + dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("note: no plots: gnuplot not found"));
   const std::string html = ReadAll(dir + "/report.html");
@@ -477,6 +477,84 @@ std::string Screenshot(const std::string& html_path, const std::string& name) {
   EXPECT_EQ(r.code, 0) << r.err;
   std::filesystem::remove_all(profile);
   return ReadAll(png);
+}
+
+// Loads `html_path` in headless Chromium at 1280x800 with a script that
+// lists every element reaching past the window's right edge (the page, a
+// table, a figure, a paragraph...) and returns what it found: "none" when
+// nothing overflows. The report is not changed: the script goes into a copy.
+std::string HorizontalOverflow(const std::string& html_path, const std::string& name) {
+  std::string html = ReadAll(html_path);
+  const size_t body_end = html.rfind("</body>");
+  if (body_end == std::string::npos) return "no </body> in " + html_path;
+  html.insert(body_end, R"js(<script>
+(() => {
+  const w = document.documentElement.clientWidth, bad = [];
+  if (document.documentElement.scrollWidth > w)
+    bad.push('page scrollWidth ' + document.documentElement.scrollWidth + ' > ' + w);
+  for (const e of document.body.querySelectorAll('h1,h2,h3,p,pre,table,figure,nav')) {
+    const r = e.getBoundingClientRect();
+    if (r.right > w + 0.5)
+      bad.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' "' +
+               e.textContent.trim().slice(0, 40) + '" right edge ' + Math.round(r.right));
+  }
+  const out = document.createElement('output');
+  out.id = 'overflow';
+  out.textContent = '[[' + (bad.length ? bad.join(' | ') : 'none') + ']]';
+  document.body.appendChild(out);
+})();
+</script>
+)js");
+  const std::string copy = ::testing::TempDir() + "/report_test_overflow_" + name + ".html";
+  std::ofstream(copy) << html;
+  const std::string profile = FreshDir("chromium_profile_dom_" + name);
+  std::filesystem::create_directories(profile);
+  CliRun r = Shell(
+      "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic "
+      "--no-first-run --disable-background-networking --disable-component-update --disable-sync "
+      "--hide-scrollbars --user-data-dir=" +
+      profile + " --window-size=1280,800 --dump-dom file://" + copy);
+  std::filesystem::remove_all(profile);
+  EXPECT_EQ(r.code, 0) << r.err;
+  const size_t a = r.out.find("<output id=\"overflow\">[[");
+  const size_t b = r.out.find("]]</output>", a);
+  if (a == std::string::npos || b == std::string::npos) return "the script did not run";
+  const size_t from = a + std::string_view("<output id=\"overflow\">[[").size();
+  return r.out.substr(from, b - from);
+}
+
+// Every built-in elevator plus a long spec, on three streams: the widest
+// report (colour key, Results, Streams and counter tables) must fit 1280 px.
+TEST(ReportLayout, EveryElevatorFitsA1280PixelWindow) {
+  if (::access("/usr/bin/chromium", X_OK) != 0) {
+    GTEST_SKIP() << "/usr/bin/chromium not installed (scripts/install-deps.sh --with-browser)";
+  }
+  CompareOptions o;
+  o.trace = testing_util::ThreeStreamTrace("report_layout_three_streams", 450, 5);
+  o.elevators = KnownElevators();
+  o.elevators.push_back("deadline:fifo_batch=8,read_expire=250,write_expire=2500");
+  o.replay.time_scale = 0.2;
+  absl::StatusOr<CompareResult> r = RunCompare(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ReportOptions ro;
+  ro.out_dir = FreshDir("layout");
+  ro.command_line =
+      "iosched report three_streams.fiu --elevators " + absl::StrJoin(o.elevators, ",");
+  ReportFiles files;
+  ASSERT_TRUE(WriteReport(*r, ro, &files).ok());
+  EXPECT_EQ(HorizontalOverflow(files.html, "every_elevator"), "none");
+}
+
+// The check itself: a table wider than the window is found.
+TEST(ReportLayout, OverflowCheckFindsAWideTable) {
+  if (::access("/usr/bin/chromium", X_OK) != 0) {
+    GTEST_SKIP() << "/usr/bin/chromium not installed (scripts/install-deps.sh --with-browser)";
+  }
+  const std::string html = ::testing::TempDir() + "/report_test_wide.html";
+  std::ofstream(html) << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"/></head><body>"
+                         "<table id=\"wide\"><tr><td style=\"white-space:nowrap\">"
+                      << std::string(400, 'x') << "</td></tr></table></body></html>\n";
+  EXPECT_THAT(HorizontalOverflow(html, "wide"), HasSubstr("table#wide"));
 }
 
 TEST_F(Report, RendersInHeadlessChromium) {

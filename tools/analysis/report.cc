@@ -74,10 +74,49 @@ void MarkBest(Table* t, size_t col, const std::vector<double>& values, int dir) 
   }
 }
 
+// Tables with one column per elevator fit 1280 px with at most this many
+// elevator columns (numbers of up to 14 characters, headers wrapping).
+constexpr size_t kMaxElevatorColumns = 8;
+
+// Splits `t` (its first `fixed` columns describe the row, every other
+// column is one elevator's) into tables of at most kMaxElevatorColumns
+// elevator columns each, every one repeating the fixed columns, titled
+// `title` plus "(elevators a-b of n)" when there is more than one.
+std::vector<std::pair<std::string, Table>> SplitElevatorColumns(const std::string& title,
+                                                                const Table& t, size_t fixed) {
+  const size_t n = t.header.size() - fixed;
+  if (n <= kMaxElevatorColumns) return {{title, t}};
+  std::vector<std::pair<std::string, Table>> out;
+  const size_t parts = (n + kMaxElevatorColumns - 1) / kMaxElevatorColumns;
+  const size_t per = (n + parts - 1) / parts;  // even widths: 20 -> 7, 7, 6
+  for (size_t first = 0; first < n; first += per) {
+    const size_t last = std::min(n, first + per);
+    Table part{{t.header.begin(), t.header.begin() + static_cast<ptrdiff_t>(fixed)}, {}};
+    for (size_t c = first; c < last; ++c) part.header.push_back(t.header[fixed + c]);
+    for (const Row& row : t.rows) {
+      Row r(row.begin(), row.begin() + static_cast<ptrdiff_t>(fixed));
+      for (size_t c = first; c < last; ++c) r.push_back(row[fixed + c]);
+      part.rows.push_back(std::move(r));
+    }
+    out.push_back({absl::StrCat(title, title.empty() ? "" : " ", "(elevators ", first + 1, "-",
+                                last, " of ", n, ")"),
+                   std::move(part)});
+  }
+  return out;
+}
+
 std::string HtmlTable(const Table& t, const std::string& cls = "") {
   std::string s = cls.empty() ? "<table>\n" : absl::StrCat("<table class=\"", cls, "\">\n");
   s += "<thead><tr>";
-  for (const std::string& h : t.header) absl::StrAppend(&s, "<th>", HtmlEscape(h), "</th>");
+  // A header may break after ',' ':' or '=' (a long elevator spec), never
+  // inside a word.
+  for (const std::string& h : t.header) {
+    std::string cell = HtmlEscape(h);
+    for (size_t p = 0; (p = cell.find_first_of(",:=", p)) != std::string::npos; p += 6) {
+      cell.insert(p + 1, "<wbr>");
+    }
+    absl::StrAppend(&s, "<th>", cell, "</th>");
+  }
   s += "</tr></thead>\n<tbody>\n";
   for (const Row& r : t.rows) {
     s += "<tr>";
@@ -384,8 +423,10 @@ Section StreamsSection(const CompareResult& r) {
       }
       t.rows.push_back(std::move(row));
     }
-    s.tables.push_back({pass == 0 ? "Throughput per stream (MB/s)" : "Mean latency per stream (ms)",
-                        std::move(t)});
+    for (auto& part : SplitElevatorColumns(
+             pass == 0 ? "Throughput per stream (MB/s)" : "Mean latency per stream (ms)", t, 3)) {
+      s.tables.push_back(std::move(part));
+    }
   }
   return s;
 }
@@ -423,7 +464,8 @@ Section CountersSection(const CompareResult& r) {
       hidden.push_back(name);
     }
   }
-  s.tables.push_back({"", std::move(t)});
+  const std::string title = t.header.size() - 1 > kMaxElevatorColumns ? "Counters" : "";
+  for (auto& part : SplitElevatorColumns(title, t, 1)) s.tables.push_back(std::move(part));
   if (!hidden.empty()) {
     s.note = absl::StrCat(hidden.size(), " counters are zero for every elevator and not shown (",
                           absl::StrJoin(hidden, ", "), "); every counter is in compare.json.");
@@ -506,6 +548,8 @@ pre { background: #f5f5f5; border: 1px solid #ddd; padding: 10px 12px; white-spa
 table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; max-width: 100%; }
 th, td { border: 1px solid #d8d8d8; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { overflow-wrap: break-word; }
+td { overflow-wrap: anywhere; }
+td.num { overflow-wrap: normal; }
 th { background: #f0f0f0; font-weight: 600; }
 tbody tr:nth-child(even) td { background: #fafafa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -513,6 +557,8 @@ td.best { background: #dff0d8 !important; font-weight: 700; }
 td.mark { background: #fff3cd !important; font-weight: 700; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px;
           margin-right: 6px; vertical-align: -1px; }
+.swatch.dashed { background-image: repeating-linear-gradient(90deg, transparent 0 3px,
+                 #fff 3px 5px); }
 figure { margin: 16px 0 28px; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 14px; margin-top: 4px; }
@@ -693,10 +739,18 @@ absl::Status WriteReport(const CompareResult& r, const ReportOptions& o, ReportF
   h += "</head>\n<body>\n";
   absl::StrAppend(&h, "<h1>", HtmlEscape(title), "</h1>\n<p class=\"sub\">", HtmlEscape(subtitle),
                   "</p>\n");
+  // The colour key: one entry per line the plots draw (identical runs
+  // merged, "a = b = c"), in the colour and dash the plots resolved for it,
+  // which is not always the elevator's own (two specs of one elevator).
   h += "<p>";
-  for (const CompareRun& run : r.runs) {
-    absl::StrAppend(&h, "<span class=\"swatch\" style=\"background:", ElevatorColor(run.elevator),
-                    "\"></span>", HtmlEscape(run.spec), " &#160; ");
+  {
+    const PlotData drawn = CollapseIdentical(PlotDataFromCompare(r));
+    const std::vector<SeriesStyle> styles = SeriesStyles(drawn.runs);
+    for (size_t i = 0; i < drawn.runs.size(); ++i) {
+      absl::StrAppend(&h, "<span class=\"swatch", styles[i].dash > 1 ? " dashed" : "",
+                      "\" style=\"background:", styles[i].color, "\"></span>",
+                      HtmlEscape(drawn.runs[i].spec), " &#160; ");
+    }
   }
   h += "</p>\n<nav><a href=\"#reproduce\">Reproduce</a>";
   for (const Section& s : sections) {
