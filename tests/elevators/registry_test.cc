@@ -20,6 +20,18 @@ TEST(Registry, BuildsEveryKnownElevator) {
   }
 }
 
+// The names a user of another tool types: the kernel's blk-mq "none", the
+// 2.6 "as" (anticipatory), DiskSim's "c-look".
+TEST(Registry, AliasesBuildTheirElevator) {
+  const std::pair<const char*, const char*> aliases[] = {
+      {"none", "noop"}, {"as", "anticipatory"}, {"c-look", "clook"}, {"asptf", "aged-sptf"}};
+  for (const auto& [alias, name] : aliases) {
+    auto e = MakeElevator(alias);
+    ASSERT_TRUE(e.ok()) << alias << ": " << e.status();
+    EXPECT_EQ((*e)->Name(), name) << alias;
+  }
+}
+
 TEST(Registry, UnknownElevatorListsKnownOnes) {
   auto e = MakeElevator("elevat0r");
   ASSERT_FALSE(e.ok());

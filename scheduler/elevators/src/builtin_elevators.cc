@@ -6,7 +6,8 @@ namespace iosched {
 
 std::vector<BuiltinElevator> BuiltinElevators() {
   return {
-      {"noop", {}, NewNoopElevator},
+      // blk-mq's "none" is a FIFO with the core's merges: noop.
+      {"noop", {"none"}, NewNoopElevator},
       {"linus", {}, NewLinusElevator},
       {"deadline", {}, NewDeadlineElevator},
       {"anticipatory", {"as"}, NewAnticipatoryElevator},
