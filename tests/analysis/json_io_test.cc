@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "compare.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -224,6 +225,38 @@ TEST(CompareCsv, NumbersReadBackBitIdentical) {
     }
   }
   EXPECT_FALSE(std::getline(csv, line)) << line;
+}
+
+// The text table: the elevator column as wide as the longest spec, and the
+// read and write p99 apart only when the trace has both ops.
+TEST(CompareTable, SplitsP99ByOpOnlyWhenBothExist) {
+  CompareOptions o;
+  o.trace = testing_util::kMsrSample;  // reads and writes
+  o.elevators = {"noop", "deadline:fifo_batch=8,writes_starved=2"};
+  o.replay.max_requests = 300;
+  o.replay.fit = FitPolicy::kScale;
+  o.replay.time_scale = 0.05;
+  absl::StatusOr<CompareResult> r = RunCompare(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const std::string mixed = FormatCompareTable(*r);
+  EXPECT_THAT(mixed, ::testing::HasSubstr("rd p99 ms  wr p99 ms\n"));
+  std::istringstream lines(mixed);
+  std::string line, header;
+  while (std::getline(lines, line)) {
+    if (line.rfind("elevator ", 0) == 0) header = line;
+  }
+  // "deadline:fifo_batch=8,writes_starved=2" is 38 characters: the column
+  // is that wide, then the requests column (right-aligned, 9).
+  EXPECT_EQ(header.find("requests"), 38u + 1 + 1) << header;
+  const Summary& x = r->runs[1].result.summary;
+  ASSERT_GT(x.read.count, 0u);
+  ASSERT_GT(x.write.count, 0u);
+  EXPECT_THAT(mixed, ::testing::HasSubstr(absl::StrFormat(" %10.2f %10.2f\n", x.read.lat_p99_ms,
+                                                          x.write.lat_p99_ms)));
+  o.transform.skip_writes = true;
+  r = RunCompare(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(FormatCompareTable(*r), ::testing::Not(::testing::HasSubstr("rd p99")));
 }
 
 // FileSha256 remembers the last file it hashed; a changed file (new size or

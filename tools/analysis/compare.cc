@@ -264,14 +264,27 @@ std::string FormatCompareTable(const CompareResult& r) {
         "%u record(s) out of order beyond the sort window, moved to the last emitted time\n",
         r.trace_stats.late);
   }
-  s += absl::StrFormat("%-24s %9s %9s %8s %9s %9s %9s %9s %10s %8s\n", "elevator", "requests",
-                       "iops", "MB/s", "mean ms", "p50 ms", "p99 ms", "max ms", "seek sect",
-                       "merges");
+  // The elevator column as wide as the longest spec; read and write p99
+  // apart when the trace has both (the combined p99 hides which op pays).
+  int name_width = 8;
+  bool reads = false, writes = false;
+  for (const CompareRun& run : r.runs) {
+    name_width = std::max(name_width, static_cast<int>(run.spec.size()));
+    reads |= run.result.summary.read.count > 0;
+    writes |= run.result.summary.write.count > 0;
+  }
+  const bool split = reads && writes;
+  s += absl::StrFormat("%-*s %9s %9s %8s %9s %9s %9s %9s %10s %8s", name_width, "elevator",
+                       "requests", "iops", "MB/s", "mean ms", "p50 ms", "p99 ms", "max ms",
+                       "seek sect", "merges");
+  s += split ? absl::StrFormat(" %10s %10s\n", "rd p99 ms", "wr p99 ms") : "\n";
   for (const CompareRun& run : r.runs) {
     const Summary& x = run.result.summary;
-    s += absl::StrFormat("%-24s %9u %9.1f %8.3f %9.2f %9.2f %9.2f %9.2f %10.0f %8u\n", run.spec,
-                         x.completed, x.all.iops, x.all.mb_s, x.all.lat_mean_ms, x.all.lat_p50_ms,
-                         x.all.lat_p99_ms, x.all.lat_max_ms, x.seek_mean_sectors, x.merges);
+    s += absl::StrFormat("%-*s %9u %9.1f %8.3f %9.2f %9.2f %9.2f %9.2f %10.0f %8u", name_width,
+                         run.spec, x.completed, x.all.iops, x.all.mb_s, x.all.lat_mean_ms,
+                         x.all.lat_p50_ms, x.all.lat_p99_ms, x.all.lat_max_ms, x.seek_mean_sectors,
+                         x.merges);
+    s += split ? absl::StrFormat(" %10.2f %10.2f\n", x.read.lat_p99_ms, x.write.lat_p99_ms) : "\n";
   }
   return s;
 }
