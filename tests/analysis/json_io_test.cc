@@ -172,13 +172,19 @@ std::vector<std::string> CsvFields(const std::string& line) {
   return out;
 }
 
-TEST(CompareCsv, NumbersReadBackBitIdentical) {
+// 300 records of the bundled MSR sample through noop and a tuned deadline.
+CompareOptions MsrTwoElevators() {
   CompareOptions o;
   o.trace = testing_util::kMsrSample;
   o.elevators = {"noop", "deadline:fifo_batch=8,writes_starved=2"};
   o.replay.max_requests = 300;
   o.replay.fit = FitPolicy::kScale;
   o.replay.time_scale = 0.05;
+  return o;
+}
+
+TEST(CompareCsv, NumbersReadBackBitIdentical) {
+  CompareOptions o = MsrTwoElevators();
   absl::StatusOr<CompareResult> r = RunCompare(o);
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->runs.size(), 2u);
@@ -230,12 +236,7 @@ TEST(CompareCsv, NumbersReadBackBitIdentical) {
 // The text table: the elevator column as wide as the longest spec, and the
 // read and write p99 apart only when the trace has both ops.
 TEST(CompareTable, SplitsP99ByOpOnlyWhenBothExist) {
-  CompareOptions o;
-  o.trace = testing_util::kMsrSample;  // reads and writes
-  o.elevators = {"noop", "deadline:fifo_batch=8,writes_starved=2"};
-  o.replay.max_requests = 300;
-  o.replay.fit = FitPolicy::kScale;
-  o.replay.time_scale = 0.05;
+  CompareOptions o = MsrTwoElevators();  // reads and writes
   absl::StatusOr<CompareResult> r = RunCompare(o);
   ASSERT_TRUE(r.ok()) << r.status();
   const std::string mixed = FormatCompareTable(*r);
