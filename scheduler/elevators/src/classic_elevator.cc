@@ -44,6 +44,7 @@ void ClassicElevator::ElvAddRequest(Request& rq, Time) {
   if (indexed_) {
     rq.sort_key = rq.start();
     rq.arrival_seq = next_seq_++;
+    lb_valid_ = false;
     index_.insert(rq);
   }
 }
@@ -52,6 +53,7 @@ void ClassicElevator::ElvMerged(Request& rq, MergeType type) {
   // A front merge moved the start down: index the unit under its new start,
   // keeping its arrival number (its place in the arrival list is unchanged).
   if (!indexed_ || type != MergeType::kFront || rq.sort_key == rq.start()) return;
+  lb_valid_ = false;
   index_.erase(index_.iterator_to(rq));
   rq.sort_key = rq.start();
   index_.insert(rq);
@@ -61,7 +63,10 @@ void ClassicElevator::ElvMergeRequests(Request&, Request& next) { Unlink(next); 
 
 void ClassicElevator::Unlink(Request& rq) {
   fifo_.erase(fifo_.iterator_to(rq));
-  if (indexed_) index_.erase(index_.iterator_to(rq));
+  if (indexed_) {
+    lb_valid_ = false;
+    index_.erase(index_.iterator_to(rq));
+  }
 }
 
 int ClassicElevator::ElvDispatch(Time now, bool) {
@@ -110,19 +115,37 @@ OrderedDiskQueue::Handle ClassicElevator::Lowest() const {
   return index_.empty() ? nullptr : &*index_.begin();
 }
 
+ClassicElevator::Index::const_iterator ClassicElevator::LowerBound(uint64_t sector) const {
+  // LOOK and SSTF ask AtOrAbove(P) and Below(P) in a row: one walk serves
+  // both (the index does not change between the two).
+  if (!(lb_valid_ && lb_sector_ == sector)) {
+    lb_ = index_.lower_bound(sector, StartAtLeast());
+    lb_sector_ = sector;
+    lb_valid_ = true;
+  }
+  return lb_;
+}
+
 OrderedDiskQueue::Handle ClassicElevator::AtOrAbove(uint64_t sector) const {
   assert(indexed_);
-  auto it = index_.lower_bound(sector, StartAtLeast());
+  auto it = LowerBound(sector);
   return it == index_.end() ? nullptr : &*it;
 }
 
 OrderedDiskQueue::Handle ClassicElevator::Below(uint64_t sector) const {
   assert(indexed_);
-  auto it = index_.lower_bound(sector, StartAtLeast());
+  auto it = LowerBound(sector);
   if (it == index_.begin()) return nullptr;
   // The highest start below `sector` is the entry before; the oldest with
-  // that start is the first entry with it.
-  return &*index_.lower_bound(std::prev(it)->sort_key, StartAtLeast());
+  // that start is the first entry with it: a few steps back when starts
+  // repeat a little, else a walk down the tree.
+  --it;
+  const uint64_t start = it->sort_key;
+  for (int steps = 0; steps < 8; ++steps) {
+    if (it == index_.begin() || std::prev(it)->sort_key != start) return &*it;
+    --it;
+  }
+  return &*index_.lower_bound(start, StartAtLeast());
 }
 
 DiskCandidate ClassicElevator::Candidate(Handle h) const {

@@ -88,6 +88,9 @@ class ClassicElevator final : public ElvCore, private OrderedDiskQueue {
                             boost::intrusive::compare<ByStart>>;
 
   void Unlink(Request& rq);
+  // index_.lower_bound(sector): the first entry with start >= sector,
+  // remembered until the index changes.
+  Index::const_iterator LowerBound(uint64_t sector) const;
 
   // OrderedDiskQueue over fifo_ and index_.
   Handle Oldest() const override;
@@ -103,6 +106,9 @@ class ClassicElevator final : public ElvCore, private OrderedDiskQueue {
   uint64_t next_seq_ = 0;
   Fifo fifo_;
   Index index_;
+  mutable Index::const_iterator lb_;
+  mutable uint64_t lb_sector_ = 0;
+  mutable bool lb_valid_ = false;
   std::vector<DiskCandidate> scratch_;
   std::vector<Request*> scratch_rq_;
 };
