@@ -54,6 +54,7 @@ void ClassicElevator::ElvMerged(Request& rq, MergeType type) {
   // keeping its arrival number (its place in the arrival list is unchanged).
   if (!indexed_ || type != MergeType::kFront || rq.sort_key == rq.start()) return;
   lb_valid_ = false;
+  if (next_valid_ && next_ != index_.end() && &*next_ == &rq) next_valid_ = false;
   index_.erase(index_.iterator_to(rq));
   rq.sort_key = rq.start();
   index_.insert(rq);
@@ -61,12 +62,12 @@ void ClassicElevator::ElvMerged(Request& rq, MergeType type) {
 
 void ClassicElevator::ElvMergeRequests(Request&, Request& next) { Unlink(next); }
 
-void ClassicElevator::Unlink(Request& rq) {
+ClassicElevator::Index::const_iterator ClassicElevator::Unlink(Request& rq) {
   fifo_.erase(fifo_.iterator_to(rq));
-  if (indexed_) {
-    lb_valid_ = false;
-    index_.erase(index_.iterator_to(rq));
-  }
+  if (!indexed_) return index_.end();
+  lb_valid_ = false;
+  if (next_valid_ && next_ != index_.end() && &*next_ == &rq) next_valid_ = false;
+  return index_.erase(index_.iterator_to(rq));
 }
 
 int ClassicElevator::ElvDispatch(Time now, bool) {
@@ -91,7 +92,11 @@ int ClassicElevator::ElvDispatch(Time now, bool) {
     policy_.set_aging_weight(weight_);
     pick = scratch_rq_[policy_.Choose(scratch_, now)];
   }
-  Unlink(*pick);
+  const auto after = Unlink(*pick);
+  if (indexed_) {
+    next_ = after;
+    next_valid_ = true;
+  }
   DispatchAddTail(*pick);
   return 1;
 }
@@ -118,11 +123,17 @@ OrderedDiskQueue::Handle ClassicElevator::Lowest() const {
 ClassicElevator::Index::const_iterator ClassicElevator::LowerBound(uint64_t sector) const {
   // LOOK and SSTF ask AtOrAbove(P) and Below(P) in a row: one walk serves
   // both (the index does not change between the two).
-  if (!(lb_valid_ && lb_sector_ == sector)) {
-    lb_ = index_.lower_bound(sector, StartAtLeast());
-    lb_sector_ = sector;
-    lb_valid_ = true;
-  }
+  if (lb_valid_ && lb_sector_ == sector) return lb_;
+  // The entry that followed the last dispatched one is usually where the
+  // next search ends (the sweep goes on from there): it is, exactly, if it
+  // starts at or above `sector` and the entry before it below. Requests
+  // added in between fail the check; then the tree is searched.
+  const bool near =
+      next_valid_ && (next_ == index_.end() || next_->sort_key >= sector) &&
+      (next_ == index_.begin() || std::prev(next_)->sort_key < sector);
+  lb_ = near ? next_ : index_.lower_bound(sector, StartAtLeast());
+  lb_sector_ = sector;
+  lb_valid_ = true;
   return lb_;
 }
 

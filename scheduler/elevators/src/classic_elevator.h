@@ -87,7 +87,9 @@ class ClassicElevator final : public ElvCore, private OrderedDiskQueue {
                             boost::intrusive::member_hook<Request, SetHook, &Request::sort_hook>,
                             boost::intrusive::compare<ByStart>>;
 
-  void Unlink(Request& rq);
+  // Takes `rq` off the list and the index; returns the index entry that
+  // followed it (end() if none or not indexed).
+  Index::const_iterator Unlink(Request& rq);
   // index_.lower_bound(sector): the first entry with start >= sector,
   // remembered until the index changes.
   Index::const_iterator LowerBound(uint64_t sector) const;
@@ -109,6 +111,10 @@ class ClassicElevator final : public ElvCore, private OrderedDiskQueue {
   mutable Index::const_iterator lb_;
   mutable uint64_t lb_sector_ = 0;
   mutable bool lb_valid_ = false;
+  // The index entry that followed the last dispatched request, while that
+  // entry is still in the index (a hint for LowerBound, checked before use).
+  Index::const_iterator next_;
+  bool next_valid_ = false;
   std::vector<DiskCandidate> scratch_;
   std::vector<Request*> scratch_rq_;
 };
