@@ -48,9 +48,9 @@ class GridEstimator final : public PositionEstimator {
 
 struct Stats {
   int dispatches = 0;
-  int merges = 0;         // adds that merged into a waiting unit
-  int equal_starts = 0;   // dispatches with another waiting unit at the pick's start
-  int pick_not_front = 0; // dispatches of something other than the oldest
+  int merges = 0;          // adds that merged into a waiting unit
+  int equal_starts = 0;    // dispatches with another waiting unit at the pick's start
+  int pick_not_front = 0;  // dispatches of something other than the oldest
 };
 
 // Runs `steps` random adds/dispatches through `spec`; every dispatch is
@@ -88,7 +88,8 @@ Stats RunDifferential(const std::string& spec, uint64_t seed, int steps, int max
 
   for (int step = 0; step < steps && !::testing::Test::HasFailure(); ++step) {
     ++tick;
-    const bool add = waiting == 0 || (waiting < static_cast<size_t>(max_waiting) && rng() % 100 < 55);
+    const bool add =
+        waiting == 0 || (waiting < static_cast<size_t>(max_waiting) && rng() % 100 < 55);
     if (add) {
       Request& r = requests.emplace_back();
       r.id = next_id++;
@@ -123,9 +124,9 @@ Stats RunDifferential(const std::string& spec, uint64_t seed, int steps, int max
     EXPECT_NE(d.unit, nullptr) << spec << " seed " << seed << " step " << step;
     if (d.unit == nullptr) break;
     EXPECT_EQ(d.unit, order[want])
-        << spec << " seed " << seed << " step " << step << ": dispatched start "
-        << d.unit->start() << ", Choose() picked start " << cands[want].start << " (index " << want
-        << " of " << cands.size() << ")";
+        << spec << " seed " << seed << " step " << step << ": dispatched start " << d.unit->start()
+        << ", Choose() picked start " << cands[want].start << " (index " << want << " of "
+        << cands.size() << ")";
     EXPECT_EQ(classic->policy().position(), ref.position()) << spec << " step " << step;
     EXPECT_EQ(classic->policy().moving_up(), ref.moving_up()) << spec << " step " << step;
     EXPECT_EQ(classic->policy().tie_flag(), ref.tie_flag()) << spec << " step " << step;
@@ -145,8 +146,7 @@ Stats RunDifferential(const std::string& spec, uint64_t seed, int steps, int max
     unit.set_state(RequestState::kCompleted);
     waiting = cands.size() - 1;
   }
-  // Drain: what is left comes out in Choose() order too (checked above on
-  // the way), and nothing stays linked when the requests go.
+  // Drain, so that nothing stays linked when the requests go.
   while (!e.Empty()) {
     Decision d = e.Dispatch(now(), /*force=*/true);
     if (d.unit == nullptr) break;

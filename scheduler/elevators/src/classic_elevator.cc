@@ -128,9 +128,8 @@ ClassicElevator::Index::const_iterator ClassicElevator::LowerBound(uint64_t sect
   // next search ends (the sweep goes on from there): it is, exactly, if it
   // starts at or above `sector` and the entry before it below. Requests
   // added in between fail the check; then the tree is searched.
-  const bool near =
-      next_valid_ && (next_ == index_.end() || next_->sort_key >= sector) &&
-      (next_ == index_.begin() || std::prev(next_)->sort_key < sector);
+  const bool near = next_valid_ && (next_ == index_.end() || next_->sort_key >= sector) &&
+                    (next_ == index_.begin() || std::prev(next_)->sort_key < sector);
   lb_ = near ? next_ : index_.lower_bound(sector, StartAtLeast());
   lb_sector_ = sector;
   lb_valid_ = true;
