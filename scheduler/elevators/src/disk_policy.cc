@@ -118,7 +118,11 @@ size_t DiskPolicy::Choose(std::span<const DiskCandidate> waiting, Time now) {
       pick = ChooseByKey(waiting, now);
       break;
   }
-  const DiskCandidate& c = waiting[pick];
+  Record(waiting[pick]);
+  return pick;
+}
+
+void DiskPolicy::Record(const DiskCandidate& c) {
   switch (kind_) {
     case DiskPolicyKind::kClook:
     case DiskPolicyKind::kLook:
@@ -131,6 +135,49 @@ size_t DiskPolicy::Choose(std::span<const DiskCandidate> waiting, Time now) {
       pos_ = c.start + c.sectors - 1;
       break;
   }
+}
+
+bool DiskPolicy::HasOrderedChoice() const {
+  switch (kind_) {
+    case DiskPolicyKind::kFcfs:
+    case DiskPolicyKind::kClook:
+    case DiskPolicyKind::kLook:
+    case DiskPolicyKind::kSstf:
+      return true;
+    default:
+      return false;
+  }
+}
+
+OrderedDiskQueue::Handle DiskPolicy::ChooseOrdered(const OrderedDiskQueue& waiting) {
+  assert(HasOrderedChoice());
+  OrderedDiskQueue::Handle pick = nullptr;
+  switch (kind_) {
+    case DiskPolicyKind::kFcfs:
+      pick = waiting.Oldest();
+      break;
+    case DiskPolicyKind::kClook:
+      // Choose(): the lowest start >= P (oldest among equals), else wrap.
+      pick = waiting.AtOrAbove(pos_);
+      if (pick == nullptr) pick = waiting.Lowest();
+      break;
+    default: {  // look, sstf
+      OrderedDiskQueue::Handle top = waiting.AtOrAbove(pos_);
+      OrderedDiskQueue::Handle bottom = waiting.Below(pos_);
+      if (top == nullptr || bottom == nullptr) {
+        pick = top != nullptr ? top : bottom;
+      } else {
+        const uint64_t penalty = kind_ == DiskPolicyKind::kLook ? kLookPenalty : 0;
+        pick = TakeTop(waiting.Candidate(top).start, waiting.Candidate(bottom).start, penalty)
+                   ? top
+                   : bottom;
+      }
+      Turn(waiting.Candidate(pick).start);
+      break;
+    }
+  }
+  assert(pick != nullptr);
+  Record(waiting.Candidate(pick));
   return pick;
 }
 
@@ -161,22 +208,21 @@ size_t DiskPolicy::ChooseLookOrSstf(std::span<const DiskCandidate> waiting, uint
   } else if (bottom == none) {
     pick = top;
   } else {
-    uint64_t d_up = waiting[top].start - pos_;
-    uint64_t d_dn = pos_ - waiting[bottom].start;
-    if (up_ && d_dn != 0) d_dn += penalty;
-    if (!up_ && d_up != 0) d_up += penalty;
-    if (d_up < d_dn) {
-      pick = top;
-    } else if (d_up > d_dn) {
-      pick = bottom;
-    } else {
-      pick = tie_flag_ ? bottom : top;
-      tie_flag_ = !tie_flag_;
-    }
+    pick = TakeTop(waiting[top].start, waiting[bottom].start, penalty) ? top : bottom;
   }
-  if (waiting[pick].start > pos_) up_ = true;
-  if (waiting[pick].start < pos_) up_ = false;
+  Turn(waiting[pick].start);
   return pick;
+}
+
+bool DiskPolicy::TakeTop(uint64_t top, uint64_t bottom, uint64_t penalty) {
+  uint64_t d_up = top - pos_;
+  uint64_t d_dn = pos_ - bottom;
+  if (up_ && d_dn != 0) d_dn += penalty;
+  if (!up_ && d_up != 0) d_up += penalty;
+  if (d_up != d_dn) return d_up < d_dn;
+  const bool take_top = !tie_flag_;
+  tie_flag_ = !tie_flag_;
+  return take_top;
 }
 
 size_t DiskPolicy::ChooseSdf(std::span<const DiskCandidate> waiting) const {

@@ -31,7 +31,14 @@
 // aged-sptf and satf need an estimator (NeedsEstimator()).
 //
 // Cost: Choose() is linear in the number of candidates, one estimate each
-// for the positioning policies.
+// for the positioning policies. fcfs, clook, look and sstf also have
+// ChooseOrdered(), which asks a caller-kept ordered index (OrderedDiskQueue)
+// a constant number of questions instead: O(log n) with a balanced tree, for
+// a host queue of thousands. sdf, sptf, spctf, aged-sptf and satf stay
+// linear (O(n) per choice, one estimate per candidate): a positioning
+// estimate has no order to search, and sdf's cylinder is not monotonic in
+// the LBA once the layout remaps defective tracks or sectors to spares. Use
+// them with a drive's queue depth or a bounded host depth.
 //
 // Thread-safety: none; one owner.
 
@@ -81,6 +88,27 @@ struct DiskCandidate {
   Time arrival{0};       // when it started waiting (aging)
 };
 
+// The waiting commands as a caller-kept ordered index, for
+// DiskPolicy::ChooseOrdered(): ordered by start sector, equal starts in
+// arrival order. Each query names one of the caller's commands by an opaque
+// handle (the policy only passes it back to Candidate()), or returns nullptr
+// if there is none. Each query should cost O(log n) or less.
+class OrderedDiskQueue {
+ public:
+  using Handle = const void*;
+  virtual ~OrderedDiskQueue() = default;
+  // The oldest command (first in arrival order).
+  virtual Handle Oldest() const = 0;
+  // The lowest start; the oldest of those with that start.
+  virtual Handle Lowest() const = 0;
+  // The lowest start >= `sector`; the oldest of those with that start.
+  virtual Handle AtOrAbove(uint64_t sector) const = 0;
+  // The highest start < `sector`; the oldest of those with that start.
+  virtual Handle Below(uint64_t sector) const = 0;
+  // The command `h` names. REQUIRES: h != nullptr.
+  virtual DiskCandidate Candidate(Handle h) const = 0;
+};
+
 class DiskPolicy {
  public:
   // `aging_weight`: W of aged-sptf (ignored by the others), >= 0.
@@ -100,6 +128,14 @@ class DiskPolicy {
   // REQUIRES: !waiting.empty().
   size_t Choose(std::span<const DiskCandidate> waiting, Time now);
 
+  // True for the policies ChooseOrdered() serves: fcfs, clook, look, sstf.
+  bool HasOrderedChoice() const;
+  // Choose() over an ordered index: the same command Choose() picks when
+  // given the same commands in arrival order (ties included), the same
+  // state afterwards. O(1) queries of `waiting`. REQUIRES:
+  // HasOrderedChoice() and at least one waiting command.
+  OrderedDiskQueue::Handle ChooseOrdered(const OrderedDiskQueue& waiting);
+
   // Position state, initially sector 0, moving up.
   void SetPosition(uint64_t sector, bool up) {
     pos_ = sector;
@@ -107,6 +143,8 @@ class DiskPolicy {
   }
   uint64_t position() const { return pos_; }
   bool moving_up() const { return up_; }
+  // LOOK/SSTF: which side the next equal-distance tie goes to (true: lower).
+  bool tie_flag() const { return tie_flag_; }
 
   // The key sptf/aged-sptf/satf/spctf give `c` at `now` (tests, reports).
   // REQUIRES: an estimator.
@@ -114,6 +152,17 @@ class DiskPolicy {
 
  private:
   size_t ChooseLookOrSstf(std::span<const DiskCandidate> waiting, uint64_t penalty);
+  // LOOK/SSTF between the nearest start at/above P (`top`) and the nearest
+  // below (`bottom`), both present: true to take `top`. Flips the tie flag on
+  // a tie.
+  bool TakeTop(uint64_t top, uint64_t bottom, uint64_t penalty);
+  // LOOK/SSTF: the direction after moving to `start`.
+  void Turn(uint64_t start) {
+    if (start > pos_) up_ = true;
+    if (start < pos_) up_ = false;
+  }
+  // Records `c` as the last position (after any Turn()).
+  void Record(const DiskCandidate& c);
   size_t ChooseClook(std::span<const DiskCandidate> waiting) const;
   size_t ChooseSdf(std::span<const DiskCandidate> waiting) const;
   size_t ChooseByKey(std::span<const DiskCandidate> waiting, Time now) const;
