@@ -68,7 +68,7 @@ void SimDevice::EnableDriveQueue(const HddQueueParams& params, const PositionEst
 void SimDevice::Issue(Request& unit) {
   const Time now = clock_->Now();
   if (queue_ == nullptr) {
-    Start(unit, now);
+    Start(unit, now, now);
     return;
   }
   queue_->Add(unit, now);
@@ -83,12 +83,19 @@ void SimDevice::UnitDone(Request& unit) {
 
 void SimDevice::StartNext(Time now) {
   model_->AdvanceTo(now);  // the choice sees the head where it is now
-  Start(queue_->Take(now), now);
+  Time arrived = now;
+  Request& unit = queue_->Take(now, &arrived);
+  Start(unit, now, arrived);
 }
 
-IOSCHED_SCALAR_SUMS void SimDevice::Start(Request& unit, Time now) {
-  if (queue_ != nullptr) in_service_ = &unit;
-  const ServiceInfo info = model_->Serve(unit.op, unit.start(), unit.nr_sectors(), now);
+IOSCHED_SCALAR_SUMS void SimDevice::Start(Request& unit, Time now, Time arrived) {
+  ServiceInfo info;
+  if (queue_ == nullptr) {
+    info = model_->Serve(unit.op, unit.start(), unit.nr_sectors(), now);
+  } else {
+    in_service_ = &unit;
+    info = model_->ServeQueued(unit.op, unit.start(), unit.nr_sectors(), now, arrived);
+  }
   assert(info.complete >= now);
   ++stats_.units;
   if (info.cache_hit) ++stats_.cache_hits;

@@ -113,7 +113,9 @@ class SimDevice final : public Device {
   DeviceStats stats_;
   ServiceFn on_service_;
   // Drive queueing (nullptr: every unit goes to the model when issued).
-  void Start(Request& unit, Time now);
+  // `arrived`: when a queued unit reached the drive (== now if it did not
+  // wait; ignored without a drive queue).
+  void Start(Request& unit, Time now, Time arrived);
   void StartNext(Time now);
   std::unique_ptr<DriveQueue> queue_;
   Request* in_service_ = nullptr;

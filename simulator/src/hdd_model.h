@@ -96,6 +96,10 @@ class HddModel final : public DiskModel, public PositionEstimator {
   uint64_t capacity_sectors() const override { return layout_.capacity_sectors(); }
   bool rotational() const override { return true; }
   ServiceInfo Serve(Op op, uint64_t sector, uint32_t sectors, Time now) override;
+  // A command that waited in the drive's queue since `arrived` (see the
+  // header comment, "Queued commands").
+  ServiceInfo ServeQueued(Op op, uint64_t sector, uint32_t sectors, Time now,
+                          Time arrived) override;
   const PositionEstimator* position_estimator() const override { return this; }
   const HddQueueParams* queue_params() const override { return &params_.queue; }
   void AdvanceTo(Time now) override { AdvanceBackground(now); }
@@ -162,8 +166,16 @@ class HddModel final : public DiskModel, public PositionEstimator {
     Duration extradisc_inter_disconnect, minimum_seek_delay;  // not scaled
   };
 
-  ServiceInfo ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0);
-  ServiceInfo ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0);
+  // `start`: when the drive takes the command up; `t0`: when it is
+  // activated at the drive (the state of the media and the buffer is taken
+  // then); `ta` (<= t0): when it reached the drive's controller, from which
+  // its command overhead and disconnection run. A command served as it
+  // arrives has ta == t0 == start + per-request overhead + controller
+  // message; one that waited in the drive's queue has t0 == start (the
+  // moment it is chosen) and an earlier ta.
+  ServiceInfo ServeAt(Op op, uint64_t sector, uint32_t sectors, Time start, Time t0, Time ta);
+  ServiceInfo ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0, Time ta);
+  ServiceInfo ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0, Time ta);
 
   // ---- The steps of ServeRead and ServeWrite, in order ---------------------
   // Defined inline in hdd_model.cc and used only there (they run per
@@ -177,7 +189,8 @@ class HddModel final : public DiskModel, public PositionEstimator {
                       bool continue_reading);
   Duration ReadRestFromMedia(uint64_t lbn, uint64_t have, uint64_t end, bool own_positioning,
                              CacheSegment& seg);
-  Time SendReadData(uint64_t lbn, uint32_t n, Time t0, bool hit, bool at_once, bool after_read);
+  Time SendReadData(uint64_t lbn, uint32_t n, Time t0, Time ta, bool hit, bool at_once,
+                    bool after_read);
   int ChooseWriteSegment(uint64_t lbn, uint32_t n, Time t0, bool* extra, Time* seek_stop,
                          Time* media_free);
   Time WriteMedia(uint64_t lbn, uint32_t n, Time begin, Time data_start, Duration* rotation);

@@ -177,6 +177,20 @@ TEST(DiskQueueingScaleTest, PrintsTheDepthTable) {
       std::printf("\n");
     }
   }
+  // DQ19: the same 16 streams queued at the host (drive depth 1), host
+  // policy varied; DQ20: the mixed workload queued in the drive.
+  std::printf("DQ19 host-queued N=16 (mean / max ms, std ms):");
+  for (const char* host : {"fcfs", "look", "clook", "sstf", "sdf", "sptf", "aged-sptf:weight=30"}) {
+    const Outcome o = Simulate(QueueRun{.depth = 1, .host = host, .host_depth = 1, .streams = 16});
+    std::printf(" | %s %.1f / %.0f (%.0f)", host, o.mean_ms, o.max_ms, o.std_ms);
+  }
+  std::printf("\nDQ20 mixed 66 %% reads, drive-queued N=16:");
+  for (const char* policy : {"fcfs", "clook", "sptf"}) {
+    const Outcome o = Simulate(
+        QueueRun{.depth = 16, .drive = policy, .host_depth = 16, .read_percent = 66});
+    std::printf(" | %s %.1f / %.0f (%.0f)", policy, o.mean_ms, o.max_ms, o.std_ms);
+  }
+  std::printf("\n");
 }
 
 }  // namespace

@@ -138,8 +138,9 @@ Trace RunDrive(const std::string& policy, uint32_t head_cyl, uint64_t pos, bool 
   Trace out;
   Time now{0};
   while (!queue.empty()) {
-    Request& u = queue.Take(now);
-    now = model->Serve(u.op, u.start(), u.nr_sectors(), now).complete;
+    Time arrived{0};
+    Request& u = queue.Take(now, &arrived);
+    now = model->ServeQueued(u.op, u.start(), u.nr_sectors(), now, arrived).complete;
     out.push_back(Step(cmds[u.id].name, now));
   }
   return out;
@@ -319,8 +320,9 @@ TEST(DiskQueueingTest, DQ12PrioritySubQueue) {
     dq.Add(u, Time{0});
     dq.Add(t, Time{0});
     EXPECT_EQ(dq.size(), 2u);
-    EXPECT_EQ(dq.Take(Time{0}).id, scheme ? 1u : 2u) << "scheme " << scheme;
-    EXPECT_EQ(dq.Take(Time{0}).id, scheme ? 2u : 1u);
+    Time arrived{0};
+    EXPECT_EQ(dq.Take(Time{0}, &arrived).id, scheme ? 1u : 2u) << "scheme " << scheme;
+    EXPECT_EQ(dq.Take(Time{0}, &arrived).id, scheme ? 2u : 1u);
     EXPECT_TRUE(dq.empty());
   }
   // The preset option and the DiskSim import turn it on.
