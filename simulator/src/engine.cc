@@ -68,6 +68,7 @@ void SimDevice::EnableDriveQueue(const HddQueueParams& params, const PositionEst
 void SimDevice::Issue(Request& unit) {
   const Time now = clock_->Now();
   if (queue_ == nullptr) {
+    ++at_model_;
     Start(unit, now, now);
     return;
   }
@@ -76,7 +77,12 @@ void SimDevice::Issue(Request& unit) {
 }
 
 void SimDevice::UnitDone(Request& unit) {
-  if (queue_ == nullptr || in_service_ != &unit) return;
+  if (queue_ == nullptr) {
+    --at_model_;
+    if (advance_when_idle_ && at_model_ == 0) model_->AdvanceTo(clock_->Now());
+    return;
+  }
+  if (in_service_ != &unit) return;
   in_service_ = nullptr;
   if (!queue_->empty()) StartNext(clock_->Now());
 }

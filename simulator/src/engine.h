@@ -95,6 +95,14 @@ class SimDevice final : public Device {
   // dispatcher hears of it: with a drive queue the next command starts.
   void UnitDone(Request& unit);
 
+  // With `on`, a device without a drive queue brings the model's background
+  // media work up to the completion time whenever a completion leaves it
+  // idle (DiskModel::AdvanceTo), so that a host elevator that estimates
+  // positioning (sptf, …) and chooses on that completion sees the head and
+  // the last media event where they are, as a drive queue's policy does.
+  // Off by default: results without such an elevator stay as they were.
+  void set_advance_when_idle(bool on) { advance_when_idle_ = on; }
+
   // True if a timer event of generation `g` is the live one.
   bool TimerLive(uint64_t g) const { return g == timer_generation_ && timer_at_ != kTimeNever; }
   void TimerConsumed() { timer_at_ = kTimeNever; }
@@ -119,6 +127,8 @@ class SimDevice final : public Device {
   void StartNext(Time now);
   std::unique_ptr<DriveQueue> queue_;
   Request* in_service_ = nullptr;
+  bool advance_when_idle_ = false;
+  uint64_t at_model_ = 0;  // without a queue: units issued, not yet done
 };
 
 class Simulation {

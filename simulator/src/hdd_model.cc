@@ -244,23 +244,25 @@ Duration HddModel::Positioning(Op op, uint64_t sector, uint32_t, Time now) const
   const PhysicalSector p = layout_.Map(sector);
   const Track h = HeadNow();
   const Duration seek = seek_.Positioning(h.cylinder, h.head, p.cylinder, p.head, op);
-  // The command overheads that run between the decision and the seek. A
-  // drive with a queue (depth > 1) ran them while the command waited
-  // (ServeQueued), so none are left: the estimate is DiskSim's own, from
-  // the last media event (exact) or from the decision (fresh; a command
-  // that arrived less than its overhead ago is estimated a little early).
-  // A drive without one runs them all after the decision: the fresh angle
-  // adds them, and so does the stale one, to stay off by the time since
-  // the last media event only.
-  Duration overhead{0};
-  if (params_.queue.depth <= 1) {
-    const bool after_read = last_op_ == Op::kRead;
-    overhead = ovh_.per_request + controller_message_ +
-               (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
+  Time from;
+  if (angle_source_ == AngleSource::kLastMediaEvent) {
+    // DiskSim 4.0: the angle at the last sector read, written or read ahead
+    // (the read-ahead brought up to the decision by AdvanceTo), nothing
+    // added for the time since nor for the overheads still to come.
+    from = walk_.last_end();
+  } else {
+    // The angle when the arm can start: the decision, plus the command
+    // overheads still to run. A drive with a queue (depth > 1) ran them
+    // while the command waited (ServeQueued), so none are left (a command
+    // that arrived less than its overhead ago is estimated a little early);
+    // a drive without one runs them all after the decision.
+    from = std::max(now, busy_until_);
+    if (params_.queue.depth <= 1) {
+      const bool after_read = last_op_ == Op::kRead;
+      from += ovh_.per_request + controller_message_ +
+              (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
+    }
   }
-  const Time from = angle_source_ == AngleSource::kLastMediaEvent
-                        ? walk_.last_end() + overhead
-                        : std::max(now, busy_until_) + overhead;
   const double wait = spindle_.WaitNsFrom(from + seek, layout_.StartAngle(p));
   Duration t = seek + Duration{Spindle::RoundWait(wait)};
   if (op == Op::kWrite) t = std::max(t, ovh_.minimum_seek_delay);

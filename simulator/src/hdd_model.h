@@ -47,14 +47,29 @@
 // in the background (the next command's media work waits for it);
 // write-back appends and prepends are not modelled.
 //
+// Queued commands (ServeQueued; the drive's queue is the engine's
+// DriveQueue in front of this model): a command that waited in the drive's
+// queue reached the controller at its arrival + per-request overhead +
+// controller message (ta), and its command overhead ran from then,
+// overlapping the command in service, as DiskSim's disk_request_arrive
+// does. When the queue chooses it (t0, the previous completion) the model
+// charges only what is left: a read miss positions at max(t0, ta + read miss
+// overhead), having disconnected at ta + miss + read disconnect overhead, and
+// reconnects once the data is buffered; a hit sends at max(t0, ta + hit
+// overhead) + data preparation; a write sends its data after the overhead
+// but not before a reselection after t0 (it disconnected while it waited,
+// no write prebuffering), and positions at max(t0, overhead done). A
+// command reaching an idle drive is served as Serve() serves it.
+//
 // Transfers: media time per sector = 1/spt revolution; the head follows
 // MediaWalk (hdd_mechanics.h). Host transfer per sector = max(bus block
 // time, controller bulk time, disk bulk time) per direction.
 //
 // Where iosched simplifies DiskSim (none of it matters for the validated
 // drives' single-outstanding-request runs unless noted):
-//   - one command at a time: no disk-side queue, so no sneaky intermediate
-//     hits, write prebuffering of queued writes or preseeking;
+//   - one command at a time: a waiting command's overheads overlap the one
+//     in service (above), but there are no sneaky intermediate hits, write
+//     prebuffering of queued writes or preseeking;
 //   - a read-ahead that cannot stop at once (minimum read-ahead not reached,
 //     "Stop prefetch in sector" off, "Disconnect write if seek" on) runs
 //     until it can, and the new command then starts as if it had stopped;
@@ -109,10 +124,12 @@ class HddModel final : public DiskModel, public PositionEstimator {
   // for writes, the minimum seek delay as a floor; then the rotational wait
   // for the first sector, from the angle the angle source gives: at
   // kDecisionTime the platter's angle when the command's positioning would
-  // start (`now` plus the per-request, controller and miss overheads), at
+  // start (`now`, plus the per-request, controller and miss overheads on a
+  // drive without a queue; with one they ran while the command waited), at
   // kLastMediaEvent the angle at the end of the last sector read, written or
-  // read ahead (DiskSim 4.0). Reads only what the model holds; never moves
-  // the head or the read-ahead.
+  // read ahead (DiskSim 4.0), nothing added. Reads only what the model
+  // holds; never moves the head or the read-ahead (the caller brings it up
+  // to `now` with AdvanceTo first).
   Duration Positioning(Op op, uint64_t sector, uint32_t sectors, Time now) const override;
   Duration Access(Op op, uint64_t sector, uint32_t sectors, Time now) const override;
   bool Cached(Op op, uint64_t sector, uint32_t sectors) const override;
