@@ -87,6 +87,12 @@ void SimDevice::UnitDone(Request& unit) {
   if (!queue_->empty()) StartNext(clock_->Now());
 }
 
+void SimDevice::ArmFree(Request& unit) {
+  if (queue_ == nullptr || in_service_ != &unit) return;
+  in_service_ = nullptr;
+  if (!queue_->empty()) StartNext(clock_->Now());
+}
+
 void SimDevice::StartNext(Time now) {
   model_->AdvanceTo(now);  // the choice sees the head where it is now
   Time arrived = now;
@@ -111,6 +117,9 @@ IOSCHED_SCALAR_SUMS void SimDevice::Start(Request& unit, Time now, Time arrived)
   stats_.transfer += info.transfer;
   if (on_service_) on_service_(unit, info);
   events_->Push(std::max(info.complete, now), EventKind::kCompletion, &unit);
+  if (queue_ != nullptr && info.arm_free > Time{0} && info.arm_free < info.complete) {
+    events_->Push(std::max(info.arm_free, now), EventKind::kArmFree, &unit);
+  }
 }
 
 void SimDevice::ArmTimer(Time at) {
@@ -143,6 +152,9 @@ bool Simulation::Step() {
       assert(dispatcher_ != nullptr);
       device_.UnitDone(*e.request);
       dispatcher_->Complete(*e.request);
+      break;
+    case EventKind::kArmFree:
+      device_.ArmFree(*e.request);
       break;
     case EventKind::kTimer:
       if (device_.TimerLive(e.generation)) {

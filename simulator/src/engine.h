@@ -35,7 +35,9 @@
 
 namespace iosched::sim {
 
-enum class EventKind : uint8_t { kArrival, kCompletion, kTimer };
+// kArmFree: a drive queue's arm is released before the unit's completion
+// (preseeking, HddQueueParams::preseek_level); the next command starts.
+enum class EventKind : uint8_t { kArrival, kCompletion, kTimer, kArmFree };
 
 struct Event {
   Time time{0};
@@ -92,8 +94,12 @@ class SimDevice final : public Device {
   void EnableDriveQueue(const HddQueueParams& params, const PositionEstimator* estimator);
   const DriveQueue* drive_queue() const { return queue_.get(); }
   // The engine calls this when `unit`'s completion event runs, before the
-  // dispatcher hears of it: with a drive queue the next command starts.
+  // dispatcher hears of it: with a drive queue the next command starts
+  // (unless ArmFree already started it).
   void UnitDone(Request& unit);
+  // The engine calls this when `unit`'s arm-free event runs (a drive queue
+  // whose model released the arm before the completion): the next starts.
+  void ArmFree(Request& unit);
 
   // With `on`, a device without a drive queue brings the model's background
   // media work up to the completion time whenever a completion leaves it

@@ -213,7 +213,7 @@ Time HddModel::MediaStart(Time t0, Time overhead_done, Time seek_stop, Time medi
 ServiceInfo HddModel::Serve(Op op, uint64_t sector, uint32_t sectors, Time now) {
   const Time start = std::max(now, busy_until_);
   const Time t0 = start + ovh_.per_request + controller_message_;
-  return ServeAt(op, sector, sectors, start, t0, t0);
+  return ServeAt(op, sector, sectors, start, t0, t0, false);
 }
 
 ServiceInfo HddModel::ServeQueued(Op op, uint64_t sector, uint32_t sectors, Time now,
@@ -226,17 +226,26 @@ ServiceInfo HddModel::ServeQueued(Op op, uint64_t sector, uint32_t sectors, Time
   // has waited: it is activated the moment it is chosen.
   const Time ta = arrived + ovh_.per_request + controller_message_;
   const Time t0 = std::max(start, ta);
-  return ServeAt(op, sector, sectors, start, t0, ta);
+  return ServeAt(op, sector, sectors, start, t0, ta, true);
 }
 
 ServiceInfo HddModel::ServeAt(Op op, uint64_t sector, uint32_t sectors, Time start, Time t0,
-                              Time ta) {
+                              Time ta, bool queued) {
   assert(sectors > 0 && sector + sectors <= capacity_sectors());
   assert(ta <= t0);
   last_ = LastCommand{};
   ServiceInfo info = op == Op::kRead ? ServeRead(sector, sectors, start, t0, ta)
                                      : ServeWrite(sector, sectors, start, t0, ta);
   busy_until_ = info.complete;
+  if (queued && params_.queue.preseek_level >= 1) {
+    // Preseeking level 1 (DiskSim PRESEEK_BEFORE_COMPLETION): the arm moves
+    // on as the completion message is sent, not when it has reached the
+    // host; the completion overhead and message overlap the next command.
+    const Duration completion =
+        (op == Op::kRead ? ovh_.read_completion : ovh_.write_completion) + controller_message_;
+    busy_until_ = std::max(start, info.complete - completion);
+  }
+  info.arm_free = busy_until_;
   return info;
 }
 

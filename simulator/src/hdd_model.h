@@ -151,7 +151,9 @@ class HddModel final : public DiskModel, public PositionEstimator {
   uint32_t head_surface() const { return HeadNow().head; }
   // Moves the head without simulating it and stops any read-ahead (tests).
   void SetHeadPosition(uint32_t cylinder, uint32_t head);
-  // When the command in progress completes (kTimeZero if none yet).
+  // When the command in progress completes, or frees the arm for the next
+  // queued one if the preseeking level frees it earlier (kTimeZero if none
+  // yet).
   Time busy_until() const { return busy_until_; }
   // Host transfer time per sector for `op`.
   Duration HostSectorTime(Op op) const { return op == Op::kRead ? host_read_ : host_write_; }
@@ -190,7 +192,9 @@ class HddModel final : public DiskModel, public PositionEstimator {
   // arrives has ta == t0 == start + per-request overhead + controller
   // message; one that waited in the drive's queue has t0 == start (the
   // moment it is chosen) and an earlier ta.
-  ServiceInfo ServeAt(Op op, uint64_t sector, uint32_t sectors, Time start, Time t0, Time ta);
+  // `queued`: from ServeQueued (the preseeking level applies).
+  ServiceInfo ServeAt(Op op, uint64_t sector, uint32_t sectors, Time start, Time t0, Time ta,
+                      bool queued);
   ServiceInfo ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0, Time ta);
   ServiceInfo ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0, Time ta);
 

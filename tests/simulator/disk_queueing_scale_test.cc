@@ -37,6 +37,7 @@ struct QueueRun {
   uint32_t host_depth = 1;     // units the host keeps at the drive (>= depth)
   int read_percent = 100;      // < 100: the mixed scenario with writes
   bool exact = true;           // DiskSim's stale angle
+  uint32_t preseek = 0;        // the drive's preseeking level
   uint32_t streams = 0;        // closed-loop streams (0: max(depth, host_depth))
 };
 
@@ -46,6 +47,7 @@ Outcome Simulate(const QueueRun& s) {
   p.queue.policy = s.drive;
   p.queue.aging_weight = s.weight;
   p.queue.disksim_exact = s.exact;
+  p.queue.preseek_level = s.preseek;
   if (s.read_percent < 100) p.cache.fast_write_level = 2;
   absl::StatusOr<std::unique_ptr<DiskModel>> disk = MakeHddModel(p);
   EXPECT_TRUE(disk.ok()) << disk.status();
@@ -212,6 +214,25 @@ TEST(DiskQueueingScaleTest, DQ19DriveQueueAgainstHostQueue) {
   for (const auto& h : kHost) ExpectNearDiskSim(host(h.policy).mean_ms, h.mean, h.policy);
 }
 
+// Preseeking level 1: the arm moves on as each completion message is sent,
+// so every command gains the read completion overhead (0.057 ms on the HP
+// C2247A) and a FCFS queue of 16 about 16 times that. Depth 1 has no queue
+// and ignores the level.
+TEST(DiskQueueingScaleTest, PreseekLevelOneOverlapsTheCompletion) {
+  const Outcome level0 = Drive(16, "fcfs");
+  const Outcome level1 =
+      Simulate(QueueRun{.depth = 16, .drive = "fcfs", .host_depth = 16, .preseek = 1});
+  const double completion_ms = HpC2247AParams().overheads.read_completion_ms;
+  EXPECT_LT(level1.mean_ms, level0.mean_ms);
+  EXPECT_NEAR(level0.mean_ms - level1.mean_ms, 16 * completion_ms, 8 * completion_ms);
+  const Outcome sptf1 =
+      Simulate(QueueRun{.depth = 16, .drive = "sptf", .host_depth = 16, .preseek = 1});
+  EXPECT_LT(sptf1.mean_ms, level1.mean_ms);
+  const Outcome one0 = Drive(1, "fcfs");
+  const Outcome one1 = Simulate(QueueRun{.depth = 1, .host_depth = 1, .preseek = 1});
+  EXPECT_EQ(one1.mean_ms, one0.mean_ms);
+}
+
 TEST(DiskQueueingScaleTest, DQ20MixedReadsAndWrites) {
   const Outcome fcfs =
       Simulate(QueueRun{.depth = 16, .drive = "fcfs", .host_depth = 16, .read_percent = 66});
@@ -263,6 +284,12 @@ TEST(DiskQueueingScaleTest, PrintsTheDepthTable) {
   for (int64_t w : {1, 6, 30}) {
     const Outcome o = Drive(16, "aged-sptf", w);
     std::printf(" | W=%lld %.1f / %.0f", static_cast<long long>(w), o.mean_ms, o.max_ms);
+  }
+  std::printf("\nPreseeking level 1, N=16 (mean / max ms):");
+  for (const char* policy : {"fcfs", "clook", "sptf"}) {
+    const Outcome o =
+        Simulate(QueueRun{.depth = 16, .drive = policy, .host_depth = 16, .preseek = 1});
+    std::printf(" | %s %.1f / %.0f", policy, o.mean_ms, o.max_ms);
   }
   std::printf("\nDQ20 mixed 66 %% reads, drive-queued N=16:");
   for (const char* policy : {"fcfs", "clook", "sptf"}) {

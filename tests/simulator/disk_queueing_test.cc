@@ -403,8 +403,10 @@ TEST(DiskQueueingTest, PolicyNamesAndDiskSimCodes) {
 
 TEST(DiskQueueingTest, PresetOptionsSetTheDriveQueue) {
   absl::StatusOr<HddParams> p =
-      HddPresetParams("sata-7200:queue_depth=4,queue_policy=clook,aging_weight=7,disksim_exact=1");
+      HddPresetParams("sata-7200:queue_depth=4,queue_policy=clook,aging_weight=7,disksim_exact=1,"
+                      "preseek_level=1");
   ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->queue.preseek_level, 1u);
   EXPECT_EQ(p->queue.depth, 4u);
   EXPECT_EQ(p->queue.policy, "clook");
   EXPECT_EQ(p->queue.aging_weight, 7);
@@ -414,7 +416,7 @@ TEST(DiskQueueingTest, PresetOptionsSetTheDriveQueue) {
   EXPECT_TRUE(MakeDiskModel("sas-15k:queue_depth=1").ok());
   for (const char* bad :
        {"sata-7200:queue_depth=0", "sata-7200:queue_depth=x", "sata-7200:queue_policy=elevator",
-        "sata-7200:speed=3", "sata-7200:", "ssd:queue_depth=4"}) {
+        "sata-7200:speed=3", "sata-7200:", "ssd:queue_depth=4", "sata-7200:preseek_level=2"}) {
     absl::StatusOr<std::unique_ptr<DiskModel>> m = MakeDiskModel(bad);
     ASSERT_FALSE(m.ok()) << bad;
     EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument) << bad;
@@ -432,6 +434,11 @@ TEST(DiskQueueingTest, BadQueueParamsAreRefused) {
   p = TinyDrive();
   p.queue.depth = 0;
   EXPECT_FALSE(HddModel::Create(p).ok());
+  p = TinyDrive();
+  p.queue.preseek_level = 2;
+  m = HddModel::Create(p);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("preseek level must be 0 or 1"), std::string::npos);
 }
 
 }  // namespace

@@ -36,6 +36,10 @@ namespace iosched {
 struct ServiceInfo {
   Time start{0};     // when the device began working on the unit
   Time complete{0};  // when the unit completes (what the dispatcher sees)
+  // When a drive queue may start its next command (ServeQueued only): the
+  // completion, or earlier if the drive's preseeking level frees the arm as
+  // the completion message is sent. kTimeZero: not set, use `complete`.
+  Time arm_free{0};
   Duration overhead{0}, seek{0}, rotation{0}, transfer{0};
   uint64_t seek_cylinders = 0;
   bool cache_hit = false;
