@@ -13,8 +13,9 @@
 //                       command's overheads ran while it waited).
 //
 // The arm is free when the previous command's completion reaches the host
-// (DiskSim's `Preseeking level` 0): the next seek does not overlap the
-// previous command's completion message. Positioning policies estimate
+// (DiskSim's `Preseeking level` 0), or, at HddQueueParams::preseek_level 1,
+// when its completion message is sent (the model's ServiceInfo::arm_free;
+// SimDevice starts the next then). Positioning policies estimate
 // from the model's live state (PositionEstimator), with the angle source
 // of HddQueueParams::disksim_exact.
 //
