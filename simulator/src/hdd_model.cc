@@ -439,8 +439,7 @@ inline Time HddModel::SendReadData(uint64_t lbn, uint32_t n, Time t0, Time ta, b
   Time cur;
   if (at_once) {
     // The command overhead ran from ta (a waiting command's may be done).
-    const Time overhead_done =
-        ta + (hit ? ovh_.read_hit[after_read] : ovh_.read_miss[after_read]);
+    const Time overhead_done = ta + (hit ? ovh_.read_hit[after_read] : ovh_.read_miss[after_read]);
     cur = std::max(t0, overhead_done) + ovh_.data_prep + two_hops;
   } else {
     // A waiting command disconnected when it arrived.

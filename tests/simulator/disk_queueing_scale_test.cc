@@ -293,8 +293,8 @@ TEST(DiskQueueingScaleTest, PrintsTheDepthTable) {
   }
   std::printf("\nDQ20 mixed 66 %% reads, drive-queued N=16:");
   for (const char* policy : {"fcfs", "clook", "sptf"}) {
-    const Outcome o = Simulate(
-        QueueRun{.depth = 16, .drive = policy, .host_depth = 16, .read_percent = 66});
+    const Outcome o =
+        Simulate(QueueRun{.depth = 16, .drive = policy, .host_depth = 16, .read_percent = 66});
     std::printf(" | %s %.1f / %.0f (%.0f)", policy, o.mean_ms, o.max_ms, o.std_ms);
   }
   std::printf("\n");

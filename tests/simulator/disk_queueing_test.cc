@@ -402,9 +402,9 @@ TEST(DiskQueueingTest, PolicyNamesAndDiskSimCodes) {
 }
 
 TEST(DiskQueueingTest, PresetOptionsSetTheDriveQueue) {
-  absl::StatusOr<HddParams> p =
-      HddPresetParams("sata-7200:queue_depth=4,queue_policy=clook,aging_weight=7,disksim_exact=1,"
-                      "preseek_level=1");
+  absl::StatusOr<HddParams> p = HddPresetParams(
+      "sata-7200:queue_depth=4,queue_policy=clook,aging_weight=7,disksim_exact=1,"
+      "preseek_level=1");
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->queue.preseek_level, 1u);
   EXPECT_EQ(p->queue.depth, 4u);

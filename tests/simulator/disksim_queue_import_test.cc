@@ -85,9 +85,8 @@ TEST(DiskSimQueueImportTest, PreseekingLevelWithAQueue) {
     TempDir dir;
     std::string parv = EditCopy(dir, ".diskspecs", "Max queue length = 1", "Max queue length = 4");
     const std::string specs = dir.path() + "/disksim-hp_c2247a.diskspecs";
-    dir.Write("disksim-hp_c2247a.diskspecs",
-              Edit(ReadFile(specs), "Preseeking level = 0",
-                   "Preseeking level = " + std::to_string(level)));
+    dir.Write("disksim-hp_c2247a.diskspecs", Edit(ReadFile(specs), "Preseeking level = 0",
+                                                  "Preseeking level = " + std::to_string(level)));
     absl::StatusOr<DiskSimImport> m = LoadDiskSimParv(parv);
     ASSERT_TRUE(m.ok()) << m.status();
     EXPECT_EQ(m->params.queue.preseek_level, level == 0 ? 0u : 1u) << level;
