@@ -736,7 +736,17 @@ absl::Status ReadDiskHostProtocol(BlockReader& r, HddParams* p) {
   r.Note("Allow sneaky intermediate read hits", kNoEffect);
   IOSCHED_ASSIGN_OR_RETURN(c.read_hits_on_write_data, r.Flag("Allow read hits on write data"));
   IOSCHED_ASSIGN_OR_RETURN(c.write_prebuffering, r.Flag("Allow write prebuffering"));
-  r.Note("Preseeking level", kNoEffect);
+  if (p->queue.depth <= 1) {
+    r.Note("Preseeking level", kNoEffect);
+  } else {
+    // With a drive queue: when the arm moves on to the next command.
+    IOSCHED_ASSIGN_OR_RETURN(int64_t preseek, r.Int("Preseeking level", 0, 2, 0));
+    p->queue.preseek_level = preseek >= 1 ? 1 : 0;
+    if (preseek == 2) {
+      r.Note("Preseeking level",
+             "level 2 runs as 1 (the next seek overlaps the completion, not the data transfer)");
+    }
+  }
   IOSCHED_ASSIGN_OR_RETURN(p->never_disconnect, r.Flag("Never disconnect"));
   IOSCHED_ASSIGN_OR_RETURN(c.write_water_mark, r.Number("Low (write) water mark", 0.0));
   IOSCHED_ASSIGN_OR_RETURN(c.read_water_mark, r.Number("High (read) water mark", 0.0));

@@ -35,17 +35,18 @@ void DriveQueue::Add(Request& unit, Time now) {
   q.candidates.push_back(DiskCandidate{unit.op, unit.start(), unit.nr_sectors(), now});
 }
 
-Request& DriveQueue::TakeFrom(SubQueue& q, Time now) {
+Request& DriveQueue::TakeFrom(SubQueue& q, Time now, Time* arrived) {
   const size_t i = q.policy.Choose(q.candidates, now);  // also moves its position
   Request& unit = *q.waiting[i];
+  *arrived = q.candidates[i].arrival;
   q.waiting.erase(q.waiting.begin() + static_cast<ptrdiff_t>(i));
   q.candidates.erase(q.candidates.begin() + static_cast<ptrdiff_t>(i));
   return unit;
 }
 
-Request& DriveQueue::Take(Time now) {
+Request& DriveQueue::Take(Time now, Time* arrived) {
   assert(!empty());
-  return TakeFrom(priority_.waiting.empty() ? base_ : priority_, now);
+  return TakeFrom(priority_.waiting.empty() ? base_ : priority_, now, arrived);
 }
 
 }  // namespace iosched::sim

@@ -8,11 +8,14 @@
 //                       Dispatcher, never sends more than `depth`);
 //   the arm is free     the drive's own policy (iosched/disk_policy.h)
 //                       chooses among the waiting commands at that instant,
-//                       and the model serves the choice from then on.
+//                       and the model serves the choice from then on
+//                       (DiskModel::ServeQueued with its arrival time: the
+//                       command's overheads ran while it waited).
 //
 // The arm is free when the previous command's completion reaches the host
-// (DiskSim's `Preseeking level` 0): the next seek does not overlap the
-// previous command's completion message. Positioning policies estimate
+// (DiskSim's `Preseeking level` 0), or, at HddQueueParams::preseek_level 1,
+// when its completion message is sent (the model's ServiceInfo::arm_free;
+// SimDevice starts the next then). Positioning policies estimate
 // from the model's live state (PositionEstimator), with the angle source
 // of HddQueueParams::disksim_exact.
 //
@@ -57,8 +60,9 @@ class DriveQueue {
   size_t size() const { return base_.waiting.size() + priority_.waiting.size(); }
   // Removes and returns the command the policy chooses at `now`: from the
   // priority sub-queue while it holds any (priority scheme), else from the
-  // base queue. REQUIRES: !empty().
-  Request& Take(Time now);
+  // base queue; sets *arrived to when it reached the drive (Add's `now`).
+  // REQUIRES: !empty(), arrived != nullptr.
+  Request& Take(Time now, Time* arrived);
 
  private:
   // One sub-queue: the waiting commands in arrival order, the same as the
@@ -69,7 +73,7 @@ class DriveQueue {
     std::vector<Request*> waiting;
     std::vector<DiskCandidate> candidates;
   };
-  static Request& TakeFrom(SubQueue& q, Time now);
+  static Request& TakeFrom(SubQueue& q, Time now, Time* arrived);
 
   uint32_t depth_;
   bool priority_scheme_;

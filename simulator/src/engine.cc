@@ -68,7 +68,8 @@ void SimDevice::EnableDriveQueue(const HddQueueParams& params, const PositionEst
 void SimDevice::Issue(Request& unit) {
   const Time now = clock_->Now();
   if (queue_ == nullptr) {
-    Start(unit, now);
+    ++at_model_;
+    Start(unit, now, now);
     return;
   }
   queue_->Add(unit, now);
@@ -76,6 +77,17 @@ void SimDevice::Issue(Request& unit) {
 }
 
 void SimDevice::UnitDone(Request& unit) {
+  if (queue_ == nullptr) {
+    --at_model_;
+    if (advance_when_idle_ && at_model_ == 0) model_->AdvanceTo(clock_->Now());
+    return;
+  }
+  if (in_service_ != &unit) return;
+  in_service_ = nullptr;
+  if (!queue_->empty()) StartNext(clock_->Now());
+}
+
+void SimDevice::ArmFree(Request& unit) {
   if (queue_ == nullptr || in_service_ != &unit) return;
   in_service_ = nullptr;
   if (!queue_->empty()) StartNext(clock_->Now());
@@ -83,12 +95,19 @@ void SimDevice::UnitDone(Request& unit) {
 
 void SimDevice::StartNext(Time now) {
   model_->AdvanceTo(now);  // the choice sees the head where it is now
-  Start(queue_->Take(now), now);
+  Time arrived = now;
+  Request& unit = queue_->Take(now, &arrived);
+  Start(unit, now, arrived);
 }
 
-IOSCHED_SCALAR_SUMS void SimDevice::Start(Request& unit, Time now) {
-  if (queue_ != nullptr) in_service_ = &unit;
-  const ServiceInfo info = model_->Serve(unit.op, unit.start(), unit.nr_sectors(), now);
+IOSCHED_SCALAR_SUMS void SimDevice::Start(Request& unit, Time now, Time arrived) {
+  ServiceInfo info;
+  if (queue_ == nullptr) {
+    info = model_->Serve(unit.op, unit.start(), unit.nr_sectors(), now);
+  } else {
+    in_service_ = &unit;
+    info = model_->ServeQueued(unit.op, unit.start(), unit.nr_sectors(), now, arrived);
+  }
   assert(info.complete >= now);
   ++stats_.units;
   if (info.cache_hit) ++stats_.cache_hits;
@@ -98,6 +117,9 @@ IOSCHED_SCALAR_SUMS void SimDevice::Start(Request& unit, Time now) {
   stats_.transfer += info.transfer;
   if (on_service_) on_service_(unit, info);
   events_->Push(std::max(info.complete, now), EventKind::kCompletion, &unit);
+  if (queue_ != nullptr && info.arm_free > Time{0} && info.arm_free < info.complete) {
+    events_->Push(std::max(info.arm_free, now), EventKind::kArmFree, &unit);
+  }
 }
 
 void SimDevice::ArmTimer(Time at) {
@@ -130,6 +152,9 @@ bool Simulation::Step() {
       assert(dispatcher_ != nullptr);
       device_.UnitDone(*e.request);
       dispatcher_->Complete(*e.request);
+      break;
+    case EventKind::kArmFree:
+      device_.ArmFree(*e.request);
       break;
     case EventKind::kTimer:
       if (device_.TimerLive(e.generation)) {

@@ -35,7 +35,9 @@
 
 namespace iosched::sim {
 
-enum class EventKind : uint8_t { kArrival, kCompletion, kTimer };
+// kArmFree: a drive queue's arm is released before the unit's completion
+// (preseeking, HddQueueParams::preseek_level); the next command starts.
+enum class EventKind : uint8_t { kArrival, kCompletion, kTimer, kArmFree };
 
 struct Event {
   Time time{0};
@@ -92,8 +94,20 @@ class SimDevice final : public Device {
   void EnableDriveQueue(const HddQueueParams& params, const PositionEstimator* estimator);
   const DriveQueue* drive_queue() const { return queue_.get(); }
   // The engine calls this when `unit`'s completion event runs, before the
-  // dispatcher hears of it: with a drive queue the next command starts.
+  // dispatcher hears of it: with a drive queue the next command starts
+  // (unless ArmFree already started it).
   void UnitDone(Request& unit);
+  // The engine calls this when `unit`'s arm-free event runs (a drive queue
+  // whose model released the arm before the completion): the next starts.
+  void ArmFree(Request& unit);
+
+  // With `on`, a device without a drive queue brings the model's background
+  // media work up to the completion time whenever a completion leaves it
+  // idle (DiskModel::AdvanceTo), so that a host elevator that estimates
+  // positioning (sptf, …) and chooses on that completion sees the head and
+  // the last media event where they are, as a drive queue's policy does.
+  // Off by default: results without such an elevator stay as they were.
+  void set_advance_when_idle(bool on) { advance_when_idle_ = on; }
 
   // True if a timer event of generation `g` is the live one.
   bool TimerLive(uint64_t g) const { return g == timer_generation_ && timer_at_ != kTimeNever; }
@@ -113,10 +127,14 @@ class SimDevice final : public Device {
   DeviceStats stats_;
   ServiceFn on_service_;
   // Drive queueing (nullptr: every unit goes to the model when issued).
-  void Start(Request& unit, Time now);
+  // `arrived`: when a queued unit reached the drive (== now if it did not
+  // wait; ignored without a drive queue).
+  void Start(Request& unit, Time now, Time arrived);
   void StartNext(Time now);
   std::unique_ptr<DriveQueue> queue_;
   Request* in_service_ = nullptr;
+  bool advance_when_idle_ = false;
+  uint64_t at_model_ = 0;  // without a queue: units issued, not yet done
 };
 
 class Simulation {

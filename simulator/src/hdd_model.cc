@@ -211,13 +211,41 @@ Time HddModel::MediaStart(Time t0, Time overhead_done, Time seek_stop, Time medi
 }
 
 ServiceInfo HddModel::Serve(Op op, uint64_t sector, uint32_t sectors, Time now) {
-  assert(sectors > 0 && sector + sectors <= capacity_sectors());
   const Time start = std::max(now, busy_until_);
   const Time t0 = start + ovh_.per_request + controller_message_;
+  return ServeAt(op, sector, sectors, start, t0, t0, false);
+}
+
+ServiceInfo HddModel::ServeQueued(Op op, uint64_t sector, uint32_t sectors, Time now,
+                                  Time arrived) {
+  assert(arrived <= now);
+  const Time start = std::max(now, busy_until_);
+  // The command reached the controller a per-request overhead and a
+  // message after it arrived (DiskSim: it is queued then and its command
+  // overhead starts at once). If that is before the drive takes it up, it
+  // has waited: it is activated the moment it is chosen.
+  const Time ta = arrived + ovh_.per_request + controller_message_;
+  const Time t0 = std::max(start, ta);
+  return ServeAt(op, sector, sectors, start, t0, ta, true);
+}
+
+ServiceInfo HddModel::ServeAt(Op op, uint64_t sector, uint32_t sectors, Time start, Time t0,
+                              Time ta, bool queued) {
+  assert(sectors > 0 && sector + sectors <= capacity_sectors());
+  assert(ta <= t0);
   last_ = LastCommand{};
-  ServiceInfo info = op == Op::kRead ? ServeRead(sector, sectors, start, t0)
-                                     : ServeWrite(sector, sectors, start, t0);
+  ServiceInfo info = op == Op::kRead ? ServeRead(sector, sectors, start, t0, ta)
+                                     : ServeWrite(sector, sectors, start, t0, ta);
   busy_until_ = info.complete;
+  if (queued && params_.queue.preseek_level >= 1) {
+    // Preseeking level 1 (DiskSim PRESEEK_BEFORE_COMPLETION): the arm moves
+    // on as the completion message is sent, not when it has reached the
+    // host; the completion overhead and message overlap the next command.
+    const Duration completion =
+        (op == Op::kRead ? ovh_.read_completion : ovh_.write_completion) + controller_message_;
+    busy_until_ = std::max(start, info.complete - completion);
+  }
+  info.arm_free = busy_until_;
   return info;
 }
 
@@ -225,17 +253,25 @@ Duration HddModel::Positioning(Op op, uint64_t sector, uint32_t, Time now) const
   const PhysicalSector p = layout_.Map(sector);
   const Track h = HeadNow();
   const Duration seek = seek_.Positioning(h.cylinder, h.head, p.cylinder, p.head, op);
-  const bool after_read = last_op_ == Op::kRead;
-  // The command overheads that run before this model positions. DiskSim's
-  // queued drive has done them while the command waited, so its estimate
-  // is off only by the time since the last media event; ours adds them to
-  // that event to be off by the same amount.
-  const Duration overhead =
-      ovh_.per_request + controller_message_ +
-      (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
-  const Time from = angle_source_ == AngleSource::kLastMediaEvent
-                        ? walk_.last_end() + overhead
-                        : std::max(now, busy_until_) + overhead;
+  Time from;
+  if (angle_source_ == AngleSource::kLastMediaEvent) {
+    // DiskSim 4.0: the angle at the last sector read, written or read ahead
+    // (the read-ahead brought up to the decision by AdvanceTo), nothing
+    // added for the time since nor for the overheads still to come.
+    from = walk_.last_end();
+  } else {
+    // The angle when the arm can start: the decision, plus the command
+    // overheads still to run. A drive with a queue (depth > 1) ran them
+    // while the command waited (ServeQueued), so none are left (a command
+    // that arrived less than its overhead ago is estimated a little early);
+    // a drive without one runs them all after the decision.
+    from = std::max(now, busy_until_);
+    if (params_.queue.depth <= 1) {
+      const bool after_read = last_op_ == Op::kRead;
+      from += ovh_.per_request + controller_message_ +
+              (op == Op::kRead ? ovh_.read_miss[after_read] : ovh_.write_miss[after_read]);
+    }
+  }
   const double wait = spindle_.WaitNsFrom(from + seek, layout_.StartAngle(p));
   Duration t = seek + Duration{Spindle::RoundWait(wait)};
   if (op == Op::kWrite) t = std::max(t, ovh_.minimum_seek_delay);
@@ -393,8 +429,8 @@ inline Duration HddModel::ReadRestFromMedia(uint64_t lbn, uint64_t have, uint64_
 // Times the read's data over the bus as avail_ says it is buffered,
 // disconnecting and reconnecting when the buffer runs dry; records the
 // segment's owner and returns when the last sector has been sent.
-inline Time HddModel::SendReadData(uint64_t lbn, uint32_t n, Time t0, bool hit, bool at_once,
-                                   bool after_read) {
+inline Time HddModel::SendReadData(uint64_t lbn, uint32_t n, Time t0, Time ta, bool hit,
+                                   bool at_once, bool after_read) {
   const Duration two_hops = 2 * controller_message_;
   const Duration blk = host_read_;
   const uint32_t wm = std::max<uint32_t>(1, cache_.WaterMark(true, n));
@@ -402,10 +438,12 @@ inline Time HddModel::SendReadData(uint64_t lbn, uint32_t n, Time t0, bool hit, 
   const Duration reconnect = ovh_.reselect_first_and_prep + arbitration_ + two_hops;
   Time cur;
   if (at_once) {
-    cur = t0 + (hit ? ovh_.read_hit[after_read] : ovh_.read_miss[after_read]) + ovh_.data_prep +
-          two_hops;
+    // The command overhead ran from ta (a waiting command's may be done).
+    const Time overhead_done = ta + (hit ? ovh_.read_hit[after_read] : ovh_.read_miss[after_read]);
+    cur = std::max(t0, overhead_done) + ovh_.data_prep + two_hops;
   } else {
-    const Time disconnected = t0 + ovh_.read_miss[after_read] + disconnect + two_hops;
+    // A waiting command disconnected when it arrived.
+    const Time disconnected = ta + ovh_.read_miss[after_read] + disconnect + two_hops;
     cur = std::max(disconnected, avail_[std::min(wm, n) - 1]) + reconnect;
   }
   const bool hold = params_.hold_bus_for_read || params_.never_disconnect;
@@ -439,7 +477,7 @@ inline void HddModel::SplitTransfer(ServiceInfo& info) {
   }
 }
 
-ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
+ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0, Time ta) {
   const HddCacheParams& cp = params_.cache;
   const bool after_read = last_op_ == Op::kRead;
   const Duration miss_ovh = ovh_.read_miss[after_read];
@@ -460,12 +498,13 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
   const uint64_t have = hit == HitType::kNoMatch ? lbn : std::min<uint64_t>(seg.end, end);
   if (avail_.size() < n) avail_.resize(n);
   for (uint64_t k = lbn; k < have; ++k) avail_[k - lbn] = t0;
-  const Time begin = MediaStart(t0, t0 + miss_ovh, seek_stop, media_free);
+  const Time begin = MediaStart(t0, ta + miss_ovh, seek_stop, media_free);
   const bool own_positioning = StartReadMedia(begin, have, end, si, seg, continue_reading);
   const Duration rotation = ReadRestFromMedia(lbn, have, end, own_positioning, seg);
 
   // The bus, then the completion.
-  const Time sent = SendReadData(lbn, n, t0, hit != HitType::kNoMatch, look.at_once, after_read);
+  const Time sent =
+      SendReadData(lbn, n, t0, ta, hit != HitType::kNoMatch, look.at_once, after_read);
   const Duration completion = ovh_.read_completion;
   ServiceInfo info;
   info.start = start;
@@ -480,8 +519,9 @@ ServiceInfo HddModel::ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0) {
     bg_active_ = false;
   }
 
-  info.overhead = (t0 - start) + (look.at_once && hit != HitType::kNoMatch ? hit_ovh : miss_ovh) +
-                  completion + controller_message_;
+  // Only what is left of the command overhead at t0 is charged.
+  const Duration command = look.at_once && hit != HitType::kNoMatch ? hit_ovh : miss_ovh;
+  info.overhead = (t0 - start) + Positive(ta + command - t0) + completion + controller_message_;
   if (own_positioning) {
     info.seek = walk_.first_positioning();
     info.seek_cylinders = walk_.first_seek_cylinders();
@@ -579,7 +619,7 @@ inline Time HddModel::WriteCompletion(int si, bool extra, bool write_back, Time 
          two_hops + completion + controller_message_;
 }
 
-ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) {
+ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0, Time ta) {
   const HddCacheParams& cp = params_.cache;
   const bool after_read = last_op_ == Op::kRead;
   const bool write_back = cp.fast_write_level > 0;
@@ -598,15 +638,21 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   seg.last_write = true;
 
   // The data phase.
+  // The command overhead runs from ta. A write that waited in the drive's
+  // queue disconnected after it and sends its data once it is chosen, after
+  // a reselection (no write prebuffering).
   Time overhead_done, data_start;
   if (extra) {
-    overhead_done = t0 + ovh_.extradisc_command_and_seek_delta;
-    const Time disconnected = t0 + ovh_.extradisc_command_and_disconnect + two_hops;
+    overhead_done = ta + ovh_.extradisc_command_and_seek_delta;
+    const Time disconnected = ta + ovh_.extradisc_command_and_disconnect + two_hops;
     data_start = disconnected + ovh_.extradisc_inter_disconnect + ovh_.reselect_first_and_prep +
                  arbitration_ + two_hops;
   } else {
-    overhead_done = t0 + command;
-    data_start = t0 + command + ovh_.data_prep + two_hops;
+    overhead_done = ta + command;
+    data_start = ta + command + ovh_.data_prep + two_hops;
+  }
+  if (ta < t0) {
+    data_start = std::max(data_start, t0 + ovh_.reselect_first_and_prep + arbitration_ + two_hops);
   }
   const Time data_end = data_start + static_cast<int64_t>(n) * host_write_;
 
@@ -631,7 +677,7 @@ ServiceInfo HddModel::ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0) 
   }
   last_op_ = Op::kWrite;
 
-  info.overhead = (t0 - start) + (extra ? ovh_.extradisc_command : command) +
+  info.overhead = (t0 - start) + Positive(ta + (extra ? ovh_.extradisc_command : command) - t0) +
                   ovh_.write_completion + controller_message_;
   info.seek = seek_time;
   info.seek_cylinders = seek_cylinders;

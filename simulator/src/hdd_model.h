@@ -47,14 +47,29 @@
 // in the background (the next command's media work waits for it);
 // write-back appends and prepends are not modelled.
 //
+// Queued commands (ServeQueued; the drive's queue is the engine's
+// DriveQueue in front of this model): a command that waited in the drive's
+// queue reached the controller at its arrival + per-request overhead +
+// controller message (ta), and its command overhead ran from then,
+// overlapping the command in service, as DiskSim's disk_request_arrive
+// does. When the queue chooses it (t0, the previous completion) the model
+// charges only what is left: a read miss positions at max(t0, ta + read miss
+// overhead), having disconnected at ta + miss + read disconnect overhead, and
+// reconnects once the data is buffered; a hit sends at max(t0, ta + hit
+// overhead) + data preparation; a write sends its data after the overhead
+// but not before a reselection after t0 (it disconnected while it waited,
+// no write prebuffering), and positions at max(t0, overhead done). A
+// command reaching an idle drive is served as Serve() serves it.
+//
 // Transfers: media time per sector = 1/spt revolution; the head follows
 // MediaWalk (hdd_mechanics.h). Host transfer per sector = max(bus block
 // time, controller bulk time, disk bulk time) per direction.
 //
 // Where iosched simplifies DiskSim (none of it matters for the validated
 // drives' single-outstanding-request runs unless noted):
-//   - one command at a time: no disk-side queue, so no sneaky intermediate
-//     hits, write prebuffering of queued writes or preseeking;
+//   - one command at a time: a waiting command's overheads overlap the one
+//     in service (above), but there are no sneaky intermediate hits, write
+//     prebuffering of queued writes or preseeking;
 //   - a read-ahead that cannot stop at once (minimum read-ahead not reached,
 //     "Stop prefetch in sector" off, "Disconnect write if seek" on) runs
 //     until it can, and the new command then starts as if it had stopped;
@@ -96,6 +111,10 @@ class HddModel final : public DiskModel, public PositionEstimator {
   uint64_t capacity_sectors() const override { return layout_.capacity_sectors(); }
   bool rotational() const override { return true; }
   ServiceInfo Serve(Op op, uint64_t sector, uint32_t sectors, Time now) override;
+  // A command that waited in the drive's queue since `arrived` (see the
+  // header comment, "Queued commands").
+  ServiceInfo ServeQueued(Op op, uint64_t sector, uint32_t sectors, Time now,
+                          Time arrived) override;
   const PositionEstimator* position_estimator() const override { return this; }
   const HddQueueParams* queue_params() const override { return &params_.queue; }
   void AdvanceTo(Time now) override { AdvanceBackground(now); }
@@ -105,10 +124,12 @@ class HddModel final : public DiskModel, public PositionEstimator {
   // for writes, the minimum seek delay as a floor; then the rotational wait
   // for the first sector, from the angle the angle source gives: at
   // kDecisionTime the platter's angle when the command's positioning would
-  // start (`now` plus the per-request, controller and miss overheads), at
+  // start (`now`, plus the per-request, controller and miss overheads on a
+  // drive without a queue; with one they ran while the command waited), at
   // kLastMediaEvent the angle at the end of the last sector read, written or
-  // read ahead (DiskSim 4.0). Reads only what the model holds; never moves
-  // the head or the read-ahead.
+  // read ahead (DiskSim 4.0), nothing added. Reads only what the model
+  // holds; never moves the head or the read-ahead (the caller brings it up
+  // to `now` with AdvanceTo first).
   Duration Positioning(Op op, uint64_t sector, uint32_t sectors, Time now) const override;
   Duration Access(Op op, uint64_t sector, uint32_t sectors, Time now) const override;
   bool Cached(Op op, uint64_t sector, uint32_t sectors) const override;
@@ -130,7 +151,9 @@ class HddModel final : public DiskModel, public PositionEstimator {
   uint32_t head_surface() const { return HeadNow().head; }
   // Moves the head without simulating it and stops any read-ahead (tests).
   void SetHeadPosition(uint32_t cylinder, uint32_t head);
-  // When the command in progress completes (kTimeZero if none yet).
+  // When the command in progress completes, or frees the arm for the next
+  // queued one if the preseeking level frees it earlier (kTimeZero if none
+  // yet).
   Time busy_until() const { return busy_until_; }
   // Host transfer time per sector for `op`.
   Duration HostSectorTime(Op op) const { return op == Op::kRead ? host_read_ : host_write_; }
@@ -162,8 +185,18 @@ class HddModel final : public DiskModel, public PositionEstimator {
     Duration extradisc_inter_disconnect, minimum_seek_delay;  // not scaled
   };
 
-  ServiceInfo ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0);
-  ServiceInfo ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0);
+  // `start`: when the drive takes the command up; `t0`: when it is
+  // activated at the drive (the state of the media and the buffer is taken
+  // then); `ta` (<= t0): when it reached the drive's controller, from which
+  // its command overhead and disconnection run. A command served as it
+  // arrives has ta == t0 == start + per-request overhead + controller
+  // message; one that waited in the drive's queue has t0 == start (the
+  // moment it is chosen) and an earlier ta.
+  // `queued`: from ServeQueued (the preseeking level applies).
+  ServiceInfo ServeAt(Op op, uint64_t sector, uint32_t sectors, Time start, Time t0, Time ta,
+                      bool queued);
+  ServiceInfo ServeRead(uint64_t lbn, uint32_t n, Time start, Time t0, Time ta);
+  ServiceInfo ServeWrite(uint64_t lbn, uint32_t n, Time start, Time t0, Time ta);
 
   // ---- The steps of ServeRead and ServeWrite, in order ---------------------
   // Defined inline in hdd_model.cc and used only there (they run per
@@ -177,7 +210,8 @@ class HddModel final : public DiskModel, public PositionEstimator {
                       bool continue_reading);
   Duration ReadRestFromMedia(uint64_t lbn, uint64_t have, uint64_t end, bool own_positioning,
                              CacheSegment& seg);
-  Time SendReadData(uint64_t lbn, uint32_t n, Time t0, bool hit, bool at_once, bool after_read);
+  Time SendReadData(uint64_t lbn, uint32_t n, Time t0, Time ta, bool hit, bool at_once,
+                    bool after_read);
   int ChooseWriteSegment(uint64_t lbn, uint32_t n, Time t0, bool* extra, Time* seek_stop,
                          Time* media_free);
   Time WriteMedia(uint64_t lbn, uint32_t n, Time begin, Time data_start, Duration* rotation);

@@ -235,7 +235,7 @@ absl::Status ValidateCache(const HddParams& p) {
   return absl::OkStatus();
 }
 
-// The drive's command queue: depth, policy name, aging weight.
+// The drive's command queue: depth, policy name, aging weight, preseek level.
 absl::Status ValidateQueue(const HddParams& p) {
   const HddQueueParams& q = p.queue;
   if (q.depth == 0 || q.depth > 256) {
@@ -245,6 +245,10 @@ absl::Status ValidateQueue(const HddParams& p) {
     return Bad(p, "queue: ", k.status().message());
   }
   if (q.aging_weight < 0) return Bad(p, "queue: aging weight must be >= 0, got ", q.aging_weight);
+  if (q.preseek_level > 1) {
+    return Bad(p, "queue: preseek level must be 0 or 1 (level 2 is not modelled), got ",
+               q.preseek_level);
+  }
   return absl::OkStatus();
 }
 

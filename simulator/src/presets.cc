@@ -41,7 +41,7 @@ namespace {
 // Applies "key=value,…" to an HDD preset's drive queue.
 absl::Status ApplyDiskOptions(std::string_view spec, std::string_view options, HddParams* p) {
   constexpr std::string_view kKnown =
-      "queue_depth, queue_policy, aging_weight, disksim_exact, priority_policy";
+      "queue_depth, queue_policy, aging_weight, disksim_exact, priority_policy, preseek_level";
   for (absl::string_view piece : absl::StrSplit(Sv(options), ',')) {
     const std::string_view kv = StdSv(piece);
     const size_t eq = kv.find('=');
@@ -81,6 +81,9 @@ absl::Status ApplyDiskOptions(std::string_view spec, std::string_view options, H
     } else if (key == "disksim_exact") {
       if (!is_int || (n != 0 && n != 1)) return bad_value("0 or 1");
       p->queue.disksim_exact = n == 1;
+    } else if (key == "preseek_level") {
+      if (!is_int || (n != 0 && n != 1)) return bad_value("0 or 1 (level 2 is not modelled)");
+      p->queue.preseek_level = static_cast<uint32_t>(n);
     } else {
       return absl::InvalidArgumentError(absl::StrCat("disk '", Sv(spec), "': unknown option '",
                                                      Sv(key), "' (options: ", Sv(kKnown), ")"));

@@ -5,8 +5,11 @@
 // disk (the random-readers scenario, zero think time, 6000 requests, seed
 // 42), host FCFS, drive queue depth N with the drive's policy varied, the
 // DiskSim-exact (stale angle) estimate. Directions and ratios are checked,
-// not DiskSim's milliseconds: the workload's random numbers differ from
-// DiskSim's and our drive does not overlap command overheads (see the doc).
+// and, where this simulator comes within ±5 % of them, DiskSim 4.0's own
+// published figures for the same setup (DiskSim4 below, from the reference
+// the cases come from). Figures outside that band (the maxima of the
+// reordering policies, DQ20's C-LOOK and SPTF) are left unasserted; the doc
+// says why.
 
 #include <cmath>
 #include <cstdio>
@@ -34,6 +37,7 @@ struct QueueRun {
   uint32_t host_depth = 1;     // units the host keeps at the drive (>= depth)
   int read_percent = 100;      // < 100: the mixed scenario with writes
   bool exact = true;           // DiskSim's stale angle
+  uint32_t preseek = 0;        // the drive's preseeking level
   uint32_t streams = 0;        // closed-loop streams (0: max(depth, host_depth))
 };
 
@@ -43,6 +47,7 @@ Outcome Simulate(const QueueRun& s) {
   p.queue.policy = s.drive;
   p.queue.aging_weight = s.weight;
   p.queue.disksim_exact = s.exact;
+  p.queue.preseek_level = s.preseek;
   if (s.read_percent < 100) p.cache.fast_write_level = 2;
   absl::StatusOr<std::unique_ptr<DiskModel>> disk = MakeHddModel(p);
   EXPECT_TRUE(disk.ok()) << disk.status();
@@ -77,6 +82,58 @@ Outcome Simulate(const QueueRun& s) {
 
 Outcome Drive(uint32_t n, const std::string& policy, int64_t weight = 0) {
   return Simulate(QueueRun{.depth = n, .drive = policy, .weight = weight, .host_depth = n});
+}
+
+// Within ±5 % of DiskSim 4.0's figure.
+void ExpectNearDiskSim(double ours, double disksim, const std::string& what) {
+  EXPECT_NEAR(ours / disksim, 1.0, 0.05) << what << ": ours " << ours << ", DiskSim " << disksim;
+}
+
+// DiskSim 4.0 on the HP C2247A, drive-queued, DiskSim's stale angle (mean
+// and max latency in ms per depth N, policies FCFS, C-LOOK, SDF, SPTF,
+// ASPTF W=30).
+struct DiskSimRow {
+  uint32_t n;
+  double mean[5];
+  double fcfs_max;
+};
+constexpr const char* kPolicies[5] = {"fcfs", "clook", "sdf", "sptf", "aged-sptf"};
+constexpr DiskSimRow kDiskSim[] = {
+    {4, {77.6, 72.0, 68.3, 63.6, 64.1}, 114},
+    {8, {155.3, 127.9, 124.2, 112.6, 115.9}, 207},
+    {16, {310.3, 233.3, 231.2, 208.4, 222.1}, 385},
+    {32, {619.7, 435.4, 431.4, 388.6, 438.1}, 705},
+};
+
+// Every mean of the depth table within ±5 % of DiskSim's, and FCFS's
+// maximum too (it is bounded by the queue, not by a policy's starvation
+// tail, so it does not hang on the random numbers).
+TEST(DiskQueueingScaleTest, DQ14ToDQ18MeansWithinFivePercentOfDiskSim) {
+  const Outcome one = Drive(1, "fcfs");
+  ExpectNearDiskSim(one.mean_ms, 19.9, "N=1 mean");
+  ExpectNearDiskSim(one.max_ms, 33.5, "N=1 max");
+  ExpectNearDiskSim(Drive(2, "fcfs").mean_ms, 38.8, "N=2 mean");
+  for (const DiskSimRow& row : kDiskSim) {
+    for (int i = 0; i < 5; ++i) {
+      const Outcome o = Drive(row.n, kPolicies[i], 30);
+      ExpectNearDiskSim(o.mean_ms, row.mean[i],
+                        std::string(kPolicies[i]) + " N=" + std::to_string(row.n) + " mean");
+      if (i == 0) ExpectNearDiskSim(o.max_ms, row.fcfs_max, "fcfs N=" + std::to_string(row.n));
+    }
+  }
+}
+
+// N = 16: throughput (IO/s) and standard deviation (ms) against DiskSim's.
+// FCFS's spread (ours 22, DiskSim 20.5) is left out: it is small, so the
+// random numbers move it by more than 5 %.
+TEST(DiskQueueingScaleTest, DQ16DQ18ThroughputAndSpreadAtSixteenAgainstDiskSim) {
+  const double iops[5] = {51.6, 68.6, 69.2, 76.8, 72.0};
+  const double std_ms[5] = {20.5, 126, 179, 179, 86};
+  for (int i = 0; i < 5; ++i) {
+    const Outcome o = Drive(16, kPolicies[i], 30);
+    ExpectNearDiskSim(o.iops, iops[i], std::string(kPolicies[i]) + " IO/s");
+    if (i > 0) ExpectNearDiskSim(o.std_ms, std_ms[i], std::string(kPolicies[i]) + " std");
+  }
 }
 
 TEST(DiskQueueingScaleTest, DQ14OneCandidateMeansEveryPolicyAgrees) {
@@ -114,6 +171,8 @@ TEST(DiskQueueingScaleTest, DQ15FreshAngleImprovesSptf) {
   const Outcome fresh =
       Simulate(QueueRun{.depth = 16, .drive = "sptf", .host_depth = 16, .exact = false});
   EXPECT_LT(fresh.mean_ms, stale.mean_ms);
+  // DiskSim with the angle advanced to decision time: 198.1 ms.
+  ExpectNearDiskSim(fresh.mean_ms, 198.1, "fresh-angle SPTF N=16");
 }
 
 TEST(DiskQueueingScaleTest, DQ16ThroughputAgainstDepth) {
@@ -126,20 +185,52 @@ TEST(DiskQueueingScaleTest, DQ16ThroughputAgainstDepth) {
   }
 }
 
-// DQ19: 16 streams queued at the host (the drive holds one command) against
-// the same 16 queued in the drive. Our drive does not overlap a waiting
-// command's overhead with the one in service (DiskSim does), so where
-// DiskSim shows the drive ahead by a few percent we expect a tie.
+// DQ19: 16 streams queued at the host (the drive holds one command, the
+// host policy varies) against the same 16 queued in the drive. The drive's
+// FCFS runs each waiting command's overhead while another is served, so it
+// is ahead of the host's; the drive's SPTF chooses with the head where it
+// is and the overhead already done, so it beats the host's oracle SPTF.
 TEST(DiskQueueingScaleTest, DQ19DriveQueueAgainstHostQueue) {
-  const Outcome host_fcfs =
-      Simulate(QueueRun{.depth = 1, .host = "fcfs", .host_depth = 1, .streams = 16});
-  const Outcome host_sptf =
-      Simulate(QueueRun{.depth = 1, .host = "sptf", .host_depth = 1, .streams = 16});
+  const auto host = [](const char* policy) {
+    return Simulate(QueueRun{.depth = 1, .host = policy, .host_depth = 1, .streams = 16});
+  };
+  const Outcome host_fcfs = host("fcfs");
+  const Outcome host_sptf = host("sptf");
   const Outcome drive_fcfs = Drive(16, "fcfs");
   const Outcome drive_sptf = Drive(16, "sptf");
-  EXPECT_LE(drive_fcfs.mean_ms, 1.01 * host_fcfs.mean_ms);
-  EXPECT_LE(drive_sptf.mean_ms, 1.02 * host_sptf.mean_ms);
-  EXPECT_LT(host_sptf.mean_ms, 0.85 * host_fcfs.mean_ms);
+  EXPECT_LE(drive_fcfs.mean_ms, host_fcfs.mean_ms);
+  EXPECT_LT(drive_sptf.mean_ms, host_sptf.mean_ms);
+  // DiskSim's host-queued means (ms).
+  const struct {
+    const char* policy;
+    double mean;
+  } kHost[] = {{"look", 237.3},
+               {"clook", 242.6},
+               {"sstf", 239.6},
+               {"sdf", 239.7},
+               {"aged-sptf:weight=30", 250.0}};
+  ExpectNearDiskSim(host_fcfs.mean_ms, 318.7, "host fcfs");
+  ExpectNearDiskSim(host_sptf.mean_ms, 239.3, "host sptf");
+  for (const auto& h : kHost) ExpectNearDiskSim(host(h.policy).mean_ms, h.mean, h.policy);
+}
+
+// Preseeking level 1: the arm moves on as each completion message is sent,
+// so every command gains the read completion overhead (0.057 ms on the HP
+// C2247A) and a FCFS queue of 16 about 16 times that. Depth 1 has no queue
+// and ignores the level.
+TEST(DiskQueueingScaleTest, PreseekLevelOneOverlapsTheCompletion) {
+  const Outcome level0 = Drive(16, "fcfs");
+  const Outcome level1 =
+      Simulate(QueueRun{.depth = 16, .drive = "fcfs", .host_depth = 16, .preseek = 1});
+  const double completion_ms = HpC2247AParams().overheads.read_completion_ms;
+  EXPECT_LT(level1.mean_ms, level0.mean_ms);
+  EXPECT_NEAR(level0.mean_ms - level1.mean_ms, 16 * completion_ms, 8 * completion_ms);
+  const Outcome sptf1 =
+      Simulate(QueueRun{.depth = 16, .drive = "sptf", .host_depth = 16, .preseek = 1});
+  EXPECT_LT(sptf1.mean_ms, level1.mean_ms);
+  const Outcome one0 = Drive(1, "fcfs");
+  const Outcome one1 = Simulate(QueueRun{.depth = 1, .host_depth = 1, .preseek = 1});
+  EXPECT_EQ(one1.mean_ms, one0.mean_ms);
 }
 
 TEST(DiskQueueingScaleTest, DQ20MixedReadsAndWrites) {
@@ -151,6 +242,11 @@ TEST(DiskQueueingScaleTest, DQ20MixedReadsAndWrites) {
       Simulate(QueueRun{.depth = 16, .drive = "sptf", .host_depth = 16, .read_percent = 66});
   EXPECT_LT(sptf.mean_ms, clook.mean_ms);
   EXPECT_LT(clook.mean_ms, fcfs.mean_ms);
+  // DiskSim: FCFS 306.3, C-LOOK 228.9, SPTF 199.4 ms. Ours are 6 % and 9 %
+  // below for C-LOOK and SPTF (cache segments do not limit which queued
+  // commands are eligible here, docs/disk-queueing.md §3), so only FCFS is
+  // held to the band.
+  ExpectNearDiskSim(fcfs.mean_ms, 306.3, "mixed fcfs");
 }
 
 }  // namespace
@@ -177,6 +273,31 @@ TEST(DiskQueueingScaleTest, PrintsTheDepthTable) {
       std::printf("\n");
     }
   }
+  // DQ19: the same 16 streams queued at the host (drive depth 1), host
+  // policy varied; DQ20: the mixed workload queued in the drive.
+  std::printf("DQ19 host-queued N=16 (mean / max ms, std ms):");
+  for (const char* host : {"fcfs", "look", "clook", "sstf", "sdf", "sptf", "aged-sptf:weight=30"}) {
+    const Outcome o = Simulate(QueueRun{.depth = 1, .host = host, .host_depth = 1, .streams = 16});
+    std::printf(" | %s %.1f / %.0f (%.0f)", host, o.mean_ms, o.max_ms, o.std_ms);
+  }
+  std::printf("\nDQ17 aged SPTF N=16 (mean / max ms):");
+  for (int64_t w : {1, 6, 30}) {
+    const Outcome o = Drive(16, "aged-sptf", w);
+    std::printf(" | W=%lld %.1f / %.0f", static_cast<long long>(w), o.mean_ms, o.max_ms);
+  }
+  std::printf("\nPreseeking level 1, N=16 (mean / max ms):");
+  for (const char* policy : {"fcfs", "clook", "sptf"}) {
+    const Outcome o =
+        Simulate(QueueRun{.depth = 16, .drive = policy, .host_depth = 16, .preseek = 1});
+    std::printf(" | %s %.1f / %.0f", policy, o.mean_ms, o.max_ms);
+  }
+  std::printf("\nDQ20 mixed 66 %% reads, drive-queued N=16:");
+  for (const char* policy : {"fcfs", "clook", "sptf"}) {
+    const Outcome o =
+        Simulate(QueueRun{.depth = 16, .drive = policy, .host_depth = 16, .read_percent = 66});
+    std::printf(" | %s %.1f / %.0f (%.0f)", policy, o.mean_ms, o.max_ms, o.std_ms);
+  }
+  std::printf("\n");
 }
 
 }  // namespace

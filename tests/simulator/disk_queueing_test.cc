@@ -138,8 +138,9 @@ Trace RunDrive(const std::string& policy, uint32_t head_cyl, uint64_t pos, bool 
   Trace out;
   Time now{0};
   while (!queue.empty()) {
-    Request& u = queue.Take(now);
-    now = model->Serve(u.op, u.start(), u.nr_sectors(), now).complete;
+    Time arrived{0};
+    Request& u = queue.Take(now, &arrived);
+    now = model->ServeQueued(u.op, u.start(), u.nr_sectors(), now, arrived).complete;
     out.push_back(Step(cmds[u.id].name, now));
   }
   return out;
@@ -319,8 +320,9 @@ TEST(DiskQueueingTest, DQ12PrioritySubQueue) {
     dq.Add(u, Time{0});
     dq.Add(t, Time{0});
     EXPECT_EQ(dq.size(), 2u);
-    EXPECT_EQ(dq.Take(Time{0}).id, scheme ? 1u : 2u) << "scheme " << scheme;
-    EXPECT_EQ(dq.Take(Time{0}).id, scheme ? 2u : 1u);
+    Time arrived{0};
+    EXPECT_EQ(dq.Take(Time{0}, &arrived).id, scheme ? 1u : 2u) << "scheme " << scheme;
+    EXPECT_EQ(dq.Take(Time{0}, &arrived).id, scheme ? 2u : 1u);
     EXPECT_TRUE(dq.empty());
   }
   // The preset option and the DiskSim import turn it on.
@@ -400,9 +402,11 @@ TEST(DiskQueueingTest, PolicyNamesAndDiskSimCodes) {
 }
 
 TEST(DiskQueueingTest, PresetOptionsSetTheDriveQueue) {
-  absl::StatusOr<HddParams> p =
-      HddPresetParams("sata-7200:queue_depth=4,queue_policy=clook,aging_weight=7,disksim_exact=1");
+  absl::StatusOr<HddParams> p = HddPresetParams(
+      "sata-7200:queue_depth=4,queue_policy=clook,aging_weight=7,disksim_exact=1,"
+      "preseek_level=1");
   ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->queue.preseek_level, 1u);
   EXPECT_EQ(p->queue.depth, 4u);
   EXPECT_EQ(p->queue.policy, "clook");
   EXPECT_EQ(p->queue.aging_weight, 7);
@@ -412,7 +416,7 @@ TEST(DiskQueueingTest, PresetOptionsSetTheDriveQueue) {
   EXPECT_TRUE(MakeDiskModel("sas-15k:queue_depth=1").ok());
   for (const char* bad :
        {"sata-7200:queue_depth=0", "sata-7200:queue_depth=x", "sata-7200:queue_policy=elevator",
-        "sata-7200:speed=3", "sata-7200:", "ssd:queue_depth=4"}) {
+        "sata-7200:speed=3", "sata-7200:", "ssd:queue_depth=4", "sata-7200:preseek_level=2"}) {
     absl::StatusOr<std::unique_ptr<DiskModel>> m = MakeDiskModel(bad);
     ASSERT_FALSE(m.ok()) << bad;
     EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument) << bad;
@@ -430,6 +434,11 @@ TEST(DiskQueueingTest, BadQueueParamsAreRefused) {
   p = TinyDrive();
   p.queue.depth = 0;
   EXPECT_FALSE(HddModel::Create(p).ok());
+  p = TinyDrive();
+  p.queue.preseek_level = 2;
+  m = HddModel::Create(p);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("preseek level must be 0 or 1"), std::string::npos);
 }
 
 }  // namespace

@@ -77,6 +77,29 @@ TEST(DiskSimQueueImportTest, PolicyDiskSimCrashesOnRunsWithAWarning) {
   EXPECT_TRUE(AnyWarningHas(*m, "DiskSim 4.0 crashes with this policy"));
 }
 
+// `Preseeking level` matters only with a queue: 1 is read, 2 runs as 1
+// with a warning, and at depth 1 it stays a no-effect parameter.
+TEST(DiskSimQueueImportTest, PreseekingLevelWithAQueue) {
+  if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
+  for (int level : {0, 1, 2}) {
+    TempDir dir;
+    std::string parv = EditCopy(dir, ".diskspecs", "Max queue length = 1", "Max queue length = 4");
+    const std::string specs = dir.path() + "/disksim-hp_c2247a.diskspecs";
+    dir.Write("disksim-hp_c2247a.diskspecs", Edit(ReadFile(specs), "Preseeking level = 0",
+                                                  "Preseeking level = " + std::to_string(level)));
+    absl::StatusOr<DiskSimImport> m = LoadDiskSimParv(parv);
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_EQ(m->params.queue.preseek_level, level == 0 ? 0u : 1u) << level;
+    EXPECT_EQ(AnyWarningHas(*m, "level 2 runs as 1"), level == 2) << level;
+  }
+  TempDir dir;
+  std::string parv = EditCopy(dir, ".diskspecs", "Preseeking level = 0", "Preseeking level = 1");
+  absl::StatusOr<DiskSimImport> m = LoadDiskSimParv(parv);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->params.queue.preseek_level, 0u);
+  EXPECT_TRUE(AnyWarningHas(*m, "Preseeking level"));
+}
+
 TEST(DiskSimQueueImportTest, OverlongQueueIsRefusedWithFileAndLine) {
   if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
   TempDir dir;

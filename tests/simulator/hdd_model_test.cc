@@ -394,3 +394,37 @@ TEST(HddServeTest, LastSectorOfTheDiskCanBeServed) {
 
 }  // namespace
 }  // namespace iosched::sim
+
+namespace iosched::sim {
+namespace {
+
+// A command that waited in the drive's queue ran its read miss overhead
+// while the previous one was served (DiskModel::ServeQueued): chosen at the
+// previous completion, it is charged only what is left of that overhead.
+TEST(HddModelTest, QueuedCommandOverlapsItsOverheadWithTheOneInService) {
+  const Duration miss = MsToDuration(HpC2247AParams().overheads.read_miss_after_read_ms);
+  const uint64_t far = 1'500'000;  // a long seek from the first read
+  const auto second = [&](Time arrived_before, bool queued) {
+    std::unique_ptr<HddModel> m = HpModel();
+    const ServiceInfo a = m->Serve(Op::kRead, 1000, 8, Time{0});
+    const Time now = a.complete;
+    return queued ? m->ServeQueued(Op::kRead, far, 8, now, now - arrived_before)
+                  : m->Serve(Op::kRead, far, 8, now);
+  };
+  const ServiceInfo plain = second(Duration{0}, false);
+  // Reaching an idle drive: exactly Serve().
+  const ServiceInfo idle = second(Duration{0}, true);
+  EXPECT_EQ(idle.complete, plain.complete);
+  EXPECT_EQ(idle.overhead, plain.overhead);
+  // Waited long enough: no miss overhead left, the seek starts at once.
+  const ServiceInfo waited = second(Duration{5 * kMs}, true);
+  EXPECT_EQ(waited.overhead, plain.overhead - miss);
+  EXPECT_EQ(waited.seek, plain.seek);
+  EXPECT_LE(waited.complete, plain.complete);
+  // Arrived 0.2 ms before: the rest of the overhead is charged.
+  const ServiceInfo part = second(Duration{kMs / 5}, true);
+  EXPECT_EQ(part.overhead, plain.overhead - Duration{kMs / 5});
+}
+
+}  // namespace
+}  // namespace iosched::sim

@@ -36,6 +36,10 @@ namespace iosched {
 struct ServiceInfo {
   Time start{0};     // when the device began working on the unit
   Time complete{0};  // when the unit completes (what the dispatcher sees)
+  // When a drive queue may start its next command (ServeQueued only): the
+  // completion, or earlier if the drive's preseeking level frees the arm as
+  // the completion message is sent. kTimeZero: not set, use `complete`.
+  Time arm_free{0};
   Duration overhead{0}, seek{0}, rotation{0}, transfer{0};
   uint64_t seek_cylinders = 0;
   bool cache_hit = false;
@@ -51,6 +55,18 @@ class DiskModel {
   // Serves [sector, sector + sectors). REQUIRES: the range is within
   // capacity, calls come in non-decreasing `now`.
   virtual ServiceInfo Serve(Op op, uint64_t sector, uint32_t sectors, Time now) = 0;
+  // Serves a command that reached the drive at `arrived` and waited in the
+  // drive's own queue (iosched/hdd_params.h HddQueueParams) until the drive
+  // chose it at `now`. A drive that queues runs a waiting command's
+  // overheads from its arrival, overlapping the command in service, and
+  // charges at `now` only the part not yet elapsed. `arrived` == `now`: a
+  // command reaching an idle drive, served as Serve(). REQUIRES: arrived <=
+  // now, plus Serve's requirements. Default: Serve(), overheads not
+  // overlapped (a model without a queue).
+  virtual ServiceInfo ServeQueued(Op op, uint64_t sector, uint32_t sectors, Time now,
+                                  Time /*arrived*/) {
+    return Serve(op, sector, sectors, now);
+  }
   // Seek and rotation estimates from the model's live state, for the
   // positioning policies (sptf, …), or nullptr if the model has none (SSD).
   // Owned by the model.

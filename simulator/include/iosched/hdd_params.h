@@ -210,6 +210,12 @@ struct HddQueueParams {
   // ("Priority scheduling") and its own position state.
   bool priority_scheme = false;
   std::string priority_policy = "fcfs";
+  // "Preseeking level" (depth > 1 only): 0, the arm is free for the next
+  // queued command when the previous command's completion reaches the host;
+  // 1, as soon as that completion message is sent (the completion overhead
+  // and message overlap the next command's seek). DiskSim's level 2 (the
+  // seek overlapping the data transfer) is not modelled.
+  uint32_t preseek_level = 0;
 
   friend bool operator==(const HddQueueParams&, const HddQueueParams&) = default;
 };
