@@ -33,17 +33,17 @@ mkdir -p "$OUT"
     done
     name=random-readers
     [ "$sc" = drw ] && name=dependent-readers-vs-writer
-    # elevator,spec,...,lat_mean_ms (7),...,lat_p99_ms (10); for drw the reads' (20, 21).
-    awk -F, -v name="$name" -v sc="$sc" '
-      FNR == 1 { f++; next }
-      {
-        m = (sc == "drw") ? $20 : $7; p = (sc == "drw") ? $21 : $10
-        v[$1, f] = sprintf("%.1f / %.0f", m, p)
-        if (f == 1) order[++n] = $1
-      }
-      END { for (i = 1; i <= n; i++) printf "| %s | %s | %s | %s | %s |\n", name, order[i],
-            v[order[i], 1], v[order[i], 2], v[order[i], 3] }
-    ' "$OUT/$sc.1.csv" "$OUT/$sc.4.csv" "$OUT/$sc.32.csv"
+    # Columns by name (the CSV leads with result metadata, quoted where it
+    # holds commas); for drw the reads' latency.
+    python3 - "$name" "$sc" "$OUT/$sc.1.csv" "$OUT/$sc.4.csv" "$OUT/$sc.32.csv" <<'PY'
+import csv, sys
+name, sc, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+mean, p99 = ("read_lat_mean_ms", "read_lat_p99_ms") if sc == "drw" else ("lat_mean_ms", "lat_p99_ms")
+runs = [list(csv.DictReader(open(f))) for f in files]
+for i, row in enumerate(runs[0]):
+    cells = ["%.1f / %.0f" % (float(r[i][mean]), float(r[i][p99])) for r in runs]
+    print("| %s | %s | %s |" % (name, row["spec"], " | ".join(cells)))
+PY
   done
 } >"$OUT/host_table.md"
 
@@ -54,7 +54,10 @@ for p in fcfs clook sptf aged-sptf; do
     opt="queue_depth=$d,queue_policy=$p"
     [ "$p" = aged-sptf ] && opt="$opt,aging_weight=30"
     "$IOSCHED" compare "$OUT/rr.csv" --disk "sata-7200:$opt" --mode closed --elevators noop \
-      --format csv --quiet | awk -F, -v p="$p" -v d="$d" 'NR == 2 { print p "," d "," $7 "," $10 "," $5 }' \
+      --format csv --quiet | python3 -c '
+import csv, sys
+r = next(csv.DictReader(sys.stdin))
+print(",".join([sys.argv[1], sys.argv[2], r["lat_mean_ms"], r["lat_p99_ms"], r["iops"]]))' "$p" "$d" \
       >>"$OUT/depth.csv"
   done
 done
