@@ -77,7 +77,8 @@ class Replayer {
         fitter_(std::move(fitter)),
         sim_(&disk),
         dispatcher_(&elevator, &sim_.device(), &sim_.clock(),
-                    Dispatcher::Options{.depth = DispatchDepth(disk, options)}) {}
+                    Dispatcher::Options{.depth = DispatchDepth(disk, options),
+                                        .sched_tags = options.sched_tags}) {}
 
   ~Replayer() { DropHeldRequests(); }
 
