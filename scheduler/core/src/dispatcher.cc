@@ -73,6 +73,7 @@ void Dispatcher::Submit(Request& rq) {
     rq.sched_tag = tags_->Get(elevator_->AdmitDepth(rq));
     if (rq.sched_tag < 0) {
       waiting_.push_back(&rq);
+      ++tag_waits_;
       Rearm();
       return;
     }
