@@ -182,9 +182,7 @@ std::vector<Planned> MixedClasses(bool per_stream) {
   return plan;
 }
 
-int Rank(IoClass c) {
-  return c == IoClass::kRealTime ? 0 : c == IoClass::kIdle ? 2 : 1;
-}
+int Rank(IoClass c) { return c == IoClass::kRealTime ? 0 : c == IoClass::kIdle ? 2 : 1; }
 
 TEST_P(IoprioScheduler, MqDeadlineDispatchesRtThenBeThenIdle) {
   // Per-request classes, all from one stream.
@@ -208,8 +206,8 @@ TEST_P(IoprioScheduler, BfqServesTheRtStreamBeforeTheBeStream) {
   std::vector<Planned> plan;
   for (uint64_t i = 0; i < 16; ++i) {
     const bool rt = i % 2 == 1;
-    plan.push_back({rt ? IoClass::kRealTime : IoClass::kBestEffort, rt ? 1u : 2u,
-                    ((i * 7) % 16) * 4 + 2});
+    plan.push_back(
+        {rt ? IoClass::kRealTime : IoClass::kBestEffort, rt ? 1u : 2u, ((i * 7) % 16) * 4 + 2});
   }
   const std::vector<IoClass> got = Run("bfq", plan);
   if (!skip_.empty()) GTEST_SKIP() << skip_;

@@ -161,9 +161,7 @@ class KyberWatch final : public Elevator {
   size_t Pending() const override { return in_->Pending(); }
   bool MultiQueue() const override { return in_->MultiQueue(); }
   uint32_t AdmitDepth(const Request& rq) const override { return in_->AdmitDepth(rq); }
-  std::vector<std::pair<std::string, int64_t>> Counters() const override {
-    return in_->Counters();
-  }
+  std::vector<std::pair<std::string, int64_t>> Counters() const override { return in_->Counters(); }
   int64_t Counter(const std::string& name) const {
     for (const auto& [k, v] : in_->Counters()) {
       if (k == name) return v;
@@ -290,4 +288,3 @@ TEST(PrioScenarios, ReaderVsWritebackKyberAtDepth32MissesTheTargetAsTheKernelWou
 
 }  // namespace
 }  // namespace iosched
-

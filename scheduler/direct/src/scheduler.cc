@@ -155,9 +155,9 @@ absl::Status Scheduler::Impl::Start(const SchedulerOptions& options) {
   dev.max_retries = options.max_retries;
   dev.fault_injector = options.fault_injector;
   IOSCHED_ASSIGN_OR_RETURN(device_, DirectDevice::Create(dev, &clock_));
-  dispatcher_ = std::make_unique<Dispatcher>(elevator_.get(), device_.get(), &clock_,
-                                             Dispatcher::Options{.depth = options.depth,
-                                                                 .sched_tags = options.sched_tags});
+  dispatcher_ = std::make_unique<Dispatcher>(
+      elevator_.get(), device_.get(), &clock_,
+      Dispatcher::Options{.depth = options.depth, .sched_tags = options.sched_tags});
   device_->set_dispatcher(dispatcher_.get());
   device_->set_on_past_eof([](Request& m) { static_cast<IoRequest&>(m).past_eof_ = true; });
   dispatcher_->set_completion([this](Request& r) { OnComplete(r); });
