@@ -77,7 +77,8 @@ class Replayer {
         fitter_(std::move(fitter)),
         sim_(&disk),
         dispatcher_(&elevator, &sim_.device(), &sim_.clock(),
-                    Dispatcher::Options{.depth = DispatchDepth(disk, options)}) {
+                    Dispatcher::Options{.depth = DispatchDepth(disk, options),
+                                        .sched_tags = options.sched_tags}) {
     // A host elevator that estimates positioning chooses from the model's
     // live state: bring it up to each completion that leaves the disk idle.
     sim_.device().set_advance_when_idle(ElevatorNeedsPositionEstimator(elevator));

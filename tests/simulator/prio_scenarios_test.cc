@@ -5,6 +5,7 @@
 // carries reaches Request::prio, and the numbers they show are kept here.
 // Deterministic simulator, no wall-clock time involved.
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "gtest/gtest.h"
 #include "iosched/disk_model.h"
+#include "iosched/elevator.h"
 #include "iosched/registry.h"
 #include "iosched/replay.h"
 #include "iosched/trace_generator.h"
@@ -124,24 +126,164 @@ TEST(PrioScenarios, PrioClassesMqDeadlineServesRtThenBeThenIdle) {
   EXPECT_GT(idle, 1.2 * be);
 }
 
+// Watches the units Kyber hands out and gets back, for the depth-32 case:
+// how many writes are in the device when a read is issued, and each read's
+// device latency (completion - issue, Kyber's I/O latency) and total
+// latency (completion - creation, Kyber's TOTAL). Forwards everything.
+class KyberWatch final : public Elevator {
+ public:
+  KyberWatch(const ElevatorEnv& env, std::unique_ptr<Elevator> kyber)
+      : Elevator(env), in_(std::move(kyber)) {}
+  std::string_view Name() const override { return in_->Name(); }
+  Request* Add(Request& rq, Time now) override { return in_->Add(rq, now); }
+  Decision Dispatch(Time now, bool force) override {
+    Decision d = in_->Dispatch(now, force);
+    if (d.unit != nullptr && d.unit->op == Op::kWrite) ++writes_in_device_;
+    if (d.unit != nullptr && d.unit->op == Op::kRead) {
+      max_writes_ahead_of_read = std::max(max_writes_ahead_of_read, writes_in_device_);
+    }
+    return d;
+  }
+  void Activate(Request& unit, Time now) override { in_->Activate(unit, now); }
+  void Requeue(Request& unit, Time now) override { in_->Requeue(unit, now); }
+  void Complete(Request& unit, Time now) override {
+    if (unit.op == Op::kWrite) {
+      --writes_in_device_;
+    } else {
+      read_device_ns.push_back((now - unit.issued).count());
+      read_total_ns.push_back((now - unit.created).count());
+    }
+    in_->Complete(unit, now);
+  }
+  Time TimerDeadline() const override { return in_->TimerDeadline(); }
+  void Timer(Time now) override { in_->Timer(now); }
+  bool Empty() const override { return in_->Empty(); }
+  size_t Pending() const override { return in_->Pending(); }
+  bool MultiQueue() const override { return in_->MultiQueue(); }
+  uint32_t AdmitDepth(const Request& rq) const override { return in_->AdmitDepth(rq); }
+  std::vector<std::pair<std::string, int64_t>> Counters() const override { return in_->Counters(); }
+  int64_t Counter(const std::string& name) const {
+    for (const auto& [k, v] : in_->Counters()) {
+      if (k == name) return v;
+    }
+    ADD_FAILURE() << "no counter " << name;
+    return -1;
+  }
+
+  int max_writes_ahead_of_read = 0;
+  std::vector<int64_t> read_device_ns, read_total_ns;
+
+ private:
+  std::unique_ptr<Elevator> in_;
+  int writes_in_device_ = 0;
+};
+
+// The p-th percentile (nearest rank) in milliseconds.
+double PercentileMs(std::vector<int64_t> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(v.size()));
+  return static_cast<double>(v[std::min(v.size() - 1, rank)]) / 1e6;
+}
+
+struct KyberRun {
+  ReplayResult result;
+  int64_t congested_firings = 0, write_depth = 0;
+  int max_writes_ahead_of_read = 0;
+  double read_device_p90_ms = 0, read_device_max_ms = 0;
+};
+
+// reader-vs-writeback on `ssd` under Kyber with `depth` units in the device
+// and 128 async writes outstanding at most.
+KyberRun RunKyber(uint32_t depth, bool sched_tags) {
+  GeneratorOptions g;
+  g.requests = 80000;
+  auto reader = MakeGenerator("reader-vs-writeback", g);
+  EXPECT_TRUE(reader.ok()) << reader.status();
+  auto d = MakeDiskModel("ssd");
+  EXPECT_TRUE(d.ok()) << d.status();
+  ElevatorEnv env;
+  env.rotational = false;
+  env.device_depth = depth;
+  auto kyber = MakeElevator("kyber", env);
+  EXPECT_TRUE(kyber.ok()) << kyber.status();
+  KyberWatch watch(env, *std::move(kyber));
+  ReplayOptions o;
+  o.mode = ReplayMode::kClosed;
+  o.depth = depth;
+  o.closed_async_writes = 128;
+  o.sched_tags = sched_tags;
+  absl::StatusOr<ReplayResult> r = Replay(**reader, watch, **d, o);
+  EXPECT_TRUE(r.ok()) << r.status();
+  KyberRun run;
+  run.result = *std::move(r);
+  run.congested_firings = watch.Counter("congested_firings");
+  run.write_depth = watch.Counter("write_depth");
+  run.max_writes_ahead_of_read = watch.max_writes_ahead_of_read;
+  run.read_device_p90_ms = PercentileMs(watch.read_device_ns, 90);
+  run.read_device_max_ms = PercentileMs(watch.read_device_ns, 100);
+  return run;
+}
+
 // 80,000 requests (4,706 reads), 128 async writes outstanding at most.
 // With 16 units in the device Kyber meets its 2 ms read_lat_nsec target
-// (1.368 ms) and noop does not (7.832 ms). With 32 units in the device
-// Kyber still beats noop (2.376 vs 7.832 ms) but misses the target: the
-// writes already inside the device delay the reads; kept as a number, not
-// a pass.
+// (1.368 ms) and noop does not (7.832 ms).
 TEST(PrioScenarios, ReaderVsWritebackKyberKeepsTheReadTarget) {
   const ReplayResult ky = ReplayScenario("reader-vs-writeback", "kyber", "ssd", 80000, 16, 128);
   const ReplayResult noop = ReplayScenario("reader-vs-writeback", "noop", "ssd", 80000, 16, 128);
-  const ReplayResult ky32 = ReplayScenario("reader-vs-writeback", "kyber", "ssd", 80000, 32, 128);
   std::printf(
-      "reader-vs-writeback read p99 (ssd, 128 async writes, 80000 requests): depth 16 kyber "
-      "%.3f ms, noop %.3f ms; depth 32 kyber %.3f ms\n",
-      ky.summary.read.lat_p99_ms, noop.summary.read.lat_p99_ms, ky32.summary.read.lat_p99_ms);
+      "reader-vs-writeback read p99 (ssd, 128 async writes, 80000 requests, depth 16): kyber "
+      "%.3f ms, noop %.3f ms\n",
+      ky.summary.read.lat_p99_ms, noop.summary.read.lat_p99_ms);
   EXPECT_EQ(ky.summary.read.count, 4706u);
   EXPECT_LT(ky.summary.read.lat_p99_ms, 2.0);  // read_lat_nsec
   EXPECT_GT(noop.summary.read.lat_p99_ms, 2.0);
-  EXPECT_LT(ky32.summary.read.lat_p99_ms, noop.summary.read.lat_p99_ms);
+}
+
+// Issue 20: at device depth 32 Kyber misses the read target (p99 2.376 ms),
+// and Linux 6.12's Kyber would too (docs/elevators-mq.md §3, "Device depth
+// 32"). Kyber throttles only on congestion, i.e. when some domain's p90
+// *device* latency passes its target. Here the device holds at most 31
+// writes ahead of a read, each taking every channel for about 60.5 us (two
+// 4 KiB pages at 20 us + 8 KiB at 400 MB/s), so a read's device latency is
+// at most 31 x 60.5 + 90 us = 1.97 ms: just inside 2 ms, never congested,
+// the WRITE domain keeps its 128 tokens. The miss is the wait for a device
+// slot on top of that (a read arriving mid write batch waits for up to 8
+// write dispatches), which total latency sees and only READ's own depth
+// (already 256) answers. With the kernel's scheduler tags (nr_requests 64,
+// async writes limited to 48) the read numbers are identical; at depth 48
+// the device latency does cross 2 ms and Kyber cuts WRITE's depth.
+TEST(PrioScenarios, ReaderVsWritebackKyberAtDepth32MissesTheTargetAsTheKernelWould) {
+  const ReplayResult noop = ReplayScenario("reader-vs-writeback", "noop", "ssd", 80000, 16, 128);
+  const KyberRun k32 = RunKyber(32, /*sched_tags=*/false);
+  const KyberRun k32_tags = RunKyber(32, /*sched_tags=*/true);
+  const KyberRun k48_tags = RunKyber(48, /*sched_tags=*/true);
+  std::printf(
+      "reader-vs-writeback kyber depth 32: read p99 %.3f ms (with scheduler tags %.3f), read "
+      "device latency p90 %.3f max %.3f ms, at most %d writes ahead of a read, congested "
+      "firings %ld, write depth %ld; depth 48 with tags: congested firings %ld, write depth "
+      "%ld\n",
+      k32.result.summary.read.lat_p99_ms, k32_tags.result.summary.read.lat_p99_ms,
+      k32.read_device_p90_ms, k32.read_device_max_ms, k32.max_writes_ahead_of_read,
+      static_cast<long>(k32.congested_firings), static_cast<long>(k32.write_depth),
+      static_cast<long>(k48_tags.congested_firings), static_cast<long>(k48_tags.write_depth));
+  // What the kernel would show: the target missed, still far better than
+  // noop at half the depth.
+  EXPECT_GT(k32.result.summary.read.lat_p99_ms, 2.0);
+  EXPECT_LT(k32.result.summary.read.lat_p99_ms, 2.6);
+  EXPECT_LT(k32.result.summary.read.lat_p99_ms, noop.summary.read.lat_p99_ms);
+  // Why: the device alone never takes a read past the target, so Kyber
+  // never sees congestion and never throttles writes.
+  EXPECT_EQ(k32.max_writes_ahead_of_read, 31);
+  EXPECT_LT(k32.read_device_max_ms, 2.0);
+  EXPECT_EQ(k32.congested_firings, 0);
+  EXPECT_EQ(k32.write_depth, 128);
+  // The kernel's tag pool changes nothing for the reads here.
+  EXPECT_EQ(k32_tags.result.summary.read.lat_p99_ms, k32.result.summary.read.lat_p99_ms);
+  EXPECT_EQ(k32_tags.congested_firings, 0);
+  // Once the device latency can cross the target, Kyber reacts.
+  EXPECT_GT(k48_tags.congested_firings, 0);
+  EXPECT_LT(k48_tags.write_depth, 128);
 }
 
 }  // namespace

@@ -73,6 +73,7 @@ void Dispatcher::Submit(Request& rq) {
     rq.sched_tag = tags_->Get(elevator_->AdmitDepth(rq));
     if (rq.sched_tag < 0) {
       waiting_.push_back(&rq);
+      ++tag_waits_;
       Rearm();
       return;
     }
@@ -116,6 +117,10 @@ void Dispatcher::AdmitWaiting(Time now) {
       continue;
     }
     rq.sched_tag = tag;
+    // blk_mq_rq_ctx_init: start_time_ns is stamped once the request has its
+    // tag, so the time spent waiting for one is no part of the request's
+    // latency as the elevator sees it (Kyber's TOTAL histogram).
+    rq.created = now;
     it = waiting_.erase(it);
     Insert(rq, now);
   }

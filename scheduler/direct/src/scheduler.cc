@@ -125,6 +125,7 @@ absl::Status Scheduler::Impl::Start(const SchedulerOptions& options) {
   }
   ElevatorEnv env;
   env.device_depth = options.depth;
+  env.nr_requests = options.nr_requests;
   env.rotational =
       options.rotational.value_or(target_ != nullptr ? target_->rotational().value_or(true) : true);
   IOSCHED_ASSIGN_OR_RETURN(elevator_, MakeElevator(options.elevator, env));
@@ -154,8 +155,9 @@ absl::Status Scheduler::Impl::Start(const SchedulerOptions& options) {
   dev.max_retries = options.max_retries;
   dev.fault_injector = options.fault_injector;
   IOSCHED_ASSIGN_OR_RETURN(device_, DirectDevice::Create(dev, &clock_));
-  dispatcher_ = std::make_unique<Dispatcher>(elevator_.get(), device_.get(), &clock_,
-                                             Dispatcher::Options{options.depth});
+  dispatcher_ = std::make_unique<Dispatcher>(
+      elevator_.get(), device_.get(), &clock_,
+      Dispatcher::Options{.depth = options.depth, .sched_tags = options.sched_tags});
   device_->set_dispatcher(dispatcher_.get());
   device_->set_on_past_eof([](Request& m) { static_cast<IoRequest&>(m).past_eof_ = true; });
   dispatcher_->set_completion([this](Request& r) { OnComplete(r); });
@@ -196,6 +198,7 @@ uint64_t Scheduler::submitted() const { return impl_->submitted_.load(std::memor
 uint64_t Scheduler::completed() const { return impl_->completed_.load(std::memory_order_relaxed); }
 const Elevator& Scheduler::elevator() const { return *impl_->elevator_; }
 const DirectDevice::Stats& Scheduler::device_stats() const { return impl_->device_->stats(); }
+uint64_t Scheduler::tag_waits() const { return impl_->dispatcher_->tag_waits(); }
 bool Scheduler::OnDispatcherThread() const { return impl_->OnDispatcherThread(); }
 
 absl::Status Scheduler::Impl::Submit(IoRequest& rq, IoRequest::Callback callback) {

@@ -147,6 +147,7 @@ class MqDeadlineElevator final : public ElvCore {
     // deadline_from_pos(latest_pos[dir]) remembered between dispatches
     // (kept exact on insert and erase; recomputed when invalid).
     Request* from_pos[2] = {nullptr, nullptr};
+    uint64_t from_key[2] = {0, 0};  // from_pos[dir]->mq_sort_pos, without the load
     bool from_pos_valid[2] = {false, false};
     int64_t inserted = 0;
     int64_t completed = 0;
@@ -165,6 +166,12 @@ class MqDeadlineElevator final : public ElvCore {
     }
   }
   static int Dir(const Request& rq) { return rq.op == Op::kWrite || rq.discard ? kWrite : kRead; }
+  // Starts loading the cache lines of `rq`.
+  static void Prefetch(const Request& rq) {
+    const char* c = reinterpret_cast<const char*>(&rq);
+    for (size_t off = 0; off < sizeof(Request); off += 64) __builtin_prefetch(c + off);
+    __builtin_prefetch(c + sizeof(Request) - 1);
+  }
   int64_t Queued(int l) const { return prio_[l].inserted - prio_[l].completed; }
 
   // started_after: inserted after `limit` (ticks)?
@@ -174,8 +181,7 @@ class MqDeadlineElevator final : public ElvCore {
   // deadline_from_pos: first request at or after the level's latest_pos.
   Request* NextRequest(PerPrio& p, int dir) {
     if (!p.from_pos_valid[dir]) {
-      uint64_t key = 0;
-      p.from_pos[dir] = p.sort[dir].Seek(p.latest_pos[dir], &key);
+      p.from_pos[dir] = p.sort[dir].Seek(p.latest_pos[dir], &p.from_key[dir]);
       p.from_pos_valid[dir] = true;
     }
     return p.from_pos[dir];
@@ -186,18 +192,21 @@ class MqDeadlineElevator final : public ElvCore {
     p.sort[dir].Insert(k, &rq);
     // A new entry becomes the first at or after latest_pos only if it sorts
     // before the old one (equal keys go after).
-    Request* f = p.from_pos[dir];
-    if (p.from_pos_valid[dir] && k >= p.latest_pos[dir] && (f == nullptr || k < f->mq_sort_pos)) {
+    if (p.from_pos_valid[dir] && k >= p.latest_pos[dir] &&
+        (p.from_pos[dir] == nullptr || k < p.from_key[dir])) {
       p.from_pos[dir] = &rq;
+      p.from_key[dir] = k;
     }
   }
   // Returns true if `rq` was the first request at or after latest_pos.
   bool TreeErase(PerPrio& p, Request& rq) {
     const int dir = Dir(rq);
     Request* next = nullptr;
-    p.sort[dir].Erase(rq.mq_sort_pos, &rq, &next);
+    uint64_t next_key = 0;
+    p.sort[dir].Erase(rq.mq_sort_pos, &rq, &next, &next_key);
     if (p.from_pos[dir] != &rq) return false;
     p.from_pos[dir] = next;  // the tree successor is the next one
+    p.from_key[dir] = next_key;
     return p.from_pos_valid[dir];
   }
   bool RemoveRequest(PerPrio& p, Request& rq) {
@@ -255,9 +264,18 @@ Request* MqDeadlineElevator::ElvMerge(const Request& bio) {
   // dd_request_merge: a request of the bio's level and direction starting
   // where the bio ends.
   if (!front_merges_) return nullptr;
+  SortTree& tree = prio_[Level(bio)].sort[Dir(bio)];
   const uint64_t end = bio.sector + bio.sectors;
+  // Look the bio's start up, not its end: the index remembers where that
+  // lookup ended, and when no merge happens (the common case) ElvAddRequest
+  // inserts the bio's start there without a second walk. The first entry at
+  // or after the start is the first at `end` unless something starts inside
+  // [start, end) (rare: then look `end` up on its own).
   uint64_t key = 0;
-  Request* rq = prio_[Level(bio)].sort[Dir(bio)].Seek(end, &key);
+  Request* rq = tree.Seek(bio.sector, &key);
+  if (rq == nullptr || key > end) return nullptr;
+  if (key == end) return rq;
+  rq = tree.Seek(end, &key);
   return rq != nullptr && key == end ? rq : nullptr;
 }
 
@@ -349,6 +367,11 @@ Request* MqDeadlineElevator::Select(int l, int64_t limit, int64_t now) {
   // first at or after the new one (its start); anything else: look it up.
   prio_[rl].from_pos_valid[dir] = was_from_pos;
   ++prio_[rl].dispatched;
+  // The next dispatch most likely continues the sweep there: start loading
+  // that request while the caller works (a hint; no effect on behaviour).
+  if (const Request* next = prio_[rl].from_pos[dir]; was_from_pos && next != nullptr) {
+    Prefetch(*next);
+  }
   return rq;
 }
 

@@ -109,18 +109,19 @@ class SortedIndex {
 
   // Removes the entry (k, v). Returns false (and changes nothing) if there
   // is no such entry. If `next` is given it receives the entry that followed
-  // the removed one (nullptr if none).
+  // the removed one (nullptr if none), and `next_key`, if given, its key
+  // (unchanged when there is none).
   //
   // The index remembers where the following entry is, so that erasing that
   // one next (a sweep in key order) needs no search, even if entries were
   // inserted elsewhere in between.
-  bool Erase(uint64_t k, const T* v, T** next = nullptr) {
+  bool Erase(uint64_t k, const T* v, T** next = nullptr, uint64_t* next_key = nullptr) {
     Path& p = cursor_;
     if (!AtCursor(k, v) && !Find(k, v, p)) {
       cursor_valid_ = false;
       return false;
     }
-    if (next != nullptr) *next = After(p);
+    if (next != nullptr) *next = After(p, next_key);
     const bool reshaped = EraseAt(p);
     // The entry that followed now sits where the erased one was.
     cursor_valid_ = !reshaped && (p.slot < p.leaf->n || NextLeaf(p));
@@ -308,11 +309,16 @@ class SortedIndex {
     return false;
   }
 
-  // The entry after the one `p` points at.
-  static T* After(const Path& p) {
-    if (p.slot + 1 < p.leaf->n) return p.leaf->vals[p.slot + 1];
+  // The entry after the one `p` points at; its key into `key` if given.
+  static T* After(const Path& p, uint64_t* key = nullptr) {
+    if (p.slot + 1 < p.leaf->n) {
+      if (key != nullptr) *key = p.leaf->keys[p.slot + 1];
+      return p.leaf->vals[p.slot + 1];
+    }
     const Leaf* l = p.leaf->next;
-    return l == nullptr ? nullptr : l->vals[0];
+    if (l == nullptr) return nullptr;
+    if (key != nullptr) *key = l->keys[0];
+    return l->vals[0];
   }
 
   void Changed() { hint_valid_ = false; }

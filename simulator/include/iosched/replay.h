@@ -116,6 +116,12 @@ struct ReplayOptions {
   // Closed mode: async writes a stream may have outstanding before it waits
   // (see "Async writes" above); 0 = writes wait like reads. At most 1 << 20.
   uint32_t closed_async_writes = 0;
+  // Run the blk-mq scheduler-tag pool (Dispatcher::Options::sched_tags):
+  // NrRequests(elevator env) requests at most in the elevator and device,
+  // the elevator's admission limits (Kyber's and mq-deadline's async
+  // limits), and requests without a tag waiting outside the elevator. Off by
+  // default: the published scenario numbers are without it.
+  bool sched_tags = false;
   // Issued units whose (time, sector) are kept for head-position plots.
   size_t head_trace_limit = 20000;
   // Optional progress hook: called with the number of records read so far,

@@ -153,6 +153,8 @@ class Dispatcher {
   bool Idle() const { return in_flight_ == 0 && elevator_->Empty() && waiting_.empty(); }
   // Requests waiting for a scheduler tag; tags in use (0 without a pool).
   size_t waiting_for_tag() const { return waiting_.size(); }
+  // Requests that had to wait for a tag so far (0 without a pool).
+  uint64_t tag_waits() const { return tag_waits_; }
   uint32_t tags_in_use() const { return tags_ ? tags_->in_use() : 0; }
   // When the pending 3 ms re-run fires, or kTimeNever.
   Time repoll_at() const { return repoll_; }
@@ -180,6 +182,7 @@ class Dispatcher {
   CompletionFn on_complete_;
   uint32_t in_flight_ = 0;
   uint64_t submitted_ = 0;
+  uint64_t tag_waits_ = 0;
   uint64_t completed_ = 0;
   Time armed_ = kTimeNever;
   bool plugged_ = false;

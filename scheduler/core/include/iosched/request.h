@@ -145,8 +145,10 @@ class Request {
   // own domain under Kyber, never merged with a plain write.
   bool discard = false;
   // Per-unit times in ns, the kernel's start_time_ns and the completion
-  // stamp (issue time is `issued` above). `created` is set on Submit and,
-  // when a queued unit absorbs another, becomes the earlier of the two;
+  // stamp (issue time is `issued` above). `created` is set on Submit, or,
+  // under a scheduler-tag pool, when the request gets its tag (a wait for
+  // one is not counted, as blk_mq_rq_ctx_init stamps after the tag); when a
+  // queued unit absorbs another it becomes the earlier of the two;
   // `completed_at` is set by the dispatcher just before Elevator::Complete.
   Time created{0};
   Time completed_at{0};

@@ -137,6 +137,17 @@ struct SchedulerOptions {
   std::string elevator = "noop";
   // Units in flight at the device (>= 1).
   uint32_t depth = 32;
+  // blk-mq scheduler tags (Dispatcher::Options::sched_tags, tag_pool.h):
+  // at most `nr_requests` requests exist at once in the elevator and the
+  // device (0: the kernel's 2 * min(depth, 128)); a request submitted with
+  // none free waits, in arrival order, outside the elevator until a unit
+  // completes (or one is absorbed by a merge), and the elevator's admission
+  // limits apply (Kyber: async requests 75 % of each tag word; mq-deadline:
+  // async_depth). A request's `created` time (Kyber's TOTAL latency) starts
+  // when it gets its tag. Off by default: every request goes into the
+  // elevator at once, as the 2.6 elevators expect.
+  bool sched_tags = false;
+  uint32_t nr_requests = 0;
   IoBackendKind backend = IoBackendKind::kAuto;
   uint32_t psync_threads = 0;  // 0: min(depth, 64)
   // io_uring submission batching (DirectDevice::Options::submit_batch):
@@ -255,6 +266,9 @@ class Scheduler {
   // Only while nothing is queued or in flight (after Drain or Shutdown).
   const Elevator& elevator() const;
   const DirectDevice::Stats& device_stats() const;
+  // Requests that waited for a scheduler tag (SchedulerOptions::sched_tags)
+  // so far. Only while nothing is queued or in flight.
+  uint64_t tag_waits() const;
   // True on the scheduler's dispatcher thread (inside callbacks).
   bool OnDispatcherThread() const;
 
