@@ -135,6 +135,28 @@ TEST(Cli, AsyncWritesNeedClosedMode) {
   EXPECT_THAT(r.err, HasSubstr("--async-writes applies to --mode closed only"));
 }
 
+// --sched-tags runs the blk-mq tag pool: at device depth 1 only
+// nr_requests = 2 requests exist at once, so mq-deadline, which sorts 1,000
+// queued requests without it, is left almost nothing to sort. The setting is
+// recorded in the results.
+TEST(Cli, SchedTagsBoundWhatTheElevatorHoldsAndAreRecorded) {
+  const std::string base =
+      "compare " + kMsr + " --fit scale --mode batch --elevators mq-deadline --format json";
+  CliRun off = Iosched(base);
+  CliRun on = Iosched(base + " --sched-tags");
+  ASSERT_EQ(off.code, 0) << off.err;
+  ASSERT_EQ(on.code, 0) << on.err;
+  EXPECT_THAT(off.out, HasSubstr("\"sched_tags\":false"));
+  EXPECT_THAT(on.out, HasSubstr("\"sched_tags\":true"));
+  auto seek = [](const std::string& json) {
+    const size_t at = json.find("\"seek_mean_sectors\":");
+    return at == std::string::npos ? -1.0 : std::stod(json.substr(at + 20));
+  };
+  ASSERT_GT(seek(off.out), 0);
+  // Sorting 1,000 requests seeks far less than serving them two at a time.
+  EXPECT_GT(seek(on.out), 2 * seek(off.out));
+}
+
 TEST(Cli, ClosedModeWithoutStreamIdsSaysSo) {
   // MSR records carry no process id: the whole trace is one closed loop.
   CliRun r = Iosched("compare " + kMsr + " --fit scale --mode closed --elevators noop");

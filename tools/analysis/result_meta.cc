@@ -144,6 +144,7 @@ OrderedJson SettingsJson(const CompareOptions& o) {
   s["mode"] = ModeName(r.mode);
   s["depth"] = r.depth;
   s["async_writes"] = r.closed_async_writes;
+  s["sched_tags"] = r.sched_tags;
   s["time_scale"] = Num(r.time_scale);
   s["fit"] = FitName(r.fit);
   s["max_requests"] = r.max_requests;

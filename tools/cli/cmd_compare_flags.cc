@@ -33,6 +33,10 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* f) {
                   "page-cache writeback (the kernel's nr_requests is 128); 0: writes wait like "
                   "reads")
       ->capture_default_str();
+  cmd->add_flag("--sched-tags", co.replay.sched_tags,
+                "Run the blk-mq scheduler-tag pool: at most nr_requests (2 x min(depth, 128)) "
+                "requests in the elevator and device, with Kyber's and mq-deadline's async "
+                "limits; the others wait for a tag (off: every request enters the elevator)");
   cmd->add_option("--fit", f->fit, "Records beyond the disk: error, wrap or scale")
       ->check(CLI::IsMember({"error", "wrap", "scale"}))
       ->capture_default_str();

@@ -40,6 +40,7 @@ struct ReplayFlags {
   double time_scale = 1.0;
   uint64_t max_requests = 0;
   bool allow_writes = false;
+  bool sched_tags = false;
   bool force = false;
   // Shared trace options (--trace-format, --csv, --skip-bad-lines, --merge,
   // filters, offset remaps; tools/cli/trace_options.h), built by BuildTraceOptions.
@@ -90,6 +91,7 @@ int RunSimulated(const ReplayFlags& f) {
   o.elevators = {f.elevator};
   o.replay.mode = ModeOf(f.mode);
   o.replay.depth = f.depth;
+  o.replay.sched_tags = f.sched_tags;
   o.replay.time_scale = f.time_scale;
   o.replay.max_requests = f.max_requests;
   o.replay.fit = f.offsets == "wrap" ? FitPolicy::kWrap : FitPolicy::kError;
@@ -126,6 +128,7 @@ CompareResult RealReplayAsCompare(const ReplayFlags& f, RealReplayResult& r) {
   out.options.elevators = {f.elevator};
   out.options.replay.mode = ModeOf(f.mode);
   out.options.replay.depth = f.depth;
+  out.options.replay.sched_tags = f.sched_tags;
   out.options.replay.time_scale = f.time_scale;
   out.options.replay.max_requests = f.max_requests;
   out.options.replay.fit = f.offsets == "wrap" ? FitPolicy::kWrap : FitPolicy::kError;
@@ -148,6 +151,7 @@ int RunReal(ReplayFlags& f) {
   o.trace_paths = TraceInputs(f.trace, f.trace_flags);
   o.elevator = f.elevator;
   o.depth = f.depth;
+  o.sched_tags = f.sched_tags;
   o.submit_batch = f.submit_batch;
   o.mode = ModeOf(f.mode);
   o.time_scale = f.time_scale;
@@ -175,8 +179,8 @@ int RunReal(ReplayFlags& f) {
   // are copied once first.
   absl::StatusOr<SpooledInputs> spool = SpooledInputs::Spool(o.trace_paths);
   if (!spool.ok()) return Fail(kExitRuntime, std::string(spool.status().message()));
-  absl::StatusOr<RealReplayResult> r = RunRealReplay(
-      [&] { return OpenTracePipeline(spool->paths(), f.read, f.transform); }, o);
+  absl::StatusOr<RealReplayResult> r =
+      RunRealReplay([&] { return OpenTracePipeline(spool->paths(), f.read, f.transform); }, o);
   if (!r.ok()) {
     // A refusal the user lifts with a flag (--allow-writes) is a usage error.
     const bool usage = r.status().code() == absl::StatusCode::kPermissionDenied;
@@ -200,9 +204,9 @@ int RunReal(ReplayFlags& f) {
                                     : FormatCompareTable(out));
   std::cout.flush();
   if (!r->aborted.ok()) {
-    return Fail(kExitRuntime, absl::StrCat("the replay stopped early (the table covers the ",
-                                           r->records, " records replayed): ",
-                                           r->aborted.message()));
+    return Fail(kExitRuntime,
+                absl::StrCat("the replay stopped early (the table covers the ", r->records,
+                             " records replayed): ", r->aborted.message()));
   }
   return r->summary.errors > 0 ? kExitRuntime : kExitOk;
 }
@@ -224,6 +228,9 @@ Command SetupReplay(CLI::App& app) {
   cmd->add_option("--mode", f->mode, "Replay mode")
       ->check(CLI::IsMember({"open", "closed", "batch"}))
       ->capture_default_str();
+  cmd->add_flag("--sched-tags", f->sched_tags,
+                "Run the blk-mq scheduler-tag pool: at most nr_requests (2 x min(depth, 128)) "
+                "requests in the elevator and device; the others wait for a tag");
   cmd->add_option("--format", f->format, "Output format")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();

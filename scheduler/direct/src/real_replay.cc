@@ -437,6 +437,7 @@ absl::StatusOr<RealReplayResult> RunRealReplay(const TraceOpener& open_trace,
   SchedulerOptions so;
   so.elevator = o.elevator;
   so.depth = o.depth;
+  so.sched_tags = o.sched_tags;
   so.backend = o.backend;
   so.submit_batch = o.submit_batch;
   so.fault_injector = o.fault_injector;

@@ -71,6 +71,9 @@ struct RealReplayOptions {
   std::string elevator = "noop";
   // Units in flight at the device, in [1, 4096].
   uint32_t depth = 1;
+  // The blk-mq scheduler-tag pool (SchedulerOptions::sched_tags), with the
+  // kernel's default nr_requests.
+  bool sched_tags = false;
   IoBackendKind backend = IoBackendKind::kAuto;
   // io_uring: transfers per io_uring_enter (SchedulerOptions::submit_batch).
   uint32_t submit_batch = 1;
