@@ -14,9 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "commands.h"
+#include "iosched/output_file.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace_generator.h"
-#include "iosched/output_file.h"
 #include "iosched/trace_writer.h"
 #include "trace_options.h"
 
@@ -79,7 +79,8 @@ absl::Status BuildOptions(const GenerateFlags& f, GeneratorOptions* o) {
     if (!size.ok() || *size == 0) return Bad(option, *text, "a size > 0 such as 4096, 64K or 1G");
     *out = *size;
   }
-  if (!f.think_us.empty()) IOSCHED_RETURN_IF_ERROR(ParseMicros("--think-us", f.think_us, &o->think_ns));
+  if (!f.think_us.empty())
+    IOSCHED_RETURN_IF_ERROR(ParseMicros("--think-us", f.think_us, &o->think_ns));
   IOSCHED_RETURN_IF_ERROR(ParseMicros("--service-us", f.service_us, &o->service_ns));
   if (!f.read_percent.empty()) {
     IOSCHED_RETURN_IF_ERROR(ParseCount("--read-percent", f.read_percent, &v));
@@ -105,7 +106,9 @@ int RunGenerate(GenerateFlags& f) {
   }
   absl::StatusOr<std::unique_ptr<TraceReader>> gen = MakeGenerator(f.scenario, o);
   if (!gen.ok()) return Fail(kExitUsage, std::string(gen.status().message()));
-  if (absl::Status s = CheckOutputPath("-o", f.output, {.force = f.force}); !s.ok()) {
+  if (absl::Status s =
+          CheckOutputPath("-o", f.output, {.inputs = {}, .allow_device = false, .force = f.force});
+      !s.ok()) {
     return Fail(kExitUsage, std::string(s.message()));
   }
   absl::StatusOr<std::unique_ptr<TraceWriter>> w = OpenTraceWriter(f.output, wo);
