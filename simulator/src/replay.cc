@@ -194,9 +194,9 @@ RequestSlot* Replayer::ReadNext() {
   rq.sectors = fit->sectors;
   rq.stream = rec.stream.value_or(0);
   // The trace's ioprio, or the kernel's default BE 4 (slots are reused).
-  rq.prio = rec.ioprio.has_value()
-                ? IoPrio{static_cast<IoClass>(rec.ioprio->io_class), rec.ioprio->level}
-                : IoPrio{};
+  rq.prio = rec.ioprio.has_value() ? IoPrio{static_cast<IoClass>(rec.ioprio->io_class),
+                                            rec.ioprio->level, rec.ioprio->weight}
+                                   : IoPrio{};
   if (!rec.stream.has_value()) ++without_stream_;
   s->trace_time_ns = rec.time_ns;
   s->response_ns = rec.response_ns;

@@ -314,6 +314,36 @@ TEST_P(SchedulerTest, OffsetPlusLengthThatWrapsIsRefused) {
   ::unlink(path.c_str());
 }
 
+// Issue 20: a BFQ group weight over 1000 is refused before anything is
+// queued; a valid one reaches BFQ and the read completes.
+TEST_P(SchedulerTest, BfqWeightOutOfRangeIsRefused) {
+  const std::string path = TempPath("weight");
+  WritePatternFile(path, 1 << 16, 3);
+  IOSCHED_OPEN_DIRECT_OR_SKIP(probe, path, DirectFile::Options{});
+  const uint32_t block = BlockOf(probe);
+  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Open(path, Options("bfq", 1));
+  ASSERT_TRUE(s.ok()) << s.status();
+  absl::StatusOr<AlignedBuffer> buf = AlignedBuffer::Allocate(block, 4096);
+  ASSERT_TRUE(buf.ok());
+  IoRequest rq;
+  rq.id = 7;
+  rq.offset = 0;
+  rq.length = block;
+  rq.buffer = buf->bytes();
+  rq.prio.weight = 1001;
+  absl::Status st = (*s)->Submit(rq, [](IoRequest&, const absl::Status&, uint32_t) {});
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(st.message(), ::testing::HasSubstr("prio.weight 1001 is not a BFQ weight"));
+  EXPECT_EQ((*s)->submitted(), 0u);
+  rq.prio.weight = 200;
+  absl::Status done = absl::UnknownError("no callback");
+  ASSERT_TRUE(
+      (*s)->Submit(rq, [&](IoRequest&, const absl::Status& c, uint32_t) { done = c; }).ok());
+  ASSERT_TRUE((*s)->Drain().ok());
+  EXPECT_TRUE(done.ok()) << done;
+  ::unlink(path.c_str());
+}
+
 TEST_P(SchedulerTest, ShutdownCancelCompletesQueuedRequestsWithCancelled) {
   const std::string path = TempPath("cancel");
   WritePatternFile(path, 1 << 20, 3);

@@ -283,6 +283,39 @@ TEST(Bfq, BFQ8_WeightsTwoToOne) {
   EXPECT_NEAR(ratio, 2.0, 0.1) << served[1] << " vs " << served[2];
 }
 
+// Flattened cgroup weights (IoPrio::weight): 100 vs 200 at equal ioprio
+// shares 1:2; the weight replaces the level's on the sync queue, raising
+// multiplies it, and a change re-weights the queue at its next activation.
+TEST(Bfq, BFQ8_GroupWeightsOneToTwo) {
+  Harness h("bfq:low_latency=0", 1);
+  auto served = GreedyShares(
+      h, {1, 2},
+      {{1, IoPrio{IoClass::kBestEffort, 4, 100}}, {2, IoPrio{IoClass::kBestEffort, 4, 200}}}, 4, 8,
+      10000);
+  ASSERT_GT(served[1], 0u);
+  const double ratio = static_cast<double>(served[2]) / static_cast<double>(served[1]);
+  EXPECT_NEAR(ratio, 2.0, 0.1) << served[1] << " vs " << served[2];
+}
+
+TEST(Bfq, BFQ8_GroupWeightReplacesLevelWeight) {
+  {
+    Harness h("bfq:low_latency=0", 5);
+    Request& r = h.Make(Op::kRead, 1000, 8, 1);
+    r.prio = IoPrio{IoClass::kBestEffort, 0, 300};
+    h.dispatcher().Submit(r);
+    EXPECT_EQ(BfqSyncQueue(h.elevator(), 1).weight, 300u);
+  }
+  {
+    Harness h("bfq", 5);
+    h.set_now(100);  // as BFQ1_NewQueueLowLatencyRaised
+    Request& r = h.Make(Op::kRead, 1000, 8, 1);
+    r.prio = IoPrio{IoClass::kBestEffort, 4, 100};
+    h.dispatcher().Submit(r);
+    EXPECT_EQ(BfqSyncQueue(h.elevator(), 1).wr_coeff, 30);
+    EXPECT_EQ(BfqSyncQueue(h.elevator(), 1).weight, 3000u);  // raising multiplies it
+  }
+}
+
 // ---- BFQ9 -------------------------------------------------------------------
 
 TEST(Bfq, BFQ9_ClassPreemption) {

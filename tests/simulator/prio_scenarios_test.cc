@@ -25,9 +25,11 @@ constexpr int64_t kSec = 1'000'000'000;
 
 ReplayResult ReplayScenario(const std::string& scenario, const std::string& elevator,
                             const std::string& disk, uint64_t requests, uint32_t depth = 1,
-                            uint32_t async_writes = 0, ReplayMode mode = ReplayMode::kClosed) {
+                            uint32_t async_writes = 0, ReplayMode mode = ReplayMode::kClosed,
+                            std::vector<uint16_t> weights = {}) {
   GeneratorOptions g;
   g.requests = requests;
+  g.weights = std::move(weights);
   auto reader = MakeGenerator(scenario, g);
   EXPECT_TRUE(reader.ok()) << reader.status();
   auto d = MakeDiskModel(disk);
@@ -84,6 +86,31 @@ TEST(PrioScenarios, WeightedReadersBfqSharesTwoToOne) {
       static_cast<double>(bfq.end_time.count()) / kSec);
   EXPECT_NEAR(r_bfq, 2.0, 0.1);
   EXPECT_NEAR(r_dl, 1.0, 0.2);
+}
+
+// Issue 20: BFQ group weights 100 and 200 (io.bfq.weight, each reader alone
+// in its cgroup, flattened onto its sync queue; both readers be:4, whose
+// own weight 40 would give 1:1). Measured as the be:0/be:4 case above.
+TEST(PrioScenarios, WeightedReadersBfqGroupWeightsShareOneToTwo) {
+  const ReplayResult bfq = ReplayScenario("weighted-readers", "bfq", "hp-c2247a", 20000, 1, 0,
+                                          ReplayMode::kClosed, {100, 200});
+  const ReplayResult dl = ReplayScenario("weighted-readers", "mq-deadline", "hp-c2247a", 20000, 1,
+                                         0, ReplayMode::kClosed, {100, 200});
+  const Time from{60 * kSec}, until{120 * kSec};
+  const std::vector<uint64_t> b = IssuedByRegion(bfq, 2, from, until);
+  const std::vector<uint64_t> m = IssuedByRegion(dl, 2, from, until);
+  ASSERT_GT(b[0], 0u);
+  ASSERT_GT(m[0], 0u);
+  // Share of the weight-200 reader over the weight-100 one.
+  const double r_bfq = static_cast<double>(b[1]) / static_cast<double>(b[0]);
+  const double r_dl = static_cast<double>(m[1]) / static_cast<double>(m[0]);
+  std::printf(
+      "weighted-readers w100:w200 share, 60-120 s (hp-c2247a, 20000 requests): bfq 1:%.3f "
+      "(%lu:%lu units), mq-deadline 1:%.3f; ends bfq %.1f s\n",
+      r_bfq, static_cast<unsigned long>(b[0]), static_cast<unsigned long>(b[1]), r_dl,
+      static_cast<double>(bfq.end_time.count()) / kSec);
+  EXPECT_NEAR(r_bfq, 2.0, 0.1);  // within 5 % of 1:2
+  EXPECT_NEAR(r_dl, 1.0, 0.2);   // the weight is BFQ's only
 }
 
 // Open loop (each reader's records arrive every 2 ms, far beyond the

@@ -117,6 +117,22 @@ TEST(NativeBinaryTest, IoprioRoundTripsInSpareFlagBits) {
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(back.records[i].ioprio, r.records[i].ioprio) << i;
 }
 
+// iosched-bin has no bits left for a BFQ group weight: refusing the record
+// is better than dropping the weight silently.
+TEST(NativeBinaryTest, IoprioWithBfqWeightIsRefused) {
+  TraceRecord a = Rec(0, TraceOp::kRead, 0, 512);
+  a.ioprio = TraceIoPrio{TraceIoClass::kBestEffort, 4, 200};
+  std::string out;
+  TraceWriterOptions o;
+  o.format = "iosched-bin";
+  auto w = OpenTraceWriterToString(&out, o);
+  ASSERT_TRUE(w.ok()) << w.status();
+  const absl::Status s = (*w)->Write(a);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("iosched-bin has no room for one"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("got be:4/w200"));
+}
+
 TEST(NativeBinaryTest, TruncatedRecordAndHeader) {
   std::string bytes = Binary({Rec(1, TraceOp::kRead, 0, 512), Rec(2, TraceOp::kRead, 512, 512)});
   bytes.resize(bytes.size() - 17);

@@ -156,6 +156,29 @@ TEST(GeneratorTest, PriorityScenariosCarryIoprioPerStream) {
     EXPECT_EQ(rec.ioprio->io_class, TraceIoClass::kBestEffort);
     EXPECT_EQ(rec.ioprio->level, *rec.stream == 1 ? 0 : 4);
   }
+  // --weights: every reader be:4 with its BFQ group weight, cycling; the
+  // stream count follows the weights unless given.
+  GeneratorOptions wo = o;
+  wo.weights = {100, 200, 300};
+  ReadResult ww = ReadMemory(Generate("weighted-readers", wo), "iosched-csv");
+  ASSERT_TRUE(ww.status.ok()) << ww.status;
+  std::vector<uint32_t> seen(4, 0);
+  for (const TraceRecord& rec : ww.records) {
+    ASSERT_TRUE(rec.ioprio.has_value());
+    ASSERT_LE(*rec.stream, 3u);
+    ++seen[*rec.stream];
+    EXPECT_EQ(rec.ioprio, (TraceIoPrio{TraceIoClass::kBestEffort, 4,
+                                       static_cast<uint16_t>(100 * *rec.stream)}));
+  }
+  EXPECT_GT(seen[3], 0u);
+  wo.streams = 4;
+  ReadResult w4 = ReadMemory(Generate("weighted-readers", wo), "iosched-csv");
+  ASSERT_TRUE(w4.status.ok()) << w4.status;
+  for (const TraceRecord& rec : w4.records) {
+    if (*rec.stream == 4) {
+      EXPECT_EQ(rec.ioprio->weight, 100);
+    }
+  }
   ReadResult p = ReadMemory(Generate("prio-classes", o), "iosched-csv");
   ASSERT_TRUE(p.status.ok()) << p.status;
   const TraceIoClass want[] = {TraceIoClass::kRealTime, TraceIoClass::kBestEffort,
@@ -181,6 +204,15 @@ TEST(GeneratorTest, BadInputNamesTheValue) {
             "prio-classes, reader-vs-writeback");
   o.requests = 0;
   EXPECT_THAT(Message(ValidateGenerator("mixed", o)), HasSubstr("--requests must be in"));
+  o = {};
+  o.weights = {100, 1001};
+  EXPECT_EQ(Message(ValidateGenerator("weighted-readers", o)),
+            "--weights: each weight must be in [1, 1000] (io.bfq.weight), got 1001");
+  o.weights = {0};
+  EXPECT_THAT(Message(ValidateGenerator("weighted-readers", o)), HasSubstr("got 0"));
+  o.weights = {100};
+  EXPECT_EQ(Message(ValidateGenerator("mixed", o)),
+            "--weights applies to weighted-readers only, not mixed");
   o = {};
   o.streams = 5000;
   EXPECT_THAT(Message(ValidateGenerator("mixed", o)), HasSubstr("got 5000"));

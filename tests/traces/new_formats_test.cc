@@ -211,14 +211,30 @@ TEST(NativeCsvReaderTest, IoprioColumnIsParsedStrictly) {
   EXPECT_EQ(r.records[1].ioprio, (TraceIoPrio{TraceIoClass::kRealTime, 3}));
   EXPECT_EQ(r.records[2].ioprio, (TraceIoPrio{TraceIoClass::kIdle, 7}));
   EXPECT_FALSE(r.records[3].ioprio.has_value());
-  for (const char* bad : {"be:8", "be", "none:0", "be:-1", "be:04", "rt:1x"}) {
+  for (const char* bad :
+       {"be:8", "be", "none:0", "be:-1", "be:04", "rt:1x", "be:4/w0", "be:4/w1001", "be:4/w",
+        "be:4/200", "be:4/w020", "be:4/w+2", "be:4/w2x", "be:4/w100000", "be:/w100"}) {
     EXPECT_EQ(Message(ReadMemory(head + "0,R,0,4096,1,,,0,5,be:4\n1,R,0,4096,1,,,0,5," + bad + "\n",
                                  "iosched-csv")
                           .status),
-              std::string("mem:4: expected an ioprio rt:N, be:N or idle:N with N 0-7 (or empty), "
-                          "got '") +
+              std::string("mem:4: expected an ioprio rt:N, be:N or idle:N with N 0-7, optionally "
+                          "/wW with W 1-1000 (or empty), got '") +
                   bad + "'");
   }
+  // A BFQ group weight after the level (IoPrio::weight); written back alike.
+  ReadResult wr = ReadMemory(head +
+                                 "0,R,0,4096,1,,,0,5,be:4/w100\n"
+                                 "1,R,0,4096,2,,,0,6,idle:7/W1000\n"
+                                 "2,R,0,4096,2,,,0,6,rt:0/w1\n",
+                             "iosched-csv");
+  ASSERT_TRUE(wr.status.ok()) << wr.status;
+  ASSERT_EQ(wr.records.size(), 3u);
+  EXPECT_EQ(wr.records[0].ioprio, (TraceIoPrio{TraceIoClass::kBestEffort, 4, 100}));
+  EXPECT_EQ(wr.records[1].ioprio, (TraceIoPrio{TraceIoClass::kIdle, 7, 1000}));
+  EXPECT_EQ(wr.records[2].ioprio, (TraceIoPrio{TraceIoClass::kRealTime, 0, 1}));
+  EXPECT_EQ(FormatTraceIoPrio(*wr.records[0].ioprio), "be:4/w100");
+  EXPECT_EQ(FormatTraceIoPrio(*wr.records[1].ioprio), "idle:7/w1000");
+  EXPECT_EQ(FormatTraceIoPrio(TraceIoPrio{TraceIoClass::kBestEffort, 4}), "be:4");
   // Without the column, an ioprio-looking extra column is just ignored.
   ReadResult other = ReadMemory(
       "# iosched trace v1 time_unit=ns\n"

@@ -425,6 +425,11 @@ TEST_F(TraceCliTest, GenerateBadInputIsAUsageErrorNamingTheValue) {
       {"generate mixed --read-size 3", "--read-size must be a multiple of 512"},
       {"generate mixed --capacity 10T0", "--capacity: expected a size"},
       {"generate mixed --read-percent 150", "got '150'"},
+      {"generate weighted-readers --weights 100,0",
+       "--weights: expected comma-separated BFQ weights in [1, 1000], e.g. 100,200, got '100,0'"},
+      {"generate weighted-readers --weights 100,,200", "got '100,,200'"},
+      {"generate weighted-readers --weights 1001", "got '1001'"},
+      {"generate mixed --weights 100,200", "--weights applies to weighted-readers only, not mixed"},
   };
   for (const Bad& c : cases) {
     CliRun r = Iosched(c.args);

@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "commands.h"
 #include "iosched/output_file.h"
 #include "iosched/status_macros.h"
@@ -27,7 +28,7 @@ struct GenerateFlags {
   bool force = false;
   std::string scenario;
   std::string seed = "1", requests = "10000", streams, writers, capacity = "1000M", read_size,
-              write_size, think_us, service_us = "2000", read_percent;
+              write_size, think_us, service_us = "2000", read_percent, weights;
   std::string output = "-";
   std::string format = "iosched-csv";
 };
@@ -86,6 +87,16 @@ absl::Status BuildOptions(const GenerateFlags& f, GeneratorOptions* o) {
     IOSCHED_RETURN_IF_ERROR(ParseCount("--read-percent", f.read_percent, &v));
     if (v > 100) return Bad("--read-percent", f.read_percent, "a percentage in [0, 100]");
     o->read_percent = static_cast<int32_t>(v);
+  }
+  if (!f.weights.empty()) {
+    for (absl::string_view w : absl::StrSplit(f.weights, ',')) {
+      uint32_t n;
+      if (w.empty() || w[0] == '+' || !absl::SimpleAtoi(w, &n) || n < 1 || n > 1000) {
+        return Bad("--weights", f.weights,
+                   "comma-separated BFQ weights in [1, 1000], e.g. 100,200");
+      }
+      o->weights.push_back(static_cast<uint16_t>(n));
+    }
   }
   return ValidateGenerator(f.scenario, *o);
 }
@@ -150,6 +161,9 @@ Command SetupGenerate(CLI::App& app) {
   cmd->add_option("--capacity", f->capacity, "Bytes addressed, e.g. 1G")->capture_default_str();
   cmd->add_option("--read-size", f->read_size, "Read request size, e.g. 16K");
   cmd->add_option("--write-size", f->write_size, "Write request size, e.g. 64K");
+  cmd->add_option("--weights", f->weights,
+                  "weighted-readers: BFQ group weights (io.bfq.weight 1-1000), one per reader, "
+                  "e.g. 100,200");
   cmd->add_option("--think-us", f->think_us, "Mean think time after each read (µs)");
   cmd->add_option("--service-us", f->service_us,
                   "Nominal service time used for the open-loop timestamps (µs)")

@@ -98,8 +98,9 @@ const Scenario kScenarios[] = {
      "an interactive reader starting while sequential readers stream (BFQ's weight raising)", 2,
      64 * 1024, 64 * 1024, 0},
     {"weighted-readers",
-     "greedy sequential readers at ioprio be:0 and be:4 (BFQ weights 80:40, a 2:1 share)", 2,
-     64 * 1024, 64 * 1024, 0},
+     "greedy sequential readers at ioprio be:0 and be:4 (BFQ weights 80:40, a 2:1 share); "
+     "--weights W1,W2,... gives them BFQ group weights instead",
+     2, 64 * 1024, 64 * 1024, 0},
     {"prio-classes",
      "greedy sequential readers at ioprio rt:4, be:4 and idle:4 (mq-deadline's classes)", 3,
      64 * 1024, 64 * 1024, 0},
@@ -109,7 +110,11 @@ const Scenario kScenarios[] = {
 };
 
 // The ioprio of stream `id` (1-based) in the priority scenarios.
-std::optional<TraceIoPrio> StreamIoPrio(std::string_view scenario, uint32_t id) {
+std::optional<TraceIoPrio> StreamIoPrio(std::string_view scenario, uint32_t id,
+                                        const std::vector<uint16_t>& weights) {
+  if (scenario == "weighted-readers" && !weights.empty()) {
+    return TraceIoPrio{TraceIoClass::kBestEffort, 4, weights[(id - 1) % weights.size()]};
+  }
   if (scenario == "weighted-readers") {
     return TraceIoPrio{TraceIoClass::kBestEffort, static_cast<uint8_t>(id % 2 == 1 ? 0 : 4)};
   }
@@ -140,7 +145,9 @@ struct Resolved {
 Resolved Resolve(const Scenario& sc, const GeneratorOptions& o) {
   Resolved r;
   r.scenario = &sc;
-  r.streams = o.streams != 0 ? o.streams : sc.streams;
+  r.streams = o.streams != 0       ? o.streams
+              : !o.weights.empty() ? static_cast<uint32_t>(o.weights.size())
+                                   : sc.streams;
   r.writers = sc.name == "dependent-readers-vs-writer" || sc.name == "reader-vs-writeback"
                   ? (o.writers != 0 ? o.writers : 1)
                   : 0;
@@ -209,7 +216,7 @@ class Generator final : public TraceReader {
     uint32_t seq_index = 0;
     for (uint32_t i = 0; i < n; ++i) {
       StreamState s(kinds[i], i + 1, o.seed * 0x100000001b3ULL + i + 1);
-      s.ioprio = StreamIoPrio(name, i + 1);
+      s.ioprio = StreamIoPrio(name, i + 1, o.weights);
       if (!is_random(kinds[i])) {
         s.region_start = region * seq_index++;
         s.region_size = region;
@@ -342,6 +349,20 @@ absl::Status ValidateGenerator(std::string_view scenario, const GeneratorOptions
   if (o.service_ns < 1000 || o.service_ns > 10'000'000'000LL) {
     return absl::InvalidArgumentError(
         absl::StrCat("--service-us must be in [1 us, 10 s], got ", o.service_ns / 1000.0, " us"));
+  }
+  if (!o.weights.empty() && sc->name != "weighted-readers") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--weights applies to weighted-readers only, not ", AbslView(sc->name)));
+  }
+  if (o.weights.size() > 4096) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--weights takes at most 4096 weights, got ", o.weights.size()));
+  }
+  for (uint16_t w : o.weights) {
+    if (w < 1 || w > 1000) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--weights: each weight must be in [1, 1000] (io.bfq.weight), got ", w));
+    }
   }
   if (o.read_percent > 100) {
     return absl::InvalidArgumentError(

@@ -9,7 +9,7 @@
 // columns, optionally ",device", optionally more named columns after it
 // (e.g. the recorder's full mode adds dispatch_ns,key,error,bytes), which
 // are ignored, except "ioprio" (the I/O priority, "rt:0", "be:4",
-// "idle:7"; parsed strictly). Every record line has exactly the header's
+// "idle:7", "be:4/w200"; parsed strictly). Every record line has exactly the header's
 // number of fields. An empty field means "absent" (device: 0).
 
 #include "absl/strings/str_cat.h"
@@ -169,8 +169,9 @@ absl::Status NativeCsvParser::Parse(std::string_view line, const LineContext& ct
   if (ioprio_column_ != kNoColumn && !f[ioprio_column_].empty()) {
     TraceIoPrio p;
     if (!ParseTraceIoPrio(f[ioprio_column_], &p)) {
-      return LineError(ctx, "an ioprio rt:N, be:N or idle:N with N 0-7 (or empty)",
-                       f[ioprio_column_]);
+      return LineError(
+          ctx, "an ioprio rt:N, be:N or idle:N with N 0-7, optionally /wW with W 1-1000 (or empty)",
+          f[ioprio_column_]);
     }
     rec->ioprio = p;
   }

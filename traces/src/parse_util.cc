@@ -465,8 +465,21 @@ namespace iosched {
 bool ParseTraceIoPrio(std::string_view s, TraceIoPrio* out) {
   const size_t colon = s.find(':');
   if (colon == std::string_view::npos) return false;
-  const std::string_view cls = s.substr(0, colon), lvl = s.substr(colon + 1);
+  const std::string_view cls = s.substr(0, colon);
+  std::string_view lvl = s.substr(colon + 1);
   TraceIoPrio p;
+  if (const size_t slash = lvl.find('/'); slash != std::string_view::npos) {
+    const std::string_view w = lvl.substr(slash + 1);
+    lvl = lvl.substr(0, slash);
+    if (w.size() < 2 || w.size() > 5 || (w[0] != 'w' && w[0] != 'W') || w[1] == '0') return false;
+    uint32_t v = 0;
+    for (char c : w.substr(1)) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + static_cast<uint32_t>(c - '0');
+    }
+    if (v < 1 || v > 1000) return false;
+    p.weight = static_cast<uint16_t>(v);
+  }
   if (traces_internal::EqualsIgnoreCase(cls, "rt")) {
     p.io_class = TraceIoClass::kRealTime;
   } else if (traces_internal::EqualsIgnoreCase(cls, "be")) {
@@ -487,6 +500,7 @@ std::string FormatTraceIoPrio(TraceIoPrio p) {
                   : p.io_class == TraceIoClass::kIdle   ? "idle:"
                                                         : "be:";
   s.push_back(static_cast<char>('0' + (p.level & 7)));
+  if (p.weight != 0) s += "/w" + std::to_string(p.weight);
   return s;
 }
 

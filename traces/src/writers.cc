@@ -213,6 +213,11 @@ class NativeBinaryWriter final : public WriterBase {
     if (r.think_ns.value_or(0) < 0 || r.response_ns.value_or(0) < 0) {
       return Error(r, "think and response times >= 0", "a negative one");
     }
+    if (r.ioprio.has_value() && r.ioprio->weight != 0) {
+      return Error(
+          r, "an ioprio without a BFQ weight (iosched-bin has no room for one; use iosched-csv)",
+          FormatTraceIoPrio(*r.ioprio));
+    }
     char rec[kNativeBinaryRecordSize];
     EncodeNativeBinaryRecord(r, rec);
     return Emit(std::string_view(rec, sizeof(rec)));

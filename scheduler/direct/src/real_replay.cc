@@ -81,9 +81,9 @@ class Fitter {
     p->time_ns = r.time_ns;
     p->op = r.op == TraceOp::kRead ? Op::kRead : Op::kWrite;
     p->stream = r.stream.value_or(0);
-    p->prio = r.ioprio.has_value()
-                  ? IoPrio{static_cast<IoClass>(r.ioprio->io_class), r.ioprio->level}
-                  : IoPrio{};
+    p->prio = r.ioprio.has_value() ? IoPrio{static_cast<IoClass>(r.ioprio->io_class),
+                                            r.ioprio->level, r.ioprio->weight}
+                                   : IoPrio{};
     p->response_ns = r.response_ns;
     p->think_ns = r.think_ns;
     p->line = r.line;

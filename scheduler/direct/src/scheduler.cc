@@ -216,6 +216,11 @@ absl::Status Scheduler::Impl::Submit(IoRequest& rq, IoRequest::Callback callback
     return absl::InvalidArgumentError(absl::StrCat("request ", rq.id, ": offset ", rq.offset,
                                                    " + length ", rq.length, " wraps past 2^64"));
   }
+  if (rq.prio.weight > kMaxBfqWeight) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request ", rq.id, ": prio.weight ", rq.prio.weight,
+                     " is not a BFQ weight (0 = none, ", kMinBfqWeight, "..", kMaxBfqWeight, ")"));
+  }
   const RequestState st = rq.state();
   if (st == RequestState::kQueued || st == RequestState::kDispatched ||
       st == RequestState::kInFlight) {

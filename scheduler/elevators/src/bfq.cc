@@ -9,7 +9,9 @@
 // NONE counts as BE 4). A stream's priority is that of its latest request
 // (as if the process called ioprio_set): a change moves its async requests
 // to another shared queue at once and re-weights its sync queue at the
-// next activation. Weight = (8 - level) * 10, IDLE class = level 7 (10).
+// next activation. Weight = (8 - level) * 10, IDLE class = level 7 (10),
+// or for a sync queue the stream's IoPrio::weight (1..1000) if set: a
+// cgroup of that io.bfq.weight holding the stream alone, flattened.
 //
 // Service: one queue at a time, chosen by B-WF2Q+ (BfqScheduler below)
 // among the busy queues of the highest class with an eligible one (RT, BE,
@@ -759,7 +761,9 @@ void BfqElevator::InitPrio(BfqQueue& q, const IoPrio& prio) {
   const int level = c == kBfqIdle ? 7 : std::min<int>(prio.level, 7);
   q.new_cls = c;
   q.level = level;
-  q.new_weight = static_cast<uint64_t>(8 - level) * 10;
+  // A stream's flattened group weight (IoPrio::weight) replaces the
+  // level's; async queues are shared across streams and never carry one.
+  q.new_weight = q.sync && prio.weight != 0 ? prio.weight : static_cast<uint64_t>(8 - level) * 10;
   q.prio_changed = true;
 }
 
@@ -854,6 +858,11 @@ BfqStream& BfqElevator::StreamOf(const Request& rq) {
     // re-weighted at its next activation.
     s.prio = rq.prio;
     s.async_q = nullptr;
+    if (s.sync_q != nullptr) InitPrio(*s.sync_q, rq.prio);
+  } else if (s.prio.weight != rq.prio.weight) {
+    // A new group weight (as an io.bfq.weight write): the sync queue is
+    // re-weighted at its next activation; the async queue stays.
+    s.prio.weight = rq.prio.weight;
     if (s.sync_q != nullptr) InitPrio(*s.sync_q, rq.prio);
   }
   return s;
@@ -1376,9 +1385,12 @@ void BfqElevator::HandleIdleBusySwitch(BfqQueue& q, int64_t old_wr_coeff, const 
   const bool idle_long = q.dispatched == 0 && q.budget_timeout + MsToJ(2000) < j;
   const bool arrived_in_time = now_ns_ <= q.last_end_request + 3 * slice_idle_ns_;
   const bool in_burst = q.in_large_burst;
+  // "Has a default weight": the queue's own ioprio weight, which a group
+  // weight (IoPrio::weight, the group's entity in the kernel) leaves alone.
+  const bool default_weight = (8 - q.level) * 10 == 40;
   const bool soft_rt = !in_burst && q.soft_rt_next_start < j && q.dispatched == 0 &&
-                       q.new_weight == 40 && !q.TotallySeeky();
-  *interactive = !in_burst && idle_long && q.new_weight == 40;
+                       default_weight && !q.TotallySeeky();
+  *interactive = !in_burst && idle_long && default_weight;
   const bool wr_or_deserves =
       low_latency_ && (q.wr_coeff > 1 || (q.sync && (*interactive || soft_rt)));
   const bool wants_preempt = UpdateBudgetForActivation(q, arrived_in_time);

@@ -81,7 +81,10 @@
 //                       named columns, which readers ignore (the recorder's
 //                       full mode: dispatch_ns,key,error,bytes), except
 //                       "ioprio": the request's I/O priority "rt:N",
-//                       "be:N" or "idle:N" (N = 0 … 7), empty = absent
+//                       "be:N" or "idle:N" (N = 0 … 7), optionally
+//                       followed by "/wW", a BFQ group weight W in
+//                       1 … 1000 ("be:4/w200"; IoPrio::weight in
+//                       request.h), empty = absent
 //               then one record per line with as many fields as the
 //               header, e.g. "1500,R,4096,8192,3,,"
 //             time_ns: integer ns (>= 0; made relative to the first record),
@@ -107,6 +110,8 @@
 //             bit 52 ioprio present, bits 53-54 its class (1 rt, 2 be,
 //             3 idle), bits 55-57 its level; other bits 0 (files written
 //             before ioprio existed read unchanged). Absent optional fields are written as 0.
+//             It has no room for a BFQ weight: writing a record whose
+//             ioprio carries one is an error (use iosched-csv).
 //             time_unit "ns". W
 //   csv       any CSV, described by a column mapping (see csv_mapping in
 //             TraceReadOptions); never auto-detected.
@@ -160,17 +165,22 @@ inline constexpr std::string_view kNativeCsvEndPrefix = "# end records=";
 
 // A request's I/O priority as a trace records it: the kernel's ioprio class
 // (values as IOPRIO_CLASS_*, and as iosched::IoClass in request.h) and a
-// level 0 (highest) … 7. Written "rt:0", "be:4", "idle:7".
+// level 0 (highest) … 7, plus an optional BFQ group weight. Written "rt:0",
+// "be:4", "idle:7", "be:4/w200".
 enum class TraceIoClass : uint8_t { kRealTime = 1, kBestEffort = 2, kIdle = 3 };
 struct TraceIoPrio {
   TraceIoClass io_class = TraceIoClass::kBestEffort;
   uint8_t level = 4;  // 0 … 7
+  // BFQ's flattened cgroup weight (io.bfq.weight) 1 … 1000, 0 = none:
+  // IoPrio::weight in request.h. Only BFQ uses it.
+  uint16_t weight = 0;
   friend bool operator==(const TraceIoPrio&, const TraceIoPrio&) = default;
 };
 // Parses "rt:N", "be:N" or "idle:N" (class case-insensitive, N a digit
-// 0 … 7). False on anything else.
+// 0 … 7), optionally followed by "/wW" with W a decimal 1 … 1000 (no sign,
+// no leading zero). False on anything else.
 bool ParseTraceIoPrio(std::string_view s, TraceIoPrio* out);
-// "rt:0", "be:4", "idle:7".
+// "rt:0", "be:4", "idle:7", "be:4/w200".
 std::string FormatTraceIoPrio(TraceIoPrio p);
 
 struct TraceRecord {

@@ -42,7 +42,11 @@
 //       latency against mq-deadline's.
 //   weighted-readers  `streams` (2) greedy sequential readers of read_size
 //       (64 KiB), think (0); odd streams carry ioprio be:0, even ones be:4
-//       (BFQ weights 80 and 40: a 2:1 share).
+//       (BFQ weights 80 and 40: a 2:1 share). With `weights` (W1, W2, …):
+//       every stream carries be:4 and stream i the BFQ group weight
+//       W((i-1) mod n) ("be:4/w100"; TraceIoPrio::weight), as if each
+//       reader were alone in a cgroup of that io.bfq.weight; `streams`
+//       then defaults to the number of weights.
 //   prio-classes  `streams` (3) greedy sequential readers of read_size
 //       (64 KiB), think (0), with ioprio rt:4, be:4, idle:4 (cycling):
 //       mq-deadline's and BFQ's priority classes.
@@ -89,6 +93,9 @@ struct GeneratorOptions {
   int64_t think_ns = -1;           // 0 .. 10 s
   int64_t service_ns = 2'000'000;  // nominal service time, 1 µs .. 10 s
   int32_t read_percent = -1;       // mixed: 0 .. 100
+  // weighted-readers: BFQ group weights 1 .. 1000, one per stream
+  // (cycling); empty = the be:0 / be:4 pair. At most 4096.
+  std::vector<uint16_t> weights;
 };
 
 struct ScenarioInfo {

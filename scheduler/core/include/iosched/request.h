@@ -45,7 +45,16 @@ enum class IoClass : uint8_t { kNone = 0, kRealTime = 1, kBestEffort = 2, kIdle 
 struct IoPrio {
   IoClass io_class = IoClass::kBestEffort;
   uint8_t level = 4;  // IOPRIO_NORM
+  // BFQ only: the cgroup weight (io.bfq.weight, kMinBfqWeight ..
+  // kMaxBfqWeight) of a group holding this stream alone, flattened: BFQ
+  // schedules the stream's sync queue with this weight instead of the one
+  // derived from class and level (docs/elevators-mq.md §4). 0 = none, the
+  // level's weight. Every other elevator ignores it; the class and level
+  // keep their meaning (BFQ's class, mq-deadline's and CFQ's levels).
+  uint16_t weight = 0;
 };
+inline constexpr uint16_t kMinBfqWeight = 1;
+inline constexpr uint16_t kMaxBfqWeight = 1000;
 
 // Where a request stands in its life (docs/elevators.md#hooks).
 enum class RequestState : uint8_t {

@@ -219,8 +219,10 @@ class Scheduler {
   // Thread-safe. OK: the request is queued and `callback` will run exactly
   // once. Otherwise nothing was queued and the callback never runs:
   // InvalidArgument (misaligned offset/length/buffer — the message names the
-  // value and the alignment —, no file, a write to a read-only file),
-  // FailedPrecondition after Shutdown().
+  // value and the alignment —, no file, a write to a read-only file,
+  // prio.weight over kMaxBfqWeight), FailedPrecondition after Shutdown().
+  // prio (class, level, and BFQ's per-stream group weight) may change from
+  // one request of a stream to the next, as ioprio_set would (request.h).
   absl::Status Submit(IoRequest& rq, IoRequest::Callback callback);
 
   // Blocks until nothing is queued or in flight. While a Drain is pending
