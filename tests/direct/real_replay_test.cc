@@ -211,8 +211,9 @@ TEST_F(RealReplayTest, ARunStoppedMidwayReturnsThePartialResult) {
   int opened = 0;
   TraceOpener opener = [&]() -> absl::StatusOr<std::unique_ptr<TracePipeline>> {
     ++opened;
-    return OpenTracePipeline({opened >= 2 ? bad : good}, TraceReadOptions{.format = "msr"},
-                             TraceTransform{});
+    TraceReadOptions msr;
+    msr.format = "msr";
+    return OpenTracePipeline({opened >= 2 ? bad : good}, msr, TraceTransform{});
   };
   RealReplayOptions o = Options(good);
   o.mode = ReplayMode::kBatch;
