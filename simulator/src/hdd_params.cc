@@ -184,9 +184,9 @@ absl::Status ValidateSeek(const HddParams& p) {
 absl::Status ValidateTimes(const HddParams& p) {
   // A negative write settle is DiskSim's (it has no lower bound).
   if (!std::isfinite(p.write_settle_ms)) return Bad(p, "write settle must be finite");
-  for (double v : {p.head_switch_ms, p.bus_read_sector_ms, p.bus_write_sector_ms,
-                   p.controller_bulk_sector_ms, p.disk_bulk_sector_ms, p.bus_arbitration_ms,
-                   p.controller_message_ms, p.overhead_scale}) {
+  for (double v :
+       {p.head_switch_ms, p.bus_read_sector_ms, p.bus_write_sector_ms, p.controller_bulk_sector_ms,
+        p.disk_bulk_sector_ms, p.bus_arbitration_ms, p.controller_message_ms, p.overhead_scale}) {
     if (!NonNegativeFinite(v)) return Bad(p, "times must be finite and >= 0");
   }
   const HddOverheads& o = p.overheads;

@@ -18,8 +18,8 @@ namespace iosched {
 namespace {
 
 using testing_util::BundledDiskSim;
-using testing_util::Edit;
 using testing_util::CopyHp;
+using testing_util::Edit;
 using testing_util::ReadFile;
 using testing_util::TempDir;
 
@@ -103,8 +103,7 @@ TEST(DiskSimQueueImportTest, PreseekingLevelWithAQueue) {
 TEST(DiskSimQueueImportTest, OverlongQueueIsRefusedWithFileAndLine) {
   if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
   TempDir dir;
-  std::string parv =
-      EditCopy(dir, ".diskspecs", "Max queue length = 1", "Max queue length = 1000");
+  std::string parv = EditCopy(dir, ".diskspecs", "Max queue length = 1", "Max queue length = 1000");
   absl::StatusOr<DiskSimImport> m = LoadDiskSimParv(parv);
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("disksim-hp_c2247a.diskspecs:18: expected 'Max queue "
@@ -130,8 +129,8 @@ TEST(DiskSimQueueImportTest, LastZoneEndingAtTheCylinderCountLoads) {
   TempDir dir;
   // The last zone ends at cylinder 2050; a count of 2050 makes that "at the
   // count", which DiskSim accepts: the drive gets its 2051 cylinders back.
-  std::string parv = EditCopy(dir, "_validate.model", "Number of cylinders = 2051",
-                              "Number of cylinders = 2050");
+  std::string parv =
+      EditCopy(dir, "_validate.model", "Number of cylinders = 2051", "Number of cylinders = 2050");
   absl::StatusOr<DiskSimImport> m = LoadDiskSimParv(parv);
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->params.cylinders, 2051u);
@@ -145,8 +144,8 @@ TEST(DiskSimQueueImportTest, LastZoneEndingAtTheCylinderCountLoads) {
 TEST(DiskSimQueueImportTest, ZoneBeyondTheCylinderCountIsStillRefused) {
   if (!HaveBundled()) GTEST_SKIP() << "bundled DiskSim files not available";
   TempDir dir;
-  std::string parv = EditCopy(dir, "_validate.model", "Number of cylinders = 2051",
-                              "Number of cylinders = 2049");
+  std::string parv =
+      EditCopy(dir, "_validate.model", "Number of cylinders = 2051", "Number of cylinders = 2049");
   EXPECT_FALSE(LoadDiskSimParv(parv).ok());
 }
 

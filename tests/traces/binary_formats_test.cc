@@ -289,9 +289,9 @@ TEST(SrtReaderTest, Errors) {
 TEST(SrtReaderTest, BadMagicShowsTheHeaderBytes) {
   std::string expected;
   for (int i = 0; i < 16; ++i) expected += "\\x00";
-  EXPECT_EQ(Message(ReadMemory(std::string(4096, '\0'), "hpl-srt").status),
-            absl::StrCat("mem: expected an SRT header starting '$$TR_IOREC', got '", expected,
-                         "'"));
+  EXPECT_EQ(
+      Message(ReadMemory(std::string(4096, '\0'), "hpl-srt").status),
+      absl::StrCat("mem: expected an SRT header starting '$$TR_IOREC', got '", expected, "'"));
 }
 
 // Found by fuzz_auto: a disk number that does not parse ("1[") must not

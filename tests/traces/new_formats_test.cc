@@ -296,9 +296,8 @@ TEST(NativeCsvTest, EndMarkedFilesMustEndWithTheirEndLine) {
   EXPECT_EQ(salvaged.bad_lines, 1u);
   EXPECT_THAT(Message(ReadMemory(head + "# end records=3\n", "iosched-csv").status),
               HasSubstr("mem:6: expected an end line counting the 2 records above it"));
-  EXPECT_THAT(
-      Message(ReadMemory(head + "# end records=2\n20,R,0,512,1,,\n", "iosched-csv").status),
-      HasSubstr("mem:6: expected the end line after the last record"));
+  EXPECT_THAT(Message(ReadMemory(head + "# end records=2\n20,R,0,512,1,,\n", "iosched-csv").status),
+              HasSubstr("mem:6: expected the end line after the last record"));
   // Files without the promise (every older one) need no end line.
   ReadResult old = ReadMemory(
       "# iosched trace v1 time_unit=ns\ntime_ns,op,offset,length,stream,think_ns,response_ns\n"

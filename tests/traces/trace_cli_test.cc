@@ -300,8 +300,8 @@ TEST_F(TraceCliTest, AKilledConvertLeavesNothingUnderTheFinalName) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     const std::string bin = Binary();
-    ::execl(bin.c_str(), bin.c_str(), "convert", fifo.c_str(), out.c_str(), "--trace-format",
-            "msr", static_cast<char*>(nullptr));
+    ::execl(bin.c_str(), bin.c_str(), "convert", fifo.c_str(), out.c_str(), "--trace-format", "msr",
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::signal(SIGPIPE, SIG_IGN);
