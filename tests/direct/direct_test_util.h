@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "iosched/direct_file.h"
+#include "iosched/dispatcher.h"
 #include "test_files.h"
 
 namespace iosched::testing_direct {
@@ -37,8 +38,8 @@ inline std::string MsrTrace(const std::string& name, int n, int write_every,
   for (int i = 0; i < n; ++i) {
     const bool w = write_every > 0 && i % write_every == write_every - 1;
     std::fprintf(out, "%llu,hm,%d,%s,%llu,4096,100\n",
-                 static_cast<unsigned long long>(128166385295514663ull + uint64_t(i) * 10000), i % 3,
-                 w ? "Write" : "Read",
+                 static_cast<unsigned long long>(128166385295514663ull + uint64_t(i) * 10000),
+                 i % 3, w ? "Write" : "Read",
                  static_cast<unsigned long long>(first_offset + uint64_t(i) * 12288));
   }
   std::fclose(out);
@@ -105,6 +106,31 @@ class CompletionCounter {
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t count_ = 0;
+};
+
+// The order in which units go to the device (id of each unit's first
+// member, and how many requests each unit carries), recorded on the
+// dispatcher thread; read from the test's thread.
+class IssueOrder : public DispatchObserver {
+ public:
+  void OnIssue(const Request& unit, Time) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ids_.push_back(unit.first_member()->id);
+    members_.push_back(unit.member_count());
+  }
+  std::vector<uint64_t> ids() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ids_;
+  }
+  std::vector<uint32_t> members() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return members_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<uint64_t> ids_;
+  std::vector<uint32_t> members_;
 };
 
 }  // namespace iosched::testing_direct

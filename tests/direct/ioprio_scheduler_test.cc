@@ -31,36 +31,13 @@
 namespace iosched {
 namespace {
 
+using testing_direct::IssueOrder;
 using testing_direct::PatternByte;
 using testing_direct::TempPath;
 using testing_direct::WritePatternFile;
 
 constexpr uint32_t kBlock = 4096;
 constexpr uint32_t kSeed = 20;
-
-// The order in which units go to the device (id of each unit's first
-// member), recorded on the dispatcher thread.
-class IssueOrder : public DispatchObserver {
- public:
-  void OnIssue(const Request& unit, Time) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    ids_.push_back(unit.first_member()->id);
-    members_.push_back(unit.member_count());
-  }
-  std::vector<uint64_t> ids() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return ids_;
-  }
-  std::vector<uint32_t> members() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return members_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<uint64_t> ids_;
-  std::vector<uint32_t> members_;
-};
 
 struct Planned {
   IoClass io_class;

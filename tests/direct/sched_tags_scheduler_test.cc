@@ -27,6 +27,7 @@
 namespace iosched {
 namespace {
 
+using testing_direct::IssueOrder;
 using testing_direct::PatternByte;
 using testing_direct::TempPath;
 using testing_direct::WritePatternFile;
@@ -35,22 +36,6 @@ constexpr uint32_t kBlock = 4096;
 constexpr uint32_t kSeed = 21;
 constexpr uint64_t kRequests = 12;
 constexpr uint32_t kTags = 4;
-
-class IssueOrder : public DispatchObserver {
- public:
-  void OnIssue(const Request& unit, Time) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    ids_.push_back(unit.first_member()->id);
-  }
-  std::vector<uint64_t> ids() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return ids_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<uint64_t> ids_;
-};
 
 struct Result {
   std::vector<uint64_t> issued;  // submission index of each unit, in issue order
