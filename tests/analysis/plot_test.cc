@@ -365,7 +365,8 @@ TEST(PlotData, MergesFilesLabellingCollidingSpecs) {
 }
 
 TEST(PlotData, JsonErrorsNameLineAndKey) {
-  absl::StatusOr<JsonDocument> doc = ParseJson("{\"schema_version\": 1, \"trace\": \"t\",\n\"disk\": 5}", "bad.json");
+  absl::StatusOr<JsonDocument> doc =
+      ParseJson("{\"schema_version\": 1, \"trace\": \"t\",\n\"disk\": 5}", "bad.json");
   ASSERT_TRUE(doc.ok());
   absl::StatusOr<PlotData> d = PlotDataFromJson(*doc);
   ASSERT_FALSE(d.ok());
@@ -373,7 +374,8 @@ TEST(PlotData, JsonErrorsNameLineAndKey) {
             "bad.json:2: expected a string for \"disk\", got number");
 
   doc = ParseJson(
-      "{\"schema_version\": 1, \"trace\": \"t\", \"disk\": \"d\", \"mode\": \"open\", \"depth\": 1,\n"
+      "{\"schema_version\": 1, \"trace\": \"t\", \"disk\": \"d\", \"mode\": \"open\", \"depth\": "
+      "1,\n"
       "\"disk_capacity_sectors\": 10, \"results\": [\n"
       "{\"elevator\": \"noop\", \"spec\": \"noop\", \"iops\": 1, \"lat_p50_ms\": 1,\n"
       "\"lat_p99_ms\": 1, \"fairness\": 1}]}",
@@ -421,8 +423,8 @@ TEST_F(PlotFiles, EveryPlotIsWrittenAsPngAndSvgWithSeriesTitles) {
                            HasSubstr(SvgColor("cfq"))));
   }
   const std::string bars = CheckPlotFiles(dir, "throughput_p99");
-  EXPECT_THAT(bars, AllOf(HasSubstr("Throughput (higher is better)"),
-                          HasSubstr("cfq:slice_idle=0"), HasSubstr("MB/s")));
+  EXPECT_THAT(bars, AllOf(HasSubstr("Throughput (higher is better)"), HasSubstr("cfq:slice_idle=0"),
+                          HasSubstr("MB/s")));
   // The trace has reads and writes: their p99 apart, not only combined.
   EXPECT_THAT(bars, AllOf(HasSubstr("Read p99 (lower is better)"),
                           HasSubstr("Write p99 (lower is better)")));
@@ -520,11 +522,11 @@ TEST_F(PlotFiles, OlderJsonSkipsWhatItLacks) {
   ASSERT_TRUE(WritePlots(*d, {}, dir, &files, &notes).ok());
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].stem, "throughput_p99");
-  EXPECT_THAT(notes, ::testing::ElementsAre(
-                         HasSubstr("latency_cdf"), HasSubstr("read_write"),
-                         HasSubstr("stream_share: one stream"), HasSubstr("throughput_time"),
-                         HasSubstr("seek_distance"), HasSubstr("time_breakdown"),
-                         HasSubstr("head_position")));
+  EXPECT_THAT(notes,
+              ::testing::ElementsAre(HasSubstr("latency_cdf"), HasSubstr("read_write"),
+                                     HasSubstr("stream_share: one stream"),
+                                     HasSubstr("throughput_time"), HasSubstr("seek_distance"),
+                                     HasSubstr("time_breakdown"), HasSubstr("head_position")));
 }
 
 TEST_F(PlotFiles, PlotCommandDrawsFromCompareJson) {
@@ -605,7 +607,8 @@ TEST(PlotColors, SeriesStylesDistinctPerSpec) {
   ASSERT_EQ(styles.size(), runs.size());
   std::map<std::pair<std::string, int>, std::string> owner;
   for (size_t i = 0; i + 1 < runs.size(); ++i) {
-    const auto [it, fresh] = owner.emplace(std::make_pair(styles[i].color, styles[i].dash), runs[i].spec);
+    const auto [it, fresh] =
+        owner.emplace(std::make_pair(styles[i].color, styles[i].dash), runs[i].spec);
     EXPECT_TRUE(fresh) << runs[i].spec << " and " << it->second << " share " << styles[i].color
                        << " dt " << styles[i].dash;
   }

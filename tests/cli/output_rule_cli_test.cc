@@ -37,7 +37,6 @@ std::string Tmp(const std::string& name) {
   return ::testing::TempDir() + "/outrule_" + std::to_string(::getpid()) + "_" + name;
 }
 
-
 const char kForeign[] = "notes I keep here\n";
 
 TEST(OutputRuleCli, ResultFileThatIsNotOursNeedsForce) {

@@ -134,7 +134,6 @@ struct PlotRun {
   std::vector<uint64_t> seek_histogram;  // SeekHistogram buckets; empty when absent
 };
 
-
 struct PlotData {
   std::string trace;  // path as given
   std::string disk;

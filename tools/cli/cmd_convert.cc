@@ -20,9 +20,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "commands.h"
+#include "iosched/output_file.h"
 #include "iosched/status_macros.h"
 #include "iosched/trace_pipeline.h"
-#include "iosched/output_file.h"
 #include "iosched/trace_writer.h"
 #include "trace_options.h"
 
@@ -79,7 +79,8 @@ int RunConvert(ConvertFlags& f) {
     }
   }
   const std::vector<std::string> inputs = TraceInputs(f.in, f.trace_flags);
-  if (absl::Status s = CheckOutputPath("OUT", f.out, {.inputs = inputs, .force = f.force}); !s.ok()) {
+  if (absl::Status s = CheckOutputPath("OUT", f.out, {.inputs = inputs, .force = f.force});
+      !s.ok()) {
     return Fail(kExitUsage, std::string(s.message()));
   }
   absl::StatusOr<std::unique_ptr<TracePipeline>> p = OpenTracePipeline(inputs, read, transform);
