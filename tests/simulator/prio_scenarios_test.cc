@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "generated_replay.h"
 #include "gtest/gtest.h"
 #include "iosched/disk_model.h"
 #include "iosched/elevator.h"
@@ -30,24 +31,12 @@ ReplayResult ReplayScenario(const std::string& scenario, const std::string& elev
   GeneratorOptions g;
   g.requests = requests;
   g.weights = std::move(weights);
-  auto reader = MakeGenerator(scenario, g);
-  EXPECT_TRUE(reader.ok()) << reader.status();
-  auto d = MakeDiskModel(disk);
-  EXPECT_TRUE(d.ok()) << d.status();
-  ElevatorEnv env;
-  env.rotational = (*d)->rotational();
-  env.device_depth = depth;
-  auto e = MakeElevator(elevator, env);
-  EXPECT_TRUE(e.ok()) << e.status();
   ReplayOptions o;
   o.mode = mode;
   o.depth = depth;
   o.closed_async_writes = async_writes;
   o.head_trace_limit = requests;
-  absl::StatusOr<ReplayResult> r = Replay(**reader, **e, **d, o);
-  EXPECT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->summary.completed, requests);
-  return *std::move(r);
+  return testing_util::ReplayGenerated(scenario, g, elevator, disk, o);
 }
 
 // Units issued per stream region (the generator splits the default 1000 MiB
@@ -71,46 +60,47 @@ const StreamSummary& StreamOf(const Summary& s, uint32_t id) {
   return none;
 }
 
-TEST(PrioScenarios, WeightedReadersBfqSharesTwoToOne) {
-  const ReplayResult bfq = ReplayScenario("weighted-readers", "bfq", "hp-c2247a", 20000);
-  const ReplayResult dl = ReplayScenario("weighted-readers", "mq-deadline", "hp-c2247a", 20000);
+// Two greedy sequential readers of `weighted-readers` (20,000 requests,
+// hp-c2247a, closed loop) under BFQ and under mq-deadline: units issued to
+// the second reader's region over the first's, 60-120 s, and BFQ's end.
+struct Shares {
+  double bfq = 0, mq_deadline = 0;
+};
+Shares WeightedShares(const char* what, std::vector<uint16_t> weights) {
+  const ReplayResult bfq = ReplayScenario("weighted-readers", "bfq", "hp-c2247a", 20000, 1, 0,
+                                          ReplayMode::kClosed, weights);
+  const ReplayResult dl = ReplayScenario("weighted-readers", "mq-deadline", "hp-c2247a", 20000, 1,
+                                         0, ReplayMode::kClosed, weights);
   const Time from{60 * kSec}, until{120 * kSec};
   const std::vector<uint64_t> b = IssuedByRegion(bfq, 2, from, until);
   const std::vector<uint64_t> m = IssuedByRegion(dl, 2, from, until);
-  const double r_bfq = static_cast<double>(b[0]) / static_cast<double>(b[1]);
-  const double r_dl = static_cast<double>(m[0]) / static_cast<double>(m[1]);
+  EXPECT_GT(b[0], 0u);
+  EXPECT_GT(m[0], 0u);
+  Shares s;
+  s.bfq = b[0] > 0 ? static_cast<double>(b[1]) / static_cast<double>(b[0]) : 0;
+  s.mq_deadline = m[0] > 0 ? static_cast<double>(m[1]) / static_cast<double>(m[0]) : 0;
   std::printf(
-      "weighted-readers be:0:be:4 share, 60-120 s (hp-c2247a, 20000 requests): bfq %.3f "
-      "(%lu:%lu units), mq-deadline %.3f; ends bfq %.1f s\n",
-      r_bfq, static_cast<unsigned long>(b[0]), static_cast<unsigned long>(b[1]), r_dl,
-      static_cast<double>(bfq.end_time.count()) / kSec);
-  EXPECT_NEAR(r_bfq, 2.0, 0.1);
-  EXPECT_NEAR(r_dl, 1.0, 0.2);
+      "weighted-readers %s, second over first reader, 60-120 s (hp-c2247a, 20000 requests): bfq "
+      "%.3f (%lu:%lu units), mq-deadline %.3f; ends bfq %.1f s\n",
+      what, s.bfq, static_cast<unsigned long>(b[0]), static_cast<unsigned long>(b[1]),
+      s.mq_deadline, static_cast<double>(bfq.end_time.count()) / kSec);
+  return s;
+}
+
+// be:0 (weight 80) against be:4 (weight 40): 2 : 1 under BFQ.
+TEST(PrioScenarios, WeightedReadersBfqSharesTwoToOne) {
+  const Shares s = WeightedShares("be:0:be:4", {});
+  EXPECT_NEAR(1 / s.bfq, 2.0, 0.1);
+  EXPECT_NEAR(1 / s.mq_deadline, 1.0, 0.2);
 }
 
 // Issue 20: BFQ group weights 100 and 200 (io.bfq.weight, each reader alone
 // in its cgroup, flattened onto its sync queue; both readers be:4, whose
 // own weight 40 would give 1:1). Measured as the be:0/be:4 case above.
 TEST(PrioScenarios, WeightedReadersBfqGroupWeightsShareOneToTwo) {
-  const ReplayResult bfq = ReplayScenario("weighted-readers", "bfq", "hp-c2247a", 20000, 1, 0,
-                                          ReplayMode::kClosed, {100, 200});
-  const ReplayResult dl = ReplayScenario("weighted-readers", "mq-deadline", "hp-c2247a", 20000, 1,
-                                         0, ReplayMode::kClosed, {100, 200});
-  const Time from{60 * kSec}, until{120 * kSec};
-  const std::vector<uint64_t> b = IssuedByRegion(bfq, 2, from, until);
-  const std::vector<uint64_t> m = IssuedByRegion(dl, 2, from, until);
-  ASSERT_GT(b[0], 0u);
-  ASSERT_GT(m[0], 0u);
-  // Share of the weight-200 reader over the weight-100 one.
-  const double r_bfq = static_cast<double>(b[1]) / static_cast<double>(b[0]);
-  const double r_dl = static_cast<double>(m[1]) / static_cast<double>(m[0]);
-  std::printf(
-      "weighted-readers w100:w200 share, 60-120 s (hp-c2247a, 20000 requests): bfq 1:%.3f "
-      "(%lu:%lu units), mq-deadline 1:%.3f; ends bfq %.1f s\n",
-      r_bfq, static_cast<unsigned long>(b[0]), static_cast<unsigned long>(b[1]), r_dl,
-      static_cast<double>(bfq.end_time.count()) / kSec);
-  EXPECT_NEAR(r_bfq, 2.0, 0.1);  // within 5 % of 1:2
-  EXPECT_NEAR(r_dl, 1.0, 0.2);   // the weight is BFQ's only
+  const Shares s = WeightedShares("w100:w200", {100, 200});
+  EXPECT_NEAR(s.bfq, 2.0, 0.1);          // within 5 % of 1:2
+  EXPECT_NEAR(s.mq_deadline, 1.0, 0.2);  // the weight is BFQ's only
 }
 
 // Open loop (each reader's records arrive every 2 ms, far beyond the

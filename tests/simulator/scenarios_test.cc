@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "generated_replay.h"
 #include "gtest/gtest.h"
 #include "iosched/disk_model.h"
 #include "iosched/registry.h"
@@ -26,21 +27,10 @@ Summary RunScenario(const std::string& scenario, const std::string& elevator,
   GeneratorOptions g;
   g.requests = requests;
   g.streams = streams;
-  auto reader = MakeGenerator(scenario, g);
-  EXPECT_TRUE(reader.ok()) << reader.status();
-  auto d = MakeDiskModel(disk);
-  EXPECT_TRUE(d.ok()) << d.status();
-  ElevatorEnv env;
-  env.rotational = (*d)->rotational();
-  auto e = MakeElevator(elevator, env);
-  EXPECT_TRUE(e.ok()) << e.status();
   ReplayOptions o;
   o.mode = ReplayMode::kClosed;
   o.closed_async_writes = async_writes;
-  absl::StatusOr<ReplayResult> r = Replay(**reader, **e, **d, o);
-  EXPECT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->summary.completed, requests);
-  return r->summary;
+  return testing_util::ReplayGenerated(scenario, g, elevator, disk, o).summary;
 }
 
 int64_t Counter(const Summary& s, const std::string& name) {
